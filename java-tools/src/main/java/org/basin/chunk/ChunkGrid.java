@@ -1,0 +1,93 @@
+package org.basin.chunk;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.basin.error.BasinException;
+import org.basin.volume.Box;
+
+/**
+ * A regular grid of chunk cores over a volume, each padded by {@code below} voxels before and {@code above}
+ * voxels after its core, clipped at the volume edge. Cores at the far edges are partial. All arrays are (z, y, x).
+ */
+public final class ChunkGrid {
+    private final int[] volume;
+    private final int[] chunk;
+    private final int[] below;
+    private final int[] above;
+    private final int[] grid;
+
+    public ChunkGrid(int[] volume, int[] chunk, int[] below, int[] above) {
+        this.volume = volume.clone();
+        this.chunk = chunk.clone();
+        this.below = below.clone();
+        this.above = above.clone();
+        this.grid = new int[3];
+        for (int a = 0; a < 3; a++) {
+            if (chunk[a] <= 0) {
+                throw BasinException.badArguments("chunk size must be positive; got " + xyz(chunk) + " (x,y,z)");
+            }
+            if (below[a] < 0 || above[a] < 0) {
+                throw BasinException.badArguments("halo / overlap must not be negative; got " + xyz(below) + " / " + xyz(above) + " (x,y,z)");
+            }
+            if (below[a] >= chunk[a] || above[a] >= chunk[a]) {
+                throw BasinException.badArguments("halo / overlap " + xyz(Math.max(below[a], above[a]) == below[a] ? below : above)
+                        + " must be smaller than the chunk " + xyz(chunk) + " (x,y,z)");
+            }
+            grid[a] = Math.max(1, (volume[a] + chunk[a] - 1) / chunk[a]);
+        }
+    }
+
+    /** Cores padded by {@code halo} on both sides: what inference needs for context. */
+    public static ChunkGrid withHalo(int[] volume, int[] chunk, int[] halo) {
+        return new ChunkGrid(volume, chunk, halo, halo);
+    }
+
+    /** Cores extended by {@code overlap} on the far side: neighbours share that many voxels (watershed, Omni). */
+    public static ChunkGrid withOverlap(int[] volume, int[] chunk, int[] overlap) {
+        return new ChunkGrid(volume, chunk, new int[3], overlap);
+    }
+
+    private static String xyz(int[] zyx) {
+        return zyx[2] + "," + zyx[1] + "," + zyx[0];
+    }
+
+    public int[] gridShape() {
+        return grid.clone();
+    }
+
+    public int[] chunkShape() {
+        return chunk.clone();
+    }
+
+    public int count() {
+        return grid[0] * grid[1] * grid[2];
+    }
+
+    public Chunk chunk(int[] position) {
+        int[] lo = new int[3];
+        int[] hi = new int[3];
+        for (int a = 0; a < 3; a++) {
+            if (position[a] < 0 || position[a] >= grid[a]) {
+                throw new IllegalArgumentException("grid position " + Arrays.toString(position) + " outside " + Arrays.toString(grid));
+            }
+            lo[a] = position[a] * chunk[a];
+            hi[a] = Math.min(volume[a], lo[a] + chunk[a]);
+        }
+        Box core = new Box(lo, hi);
+        return new Chunk(position, core, core.grow(below, above, Box.ofShape(volume)));
+    }
+
+    /** Every chunk, in C order of grid position. */
+    public List<Chunk> chunks() {
+        List<Chunk> out = new ArrayList<>(count());
+        for (int z = 0; z < grid[0]; z++) {
+            for (int y = 0; y < grid[1]; y++) {
+                for (int x = 0; x < grid[2]; x++) {
+                    out.add(chunk(new int[] {z, y, x}));
+                }
+            }
+        }
+        return out;
+    }
+}

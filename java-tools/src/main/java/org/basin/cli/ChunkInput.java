@@ -1,0 +1,41 @@
+package org.basin.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.basin.chunk.Chunk;
+import org.basin.io.ChunkFile;
+import org.basin.io.Hdf5Files;
+import org.basin.io.VolumeInfo;
+import org.basin.io.VolumeReader;
+import org.basin.io.Volumes;
+import org.basin.volume.Block;
+import org.basin.volume.Box;
+
+/**
+ * One chunk's input for a per-chunk command: a basin chunk file, or any whole volume treated as a single chunk
+ * (so the per-chunk tools also run on a plain volume).
+ */
+record ChunkInput(Block data, VolumeInfo info, Map<String, Object> attributes, ChunkFile.Meta meta) {
+    static ChunkInput read(Path path, String dataset) {
+        try (VolumeReader r = Volumes.open(path, dataset)) {
+            VolumeInfo info = r.info();
+            Map<String, Object> rootAttrs = "hdf5".equals(info.format()) ? Hdf5Files.readAttributes(path) : Map.of();
+            ChunkFile.Meta meta;
+            if (rootAttrs.containsKey("grid_position")) {
+                meta = ChunkFile.readMeta(path);
+                if (!java.util.Arrays.equals(info.shape(), meta.chunk().padded().shape())) {
+                    throw org.basin.error.BasinException.badInput(info.where() + ": shape " + Triplet.xyz(info.shape())
+                            + " (x,y,z) does not match the chunk's padded box " + meta.chunk().padded());
+                }
+            } else {
+                Box all = Box.ofShape(info.shape());
+                double[] vs = info.voxelSize() != null ? info.voxelSize() : new double[] {1, 1, 1};
+                meta = new ChunkFile.Meta(path, new Chunk(new int[3], all, all), new int[] {1, 1, 1}, info.shape(), vs,
+                        ChunkFile.attributes(new Chunk(new int[3], all, all), new int[] {1, 1, 1}, info.shape(), vs, Version.get()));
+                rootAttrs = meta.attributes();
+            }
+            Block data = r.readAll().moveTo(meta.chunk().padded().min());
+            return new ChunkInput(data, info, new java.util.LinkedHashMap<>(rootAttrs), meta);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package org.basin.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.basin.error.BasinException;
+import org.basin.evaluate.SegmentationScores;
+import org.basin.io.AtomicFiles;
+import org.basin.io.Json;
+import org.basin.io.VolumeInfo;
+import org.basin.io.VolumeReader;
+import org.basin.io.Volumes;
+import org.basin.volume.Box;
+import org.basin.volume.DType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "evaluate", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {"Score a segmentation against ground truth, ignoring ground-truth label 0: variation of information",
+            "split / merge (bits) and adapted Rand error (CREMI / SNEMI3D F-score form; segmentation 0 counts as singletons).",
+            "Reads both volumes slab by slab."})
+final class EvaluateCommand extends ToolCommand {
+    @Option(names = "--segmentation", required = true, description = "Segmentation volume.")
+    Path segmentation;
+
+    @Option(names = "--segmentation-dataset", description = "Dataset inside the segmentation file or group.")
+    String segmentationDataset;
+
+    @Option(names = "--truth", required = true, description = "Ground-truth volume.")
+    Path truth;
+
+    @Option(names = "--truth-dataset", description = "Dataset inside the ground-truth file or group.")
+    String truthDataset;
+
+    @Option(names = "--output", description = "Also write the scores as JSON here.")
+    Path output;
+
+    @Override
+    protected int execute() {
+        SegmentationScores scores = new SegmentationScores();
+        try (VolumeReader s = Volumes.open(segmentation, segmentationDataset); VolumeReader t = Volumes.open(truth, truthDataset)) {
+            VolumeInfo si = s.info();
+            VolumeInfo ti = t.info();
+            for (VolumeInfo i : new VolumeInfo[] {si, ti}) {
+                if (i.channels() > 0 || i.dtype().isFloating()) {
+                    throw BasinException.badInput(i.where() + ": labels must be a 3D integer volume; got " + i.dtype().label()
+                            + " " + java.util.Arrays.toString(i.arrayShape()));
+                }
+            }
+            if (!java.util.Arrays.equals(si.shape(), ti.shape())) {
+                throw BasinException.badInput(si.where() + " is " + Triplet.xyz(si.shape()) + " but " + ti.where() + " is "
+                        + Triplet.xyz(ti.shape()) + " (x,y,z); they must match");
+            }
+            int[] shape = si.shape();
+            int slab = Math.max(1, (int) Math.min(shape[0], 16_000_000L / Math.max(1, (long) shape[1] * shape[2])));
+            for (int z = 0; z < shape[0]; z += slab) {
+                Box b = new Box(new int[] {z, 0, 0}, new int[] {Math.min(shape[0], z + slab), shape[1], shape[2]});
+                scores.add(t.read(b).convert(DType.INT64).longs(), s.read(b).convert(DType.INT64).longs());
+            }
+        }
+        SegmentationScores.Scores r = scores.scores();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("segmentation", segmentation.toString());
+        m.put("truth", truth.toString());
+        m.put("voi_split", r.voiSplit());
+        m.put("voi_merge", r.voiMerge());
+        m.put("voi", r.voiSplit() + r.voiMerge());
+        m.put("adapted_rand_error", r.adaptedRandError());
+        m.put("rand_precision", r.randPrecision());
+        m.put("rand_recall", r.randRecall());
+        m.put("voxels_scored", r.voxels());
+        m.put("truth_segments", r.truthSegments());
+        m.put("segments", r.segments());
+        var out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "VOI split:          %.4f bits%n", r.voiSplit());
+        out.printf(Locale.ROOT, "VOI merge:          %.4f bits%n", r.voiMerge());
+        out.printf(Locale.ROOT, "adapted Rand error: %.4f (precision %.4f, recall %.4f)%n", r.adaptedRandError(), r.randPrecision(), r.randRecall());
+        out.printf(Locale.ROOT, "voxels scored:      %d (%d truth segments, %d segments)%n", r.voxels(), r.truthSegments(), r.segments());
+        out.flush();
+        if (output != null) {
+            AtomicFiles.checkWritable(output, true);
+            Json.write(output, m);
+        }
+        return 0;
+    }
+}

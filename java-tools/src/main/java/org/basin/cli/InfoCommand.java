@@ -1,0 +1,82 @@
+package org.basin.cli;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.basin.io.Json;
+import org.basin.io.VolumeInfo;
+import org.basin.io.VolumeReader;
+import org.basin.io.Volumes;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "info", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Print a volume's format, shape, dtype, chunking, compression and attributes.")
+final class InfoCommand extends ToolCommand {
+    @Parameters(index = "0", description = "HDF5 file, Zarr array or group, TIFF file or folder of TIFF slices.")
+    Path path;
+
+    @Option(names = "--dataset", description = "Dataset inside an HDF5 file or Zarr group.")
+    String dataset;
+
+    @Option(names = "--json", description = "Print JSON instead of text.")
+    boolean json;
+
+    @Override
+    protected int execute() {
+        try (VolumeReader r = Volumes.open(path, dataset)) {
+            VolumeInfo i = r.info();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("format", i.format());
+            m.put("path", i.path());
+            m.put("dataset", i.dataset());
+            m.put("dtype", i.dtype().label());
+            m.put("shape_xyz", Triplet.xyz(i.shape()));
+            m.put("channels", i.channels());
+            m.put("array_shape", i.arrayShape());
+            m.put("chunks", i.chunks());
+            m.put("compression", i.compression());
+            Map<String, Object> attrs = new LinkedHashMap<>();
+            i.attributes().forEach((k, v) -> attrs.put(k, printable(v)));
+            m.put("attributes", attrs);
+            var out = spec.commandLine().getOut();
+            if (json) {
+                out.println(Json.write(m));
+            } else {
+                out.printf("format:      %s%n", i.format());
+                out.printf("path:        %s%n", i.where());
+                out.printf("dtype:       %s%n", i.dtype().label());
+                out.printf("shape:       %s (x,y,z)%s%n", Triplet.xyz(i.shape()), i.channels() > 0 ? ", " + i.channels() + " channels" : "");
+                out.printf("array shape: %s (%s)%n", Arrays.toString(i.arrayShape()), i.channels() > 0 ? "c,z,y,x" : "z,y,x");
+                out.printf("chunks:      %s%n", i.chunks() == null ? "contiguous" : Arrays.toString(i.chunks()));
+                out.printf("compression: %s%n", i.compression());
+                for (Map.Entry<String, Object> e : attrs.entrySet()) {
+                    out.printf("attr %s = %s%n", e.getKey(), e.getValue() instanceof Object[] a ? Arrays.toString(a) : e.getValue());
+                }
+            }
+            out.flush();
+        }
+        return 0;
+    }
+
+    private static Object printable(Object v) {
+        if (v instanceof int[] a) {
+            return Arrays.toString(a);
+        }
+        if (v instanceof long[] a) {
+            return Arrays.toString(a);
+        }
+        if (v instanceof double[] a) {
+            return Arrays.toString(a);
+        }
+        if (v instanceof float[] a) {
+            return Arrays.toString(a);
+        }
+        if (v instanceof Object[] a) {
+            return Arrays.deepToString(a);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,133 @@
+package org.basin.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.basin.error.BasinException;
+import org.basin.io.AtomicFiles;
+import org.basin.io.Hdf5Files;
+import org.basin.io.Hdf5VolumeReader;
+import org.basin.io.Json;
+import org.basin.io.VolumeReader;
+import org.basin.omni.OmniCommandFile;
+import org.basin.volume.Block;
+import org.basin.volume.Box;
+import org.basin.volume.DType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "omni-project", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {"Turn one region from omnify-chop into an Omni-ready folder: channel.h5 and segmentation.h5 (dataset",
+            "'main', uint8 / uint32), omnify.cmd (Omni headless commands with the region's offset and voxel size), run.sh",
+            "and id_map.csv (local id -> global id). Runs Omni when --run-omni is given and 'omni' is on PATH."})
+final class OmniProjectCommand extends ToolCommand {
+    @Option(names = "--region", required = true, description = "A region_X_Y_Z.h5 file from omnify-chop.")
+    Path region;
+
+    @Option(names = "--out-dir", required = true, description = "Folder in which the project folder (named after the region) is made.")
+    Path outDir;
+
+    @Option(names = "--run-omni", description = "Also run 'omni --headless' now when it is on PATH.")
+    boolean runOmni;
+
+    @Option(names = "--overwrite", description = "Replace an existing project folder.")
+    boolean overwrite;
+
+    @Override
+    protected int execute() throws Exception {
+        if (!Files.isRegularFile(region)) {
+            throw BasinException.badArguments(region + ": no such region file");
+        }
+        Map<String, Object> attrs = Hdf5Files.readAttributes(region);
+        if (!(attrs.get("box_min") instanceof int[] min) || !(attrs.get("voxel_size") instanceof double[] vs)) {
+            throw BasinException.badInput(region + ": not a basin omnify-chop region (no box_min / voxel_size attributes)");
+        }
+        Block channel;
+        Block seg;
+        try (VolumeReader r = Hdf5VolumeReader.open(region, "channel")) {
+            channel = r.readAll();
+        }
+        try (VolumeReader r = Hdf5VolumeReader.open(region, "segmentation")) {
+            seg = r.readAll();
+        }
+        if (channel.dtype() != DType.UINT8 || seg.dtype() != DType.UINT32) {
+            throw BasinException.badInput(region + ": expected channel uint8 and segmentation uint32; got "
+                    + channel.dtype().label() + " and " + seg.dtype().label());
+        }
+        long[] idMap = Hdf5Files.readTable(region, "id_map").longs();
+        String name = region.getFileName().toString().replaceFirst("\\.h5$", "");
+        Path project = outDir.resolve(name);
+        AtomicFiles.checkWritable(project, overwrite);
+        Path tmp = AtomicFiles.temporaryFor(project);
+        Box box = Box.of(min, channel.shape());
+        try {
+            Files.createDirectories(tmp);
+            Map<String, Object> h5attrs = new LinkedHashMap<>();
+            h5attrs.put("basin_version", Version.get());
+            h5attrs.put("offset_xyz", new int[] {min[2], min[1], min[0]});
+            h5attrs.put("voxel_size_xyz", new double[] {vs[2], vs[1], vs[0]});
+            Hdf5Files.write(tmp.resolve("channel.h5"), h5attrs, List.of(Hdf5Files.Entry.of("main", channel)), false);
+            Hdf5Files.write(tmp.resolve("segmentation.h5"), h5attrs, List.of(Hdf5Files.Entry.of("main", seg)), false);
+            Files.writeString(tmp.resolve("omnify.cmd"),
+                    OmniCommandFile.text(name + ".omni", "channel.h5", "segmentation.h5", box, vs), StandardCharsets.UTF_8);
+            Path run = tmp.resolve("run.sh");
+            Files.writeString(run, runScript(name), StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwxr-xr-x"));
+            StringBuilder csv = new StringBuilder("local_id,global_id\n");
+            for (int i = 1; i < idMap.length; i++) {
+                csv.append(i).append(',').append(Long.toUnsignedString(idMap[i])).append('\n');
+            }
+            Files.writeString(tmp.resolve("id_map.csv"), csv, StandardCharsets.UTF_8);
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("name", name);
+            info.put("box_min_xyz", new int[] {box.min(2), box.min(1), box.min(0)});
+            info.put("box_max_xyz", new int[] {box.max(2), box.max(1), box.max(0)});
+            info.put("voxel_size_xyz", new double[] {vs[2], vs[1], vs[0]});
+            info.put("segments", idMap.length - 1);
+            Json.write(tmp.resolve("project.json"), info);
+            AtomicFiles.commit(tmp, project);
+        } catch (IOException e) {
+            throw BasinException.io(project + ": cannot write (" + e.getMessage() + ")", e);
+        } finally {
+            AtomicFiles.discard(tmp);
+        }
+        log("%s: %d segments, box %s, in %s", name, idMap.length - 1, box, project);
+        if (runOmni) {
+            runOmni(project);
+        }
+        return 0;
+    }
+
+    private static String runScript(String name) {
+        return "#!/usr/bin/env bash\n"
+                + "# Builds the Omni project " + name + ".omni from this folder (written by basin omni-project).\n"
+                + "set -euo pipefail\n"
+                + "cd \"$(dirname \"$0\")\"\n"
+                + "if ! command -v omni >/dev/null 2>&1; then\n"
+                + "  echo \"omni is not on PATH: install Omni (https://github.com/seung-lab/omni) and rerun $0\" >&2\n"
+                + "  exit 127\n"
+                + "fi\n"
+                + "exec omni --headless --cmdfile=omnify.cmd\n";
+    }
+
+    private void runOmni(Path project) throws IOException, InterruptedException {
+        boolean found = false;
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            found |= Files.isExecutable(Path.of(dir, "omni"));
+        }
+        if (!found) {
+            log("omni is not on PATH; run %s later to build the Omni project", project.resolve("run.sh"));
+            return;
+        }
+        Process p = new ProcessBuilder("bash", "run.sh").directory(project.toFile()).inheritIO().start();
+        int rc = p.waitFor();
+        if (rc != 0) {
+            throw new BasinException(org.basin.error.ExitCode.IO_FAILURE, project + ": omni exited with " + rc);
+        }
+    }
+}

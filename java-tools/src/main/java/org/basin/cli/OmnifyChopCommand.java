@@ -1,0 +1,154 @@
+package org.basin.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.basin.chunk.Chunk;
+import org.basin.error.BasinException;
+import org.basin.io.AtomicFiles;
+import org.basin.io.Hdf5Files;
+import org.basin.io.Json;
+import org.basin.io.VolumeInfo;
+import org.basin.io.VolumeReader;
+import org.basin.io.Volumes;
+import org.basin.omni.RegionGrid;
+import org.basin.omni.Relabeling;
+import org.basin.volume.Block;
+import org.basin.volume.DType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "omnify-chop", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {"Cut segmentation + raw into overlapping proofreading regions (--divs per axis, as the omnify scripts),",
+            "relabel each region's segments 1..N and keep its local -> global id map. Writes one region_X_Y_Z.h5 per",
+            "region (channel uint8, segmentation uint32, id_map uint64) and manifest.json listing every region's box."})
+final class OmnifyChopCommand extends ToolCommand {
+    @Option(names = "--segmentation", required = true, description = "Segmentation volume (uint64 from stitch, any integer type).")
+    Path segmentation;
+
+    @Option(names = "--segmentation-dataset", description = "Dataset inside the segmentation file or group.")
+    String segmentationDataset;
+
+    @Option(names = "--raw", required = true, description = "Raw EM volume (same shape).")
+    Path raw;
+
+    @Option(names = "--raw-dataset", description = "Dataset inside the raw file or group.")
+    String rawDataset;
+
+    @Option(names = "--divs", required = true, description = "Regions per axis x,y,z.")
+    void divs(String v) {
+        this.divs = Triplet.ints(v);
+    }
+
+    int[] divs;
+
+    @Option(names = "--overlap", defaultValue = "0", description = "Voxels x,y,z shared by neighbouring regions (default ${DEFAULT-VALUE}).")
+    void overlap(String v) {
+        this.overlap = Triplet.ints(v);
+    }
+
+    int[] overlap;
+
+    @Option(names = "--out-dir", required = true, description = "Folder for region files and manifest.json.")
+    Path outDir;
+
+    @Option(names = "--overwrite", description = "Replace an existing --out-dir.")
+    boolean overwrite;
+
+    @Override
+    protected int execute() throws Exception {
+        try (VolumeReader seg = Volumes.open(segmentation, segmentationDataset); VolumeReader img = Volumes.open(raw, rawDataset)) {
+            VolumeInfo si = seg.info();
+            VolumeInfo ri = img.info();
+            if (si.channels() > 0 || si.dtype().isFloating()) {
+                throw BasinException.badInput(si.where() + ": a segmentation is a 3D integer volume; got " + si.dtype().label()
+                        + " " + java.util.Arrays.toString(si.arrayShape()));
+            }
+            if (ri.channels() > 0) {
+                throw BasinException.badInput(ri.where() + ": raw must be 3D (z, y, x); got " + java.util.Arrays.toString(ri.arrayShape()));
+            }
+            if (!java.util.Arrays.equals(si.shape(), ri.shape())) {
+                throw BasinException.badInput(si.where() + " is " + Triplet.xyz(si.shape()) + " but " + ri.where() + " is "
+                        + Triplet.xyz(ri.shape()) + " (x,y,z); they must match");
+            }
+            double[] vs = si.voxelSize() != null ? si.voxelSize() : ri.voxelSize() != null ? ri.voxelSize() : new double[] {1, 1, 1};
+            List<Chunk> regions = RegionGrid.regions(si.shape(), divs, overlap);
+            AtomicFiles.checkWritable(outDir, overwrite);
+            Path tmp = AtomicFiles.temporaryFor(outDir);
+            try {
+                Files.createDirectories(tmp);
+                List<Map<String, Object>> manifest = new ArrayList<>();
+                Progress progress = new Progress("basin omnify-chop: regions", regions.size());
+                for (Chunk region : regions) {
+                    Block s = seg.read(region.padded()).convert(DType.UINT64);
+                    Relabeling rl = Relabeling.of(s.longs());
+                    if (rl.count() > 0xFFFFFFFEL) {
+                        throw BasinException.badInput(region.name() + ": more than 2^32 segments");
+                    }
+                    Block channel = toUint8(img.read(region.padded()));
+                    String name = "region_" + region.position()[2] + "_" + region.position()[1] + "_" + region.position()[0];
+                    Map<String, Object> attrs = new LinkedHashMap<>();
+                    attrs.put("basin_version", Version.get());
+                    attrs.put("axes", "zyx");
+                    attrs.put("region_position", region.position());
+                    attrs.put("box_min", region.padded().min());
+                    attrs.put("box_max", region.padded().max());
+                    attrs.put("core_min", region.core().min());
+                    attrs.put("core_max", region.core().max());
+                    attrs.put("volume_shape", si.shape());
+                    attrs.put("voxel_size", vs);
+                    attrs.put("segments", (long) rl.count());
+                    Hdf5Files.write(tmp.resolve(name + ".h5"), attrs, List.of(
+                            Hdf5Files.Entry.of("channel", channel),
+                            Hdf5Files.Entry.of("segmentation", Block.wrap(DType.UINT32, 0, region.padded(), rl.local())),
+                            Hdf5Files.Entry.table("id_map", DType.UINT64, new int[] {rl.globalOfLocal().length}, rl.globalOfLocal())), false);
+                    Map<String, Object> entry = new LinkedHashMap<>();
+                    entry.put("name", name);
+                    entry.put("file", name + ".h5");
+                    entry.put("box_min_xyz", new int[] {region.padded().min(2), region.padded().min(1), region.padded().min(0)});
+                    entry.put("box_max_xyz", new int[] {region.padded().max(2), region.padded().max(1), region.padded().max(0)});
+                    entry.put("segments", rl.count());
+                    manifest.add(entry);
+                    progress.step(manifest.size());
+                }
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("basin_version", Version.get());
+                doc.put("segmentation", si.where());
+                doc.put("raw", ri.where());
+                doc.put("volume_shape_xyz", new int[] {si.shape()[2], si.shape()[1], si.shape()[0]});
+                doc.put("voxel_size_xyz", new double[] {vs[2], vs[1], vs[0]});
+                doc.put("divs_xyz", new int[] {divs[2], divs[1], divs[0]});
+                doc.put("overlap_xyz", new int[] {overlap[2], overlap[1], overlap[0]});
+                doc.put("projects", manifest);
+                Json.write(tmp.resolve("manifest.json"), doc);
+                AtomicFiles.commit(tmp, outDir);
+            } finally {
+                AtomicFiles.discard(tmp);
+            }
+            log("%d regions (divs %s, overlap %s x,y,z) in %s", regions.size(), Triplet.xyz(divs), Triplet.xyz(overlap), outDir);
+        }
+        return 0;
+    }
+
+    /** Omni channels are uint8: uint16 keeps its high byte, floats in [0, 1] scale by 255, integers clamp. */
+    static Block toUint8(Block b) {
+        if (b.dtype() == DType.UINT8) {
+            return b;
+        }
+        Block out = Block.allocate(DType.UINT8, b.box());
+        byte[] o = out.bytes();
+        for (int i = 0; i < o.length; i++) {
+            double v = b.getDouble(i);
+            double s = switch (b.dtype()) {
+                case UINT16 -> v / 257.0;
+                case FLOAT32, FLOAT64 -> v * 255.0;
+                default -> v;
+            };
+            o[i] = (byte) Math.max(0, Math.min(255, Math.round(s)));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,86 @@
+package org.basin.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.basin.error.BasinException;
+import org.basin.io.ChunkFile;
+import org.basin.io.VolumeOutput;
+import org.basin.io.ZarrCodec;
+import org.basin.stitch.FaceStitcher;
+import org.basin.volume.Block;
+import org.basin.volume.DType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "stitch", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {"Give every watershed chunk's segments globally unique ids, unite segments that are one object across",
+            "chunk faces (from the overlap voxels both chunks labelled), and write the uint64 segmentation (OME-Zarr)."})
+final class StitchCommand extends ToolCommand {
+    @Parameters(arity = "1..*", description = "Watershed chunk files, or folders of them.")
+    List<Path> inputs;
+
+    @Option(names = "--output", required = true, description = "Segmentation folder (.zarr).")
+    Path output;
+
+    @Option(names = "--zarr-chunk", description = "Zarr chunk size x,y,z (default: the chunk core size, capped at 128).")
+    void zarrChunk(String v) {
+        this.zarrChunk = Triplet.ints(v);
+    }
+
+    int[] zarrChunk;
+
+    @Option(names = "--compression", defaultValue = "zlib", description = "none, zlib, gzip or zstd[:level] (default ${DEFAULT-VALUE}).")
+    String compression;
+
+    @Option(names = "--overwrite", description = "Replace an existing output.")
+    boolean overwrite;
+
+    @Override
+    protected int execute() {
+        if (!VolumeOutput.isZarr(output)) {
+            throw BasinException.badArguments(output + ": stitch writes OME-Zarr; name the output *.zarr");
+        }
+        List<ChunkFile.Meta> metas = ChunkFile.readAll(expandChunkFiles(inputs));
+        int[] overlap = new int[3];
+        for (ChunkFile.Meta m : metas) {
+            for (int a = 0; a < 3; a++) {
+                overlap[a] = Math.max(overlap[a], m.chunk().padded().max(a) - m.chunk().core().max(a));
+                if (m.chunk().padded().min(a) < m.chunk().core().min(a)) {
+                    throw BasinException.badInput(m.path() + ": padded below its core; stitch takes chunks chopped with --overlap, not --halo");
+                }
+            }
+        }
+        FaceStitcher stitcher = new FaceStitcher(overlap);
+        Progress scan = new Progress("basin stitch: reading faces", metas.size());
+        int done = 0;
+        for (ChunkFile.Meta m : metas) {
+            Block labels = ChunkFile.readVolume(m.path(), "labels", m);
+            long count = ((Number) m.attributes().getOrDefault("segments", 0L)).longValue();
+            stitcher.add(m.chunk(), labels, count);
+            scan.step(++done);
+        }
+        stitcher.resolve();
+        ChunkFile.Meta first = metas.get(0);
+        int[] shape = first.volumeShape();
+        int[] core = first.chunk().core().shape();
+        int[] zc = zarrChunk != null ? zarrChunk : new int[] {Math.min(128, core[0]), Math.min(128, core[1]), Math.min(128, core[2])};
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        attrs.put("basin_version", Version.get());
+        attrs.put("segments", stitcher.count());
+        try (VolumeOutput out = VolumeOutput.zarr(output, "segmentation", DType.UINT64, 0, shape, zc, ZarrCodec.parse(compression),
+                first.voxelSize(), attrs, overwrite)) {
+            Progress write = new Progress("basin stitch: writing", metas.size());
+            for (int i = 0; i < metas.size(); i++) {
+                ChunkFile.Meta m = metas.get(i);
+                out.write(stitcher.relabelCore(i, ChunkFile.readVolume(m.path(), "labels", m)));
+                write.step(i + 1);
+            }
+            out.commit();
+        }
+        log("%d chunks -> %d segments in %s (%s x,y,z)", metas.size(), stitcher.count(), output, Triplet.xyz(shape));
+        return 0;
+    }
+}

@@ -1,0 +1,50 @@
+package org.basin.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.basin.error.BasinException;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** What every basin command shares: a name for messages, stderr logging and the out-of-memory guard. */
+abstract class ToolCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public final Integer call() throws Exception {
+        return Main.guardMemory(this::execute);
+    }
+
+    /** Does the work; returns 0 or throws a {@link BasinException}. */
+    protected abstract int execute() throws Exception;
+
+    protected void log(String fmt, Object... args) {
+        System.err.println("basin " + spec.name() + ": " + String.format(fmt, args));
+    }
+
+    /** Expands folders to the .h5 files inside them, sorted; plain files pass through. */
+    static List<Path> expandChunkFiles(List<Path> inputs) {
+        List<Path> out = new ArrayList<>();
+        for (Path p : inputs) {
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> s = Files.list(p)) {
+                    s.filter(f -> f.getFileName().toString().endsWith(".h5") && !f.getFileName().toString().startsWith("."))
+                            .sorted().forEach(out::add);
+                } catch (IOException e) {
+                    throw BasinException.io(p + ": cannot list (" + e.getMessage() + ")", e);
+                }
+            } else if (!Files.exists(p)) {
+                throw BasinException.badArguments(p + ": no such file");
+            } else {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+}

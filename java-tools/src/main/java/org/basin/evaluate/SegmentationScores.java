@@ -1,0 +1,86 @@
+package org.basin.evaluate;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Accumulates the contingency table of a segmentation against ground truth (voxels with truth 0 ignored) and
+ * scores it: variation of information split / merge in bits, and the adapted Rand error in the CREMI / SNEMI3D
+ * F-score form, where segmentation label 0 counts as a set of singletons.
+ */
+public final class SegmentationScores {
+    private record Pair(long truth, long seg) {
+    }
+
+    private final Map<Pair, long[]> table = new HashMap<>();
+    private long voxels;
+
+    /** Adds voxels pairwise: {@code truth[i]} against {@code seg[i]}. */
+    public void add(long[] truth, long[] seg) {
+        long lastT = Long.MIN_VALUE;
+        long lastS = Long.MIN_VALUE;
+        long[] cell = null;
+        for (int i = 0; i < truth.length; i++) {
+            long t = truth[i];
+            if (t == 0) {
+                continue;
+            }
+            long s = seg[i];
+            if (t != lastT || s != lastS) {
+                cell = table.computeIfAbsent(new Pair(t, s), k -> new long[1]);
+                lastT = t;
+                lastS = s;
+            }
+            cell[0]++;
+            voxels++;
+        }
+    }
+
+    /** The scores; {@code voxels} is the number of voxels scored (truth non-zero). */
+    public record Scores(double voiSplit, double voiMerge, double adaptedRandError, double randPrecision, double randRecall,
+            long voxels, int truthSegments, int segments) {
+    }
+
+    public Scores scores() {
+        if (voxels == 0) {
+            return new Scores(0, 0, 0, 1, 1, 0, 0, 0);
+        }
+        Map<Long, Long> truthSizes = new HashMap<>();
+        Map<Long, Long> segSizes = new HashMap<>();
+        for (Map.Entry<Pair, long[]> e : table.entrySet()) {
+            truthSizes.merge(e.getKey().truth(), e.getValue()[0], Long::sum);
+            segSizes.merge(e.getKey().seg(), e.getValue()[0], Long::sum);
+        }
+        double n = voxels;
+        double hSegGivenTruth = 0;
+        double hTruthGivenSeg = 0;
+        double sumAB = 0;
+        for (Map.Entry<Pair, long[]> e : table.entrySet()) {
+            double nij = e.getValue()[0];
+            double pij = nij / n;
+            double pt = truthSizes.get(e.getKey().truth()) / n;
+            double ps = segSizes.get(e.getKey().seg()) / n;
+            hSegGivenTruth -= pij * log2(pij / pt);
+            hTruthGivenSeg -= pij * log2(pij / ps);
+            sumAB += e.getKey().seg() == 0 ? nij : nij * nij;
+        }
+        double sumTruth = 0;
+        for (long v : truthSizes.values()) {
+            sumTruth += (double) v * v;
+        }
+        double sumSeg = 0;
+        for (Map.Entry<Long, Long> e : segSizes.entrySet()) {
+            double v = e.getValue();
+            sumSeg += e.getKey() == 0 ? v : v * v;
+        }
+        double precision = sumAB / sumSeg;
+        double recall = sumAB / sumTruth;
+        double f = 2 * precision * recall / (precision + recall);
+        int segs = (int) segSizes.keySet().stream().filter(k -> k != 0).count();
+        return new Scores(Math.max(0, hSegGivenTruth), Math.max(0, hTruthGivenSeg), 1 - f, precision, recall, voxels, truthSizes.size(), segs);
+    }
+
+    private static double log2(double v) {
+        return Math.log(v) / Math.log(2);
+    }
+}

@@ -1,0 +1,214 @@
+package org.basin.io;
+
+import io.jhdf.HdfFile;
+import io.jhdf.WritableHdfFile;
+import io.jhdf.api.Attribute;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.DatasetCreationOptions;
+import io.jhdf.api.Node;
+import io.jhdf.api.WritableDataset;
+import io.jhdf.api.WritableGroup;
+import io.jhdf.api.dataset.ContiguousDataset;
+import io.jhdf.exceptions.HdfException;
+import io.jhdf.object.datatype.FixedPoint;
+import io.jhdf.object.datatype.FloatingPoint;
+import java.lang.reflect.Array;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.basin.error.BasinException;
+import org.basin.volume.Block;
+import org.basin.volume.DType;
+
+/**
+ * Writes whole HDF5 files (per-chunk intermediates, Omni files) with jhdf, atomically, and reads back their
+ * small tables and attributes. jhdf writes a dataset from a whole Java array, so each file is built in memory:
+ * fine for chunk-sized data.
+ */
+public final class Hdf5Files {
+    private Hdf5Files() {
+    }
+
+    /** A flat table: element type, shape and the flat primitive array. */
+    public record Table(DType dtype, int[] shape, Object data) {
+        public int rows() {
+            return shape[0];
+        }
+
+        public long[] longs() {
+            return (long[]) data;
+        }
+
+        public float[] floats() {
+            return (float[]) data;
+        }
+    }
+
+    /** One dataset to write: a path inside the file, the data, and its own attributes. */
+    public record Entry(String path, DType dtype, int[] shape, Object flat, Map<String, Object> attributes) {
+        public static Entry of(String path, Block block) {
+            return new Entry(path, block.dtype(), block.arrayShape(), block.data(), Map.of());
+        }
+
+        public static Entry of(String path, Block block, Map<String, Object> attributes) {
+            return new Entry(path, block.dtype(), block.arrayShape(), block.data(), attributes);
+        }
+
+        public static Entry table(String path, DType dtype, int[] shape, Object flat) {
+            return new Entry(path, dtype, shape, flat, Map.of());
+        }
+    }
+
+    /**
+     * Writes {@code target} with the given root attributes and datasets. {@code deflate} gives chunked,
+     * shuffled, deflate(1) volumes; otherwise datasets are contiguous (several times faster to write).
+     */
+    public static void write(Path target, Map<String, Object> rootAttributes, List<Entry> entries, boolean deflate) {
+        Path tmp = AtomicFiles.temporaryFor(target);
+        try {
+            try (WritableHdfFile w = HdfFile.write(tmp)) {
+                for (Map.Entry<String, Object> a : rootAttributes.entrySet()) {
+                    w.putAttribute(a.getKey(), a.getValue());
+                }
+                for (Entry e : entries) {
+                    WritableGroup g = w;
+                    String[] parts = e.path().replaceFirst("^/", "").split("/");
+                    for (int i = 0; i < parts.length - 1; i++) {
+                        Node existing = g.getChildren().get(parts[i]);
+                        g = existing instanceof WritableGroup wg ? wg : g.putGroup(parts[i]);
+                    }
+                    DatasetCreationOptions.Builder opts = DatasetCreationOptions.builder();
+                    if (e.dtype().isUnsigned()) {
+                        opts.unsigned();
+                    }
+                    if (deflate && e.shape().length >= 3) {
+                        opts.chunkDimensions(chunkShape(e.shape())).shuffle().deflate(1);
+                    }
+                    WritableDataset ds = g.putDataset(parts[parts.length - 1], nested(e.flat(), e.shape()), opts.build());
+                    for (Map.Entry<String, Object> a : e.attributes().entrySet()) {
+                        ds.putAttribute(a.getKey(), a.getValue());
+                    }
+                }
+            }
+            AtomicFiles.commit(tmp, target);
+        } catch (BasinException e) {
+            AtomicFiles.discard(tmp);
+            throw e;
+        } catch (RuntimeException e) {
+            AtomicFiles.discard(tmp);
+            throw BasinException.io(target + ": cannot write HDF5 file (" + e + ")", e);
+        }
+    }
+
+    private static int[] chunkShape(int[] shape) {
+        int[] c = shape.clone();
+        int r = c.length;
+        // 64^3 spatial chunks, one channel per chunk: small enough to read regions, large enough to compress.
+        for (int a = r - 3; a < r; a++) {
+            c[a] = Math.min(64, Math.max(1, shape[a]));
+        }
+        for (int a = 0; a < r - 3; a++) {
+            c[a] = 1;
+        }
+        return c;
+    }
+
+    /** Turns a flat C-order array into the nested Java array jhdf writes. */
+    static Object nested(Object flat, int[] shape) {
+        if (shape.length == 1) {
+            return flat;
+        }
+        Class<?> component = flat.getClass().getComponentType();
+        Object out = Array.newInstance(component, shape);
+        int row = shape[shape.length - 1];
+        int[] idx = new int[shape.length - 1];
+        int at = 0;
+        long rows = 1;
+        for (int a = 0; a < shape.length - 1; a++) {
+            rows *= shape[a];
+        }
+        for (long r = 0; r < rows; r++) {
+            Object target = out;
+            for (int a = 0; a < idx.length; a++) {
+                target = Array.get(target, idx[a]);
+            }
+            System.arraycopy(flat, at, target, 0, row);
+            at += row;
+            for (int a = idx.length - 1; a >= 0; a--) {
+                if (++idx[a] < shape[a]) {
+                    break;
+                }
+                idx[a] = 0;
+            }
+        }
+        return out;
+    }
+
+    /** Root attributes of an HDF5 file. */
+    public static Map<String, Object> readAttributes(Path path) {
+        try (HdfFile f = new HdfFile(path)) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<String, Attribute> e : f.getAttributes().entrySet()) {
+                if (!e.getKey().startsWith("_jHDF")) {
+                    out.put(e.getKey(), e.getValue().getData());
+                }
+            }
+            return out;
+        } catch (HdfException e) {
+            throw BasinException.badInput(path + ": not a readable HDF5 file (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Reads a small contiguous table (1D or 2D) written by {@link #write}. */
+    public static Table readTable(Path path, String name) {
+        try (HdfFile f = new HdfFile(path)) {
+            Node n;
+            try {
+                n = f.getByPath(name);
+            } catch (HdfException e) {
+                n = null;
+            }
+            if (!(n instanceof Dataset ds)) {
+                throw BasinException.badInput(path + ": no dataset '" + name + "'; the file holds " + Hdf5VolumeReader.datasetPaths(f));
+            }
+            DType dtype;
+            java.nio.ByteOrder order;
+            if (ds.getDataType() instanceof FixedPoint fp) {
+                dtype = DType.of(false, fp.isSigned(), fp.getSize());
+                order = fp.getByteOrder();
+            } else if (ds.getDataType() instanceof FloatingPoint fl) {
+                dtype = DType.of(true, true, fl.getSize());
+                order = fl.getByteOrder();
+            } else {
+                throw BasinException.badInput(path + ":" + name + ": unsupported element type");
+            }
+            int[] shape = ds.getDimensions();
+            int n1 = 1;
+            for (int s : shape) {
+                n1 *= s;
+            }
+            if (n1 == 0 || ds.isEmpty()) {
+                return new Table(dtype, shape, dtype.allocate(0));
+            }
+            if (!(ds instanceof ContiguousDataset cd)) {
+                throw BasinException.badInput(path + ":" + name + ": expected a contiguous table");
+            }
+            return new Table(dtype, shape, ByteCodec.decode(cd.getBuffer(), order, dtype, n1));
+        } catch (HdfException e) {
+            throw BasinException.badInput(path + ": corrupt HDF5 file (" + e.getMessage() + ")");
+        }
+    }
+
+    /** True when {@code path} starts with the HDF5 signature. */
+    public static boolean looksLikeHdf5(Path path) {
+        byte[] sig = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+        try (var in = Files.newInputStream(path)) {
+            byte[] head = in.readNBytes(8);
+            return java.util.Arrays.equals(head, sig);
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+}

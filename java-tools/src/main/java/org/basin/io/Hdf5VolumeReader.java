@@ -1,0 +1,266 @@
+package org.basin.io;
+
+import io.jhdf.HdfFile;
+import io.jhdf.api.Attribute;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.Group;
+import io.jhdf.api.Node;
+import io.jhdf.api.dataset.ChunkedDataset;
+import io.jhdf.api.dataset.ContiguousDataset;
+import io.jhdf.exceptions.HdfException;
+import io.jhdf.object.datatype.DataType;
+import io.jhdf.object.datatype.FixedPoint;
+import io.jhdf.object.datatype.FloatingPoint;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.basin.error.BasinException;
+import org.basin.volume.Block;
+import org.basin.volume.Box;
+import org.basin.volume.DType;
+
+/**
+ * Reads a 3D or 4D HDF5 dataset through jhdf's raw buffers (decompressed chunks, or the contiguous data mapped
+ * from the file), never through its boxed convenience arrays.
+ */
+public final class Hdf5VolumeReader implements VolumeReader {
+    private final HdfFile file;
+    private final Dataset dataset;
+    private final VolumeInfo info;
+    private final ByteOrder order;
+    private final int[] dims;
+
+    private Hdf5VolumeReader(HdfFile file, Dataset dataset, VolumeInfo info, ByteOrder order) {
+        this.file = file;
+        this.dataset = dataset;
+        this.info = info;
+        this.order = order;
+        this.dims = dataset.getDimensions();
+    }
+
+    /** Opens {@code datasetPath} in {@code path}; a null path means "the only dataset in the file". */
+    public static Hdf5VolumeReader open(Path path, String datasetPath) {
+        HdfFile f;
+        try {
+            f = new HdfFile(path);
+        } catch (HdfException | IllegalArgumentException e) {
+            throw BasinException.badInput(path + ": not a readable HDF5 file (" + e.getMessage() + ")");
+        }
+        try {
+            String name = datasetPath;
+            if (name == null || name.isEmpty()) {
+                List<String> all = datasetPaths(f);
+                if (all.size() != 1) {
+                    throw BasinException.badArguments(path + ": name the dataset to read; the file holds " + all);
+                }
+                name = all.get(0);
+            }
+            Node node;
+            try {
+                node = f.getByPath(name);
+            } catch (HdfException e) {
+                node = null;
+            }
+            if (!(node instanceof Dataset ds)) {
+                throw BasinException.badArguments(path + ": no dataset '" + name + "'; the file holds " + datasetPaths(f));
+            }
+            DataType t = ds.getDataType();
+            DType dtype;
+            ByteOrder order;
+            if (t instanceof FixedPoint fp) {
+                dtype = DType.of(false, fp.isSigned(), fp.getSize());
+                order = fp.getByteOrder();
+                if (fp.getSize() == 1 && fp.isSigned()) {
+                    dtype = null;
+                }
+            } else if (t instanceof FloatingPoint fl) {
+                dtype = DType.of(true, true, fl.getSize());
+                order = fl.getByteOrder();
+            } else {
+                dtype = null;
+                order = null;
+            }
+            if (dtype == null) {
+                throw BasinException.badInput(path + ":" + name + ": unsupported element type " + describe(t)
+                        + "; basin reads uint8, uint16, int32, uint32, int64, uint64, float32, float64");
+            }
+            int[] d = ds.getDimensions();
+            if (d.length != 3 && d.length != 4) {
+                throw BasinException.badInput(path + ":" + name + ": shape " + java.util.Arrays.toString(d)
+                        + " is not 3D (z, y, x) or 4D (c, z, y, x)");
+            }
+            int channels = d.length == 4 ? d[0] : 0;
+            int[] shape = d.length == 4 ? new int[] {d[1], d[2], d[3]} : d.clone();
+            int[] chunks = ds instanceof ChunkedDataset cd ? cd.getChunkDimensions() : null;
+            String compression = ds.getFilters().isEmpty() ? "none"
+                    : ds.getFilters().stream().map(p -> p.getName()).collect(Collectors.joining("+"));
+            Map<String, Object> attrs = new LinkedHashMap<>();
+            readAttributes(f, attrs);
+            readAttributes(ds, attrs);
+            VolumeInfo info = new VolumeInfo("hdf5", path.toString(), name, dtype, channels, shape, chunks, compression, attrs);
+            return new Hdf5VolumeReader(f, ds, info, order);
+        } catch (RuntimeException e) {
+            f.close();
+            if (e instanceof BasinException) {
+                throw e;
+            }
+            throw BasinException.badInput(path + ": corrupt or unsupported HDF5 file (" + e.getMessage() + ")");
+        }
+    }
+
+    private static String describe(DataType t) {
+        if (t instanceof FixedPoint fp) {
+            return (fp.isSigned() ? "int" : "uint") + fp.getSize() * 8;
+        }
+        return t.getClass().getSimpleName();
+    }
+
+    private static void readAttributes(Node node, Map<String, Object> into) {
+        for (Map.Entry<String, Attribute> e : node.getAttributes().entrySet()) {
+            if (e.getKey().startsWith("_jHDF")) {
+                continue;
+            }
+            try {
+                into.put(e.getKey(), e.getValue().getData());
+            } catch (RuntimeException ignored) {
+                into.put(e.getKey(), "<unreadable attribute>");
+            }
+        }
+    }
+
+    /** Every dataset path in the file, for "no such dataset" messages. */
+    public static List<String> datasetPaths(Group g) {
+        List<String> out = new ArrayList<>();
+        for (Node n : g) {
+            if (n instanceof Dataset) {
+                out.add(n.getPath());
+            } else if (n instanceof Group child) {
+                out.addAll(datasetPaths(child));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public VolumeInfo info() {
+        return info;
+    }
+
+    @Override
+    public Block read(Box box) {
+        if (!info.box().contains(box)) {
+            throw new IllegalArgumentException("read " + box + " outside " + info.where() + " " + info.box());
+        }
+        Block out = info.channels() > 0 ? Block.allocate(info.dtype(), info.channels(), box) : Block.allocate(info.dtype(), box);
+        int rank = dims.length;
+        int[] outShape = out.arrayShape();
+        int[] outOrigin = NdCopy.origin(rank, box.min());
+        try {
+            if (dataset instanceof ChunkedDataset cd) {
+                readChunked(cd, out, outShape, outOrigin);
+            } else if (dataset instanceof ContiguousDataset cd) {
+                readContiguous(cd.getBuffer(), out, outShape, outOrigin);
+            } else {
+                throw BasinException.badInput(info.where() + ": unsupported storage layout " + dataset.getDataLayout()
+                        + " (basin reads chunked and contiguous datasets)");
+            }
+        } catch (HdfException | java.nio.BufferUnderflowException | IndexOutOfBoundsException e) {
+            throw BasinException.badInput(info.where() + ": corrupt or truncated data while reading " + box + " (" + e.getMessage() + ")");
+        }
+        return out;
+    }
+
+    private void readChunked(ChunkedDataset cd, Block out, int[] outShape, int[] outOrigin) {
+        int rank = dims.length;
+        int[] chunk = cd.getChunkDimensions();
+        int[] first = new int[rank];
+        int[] last = new int[rank];
+        for (int a = 0; a < rank; a++) {
+            first[a] = outOrigin[a] / chunk[a];
+            last[a] = (outOrigin[a] + outShape[a] - 1) / chunk[a];
+        }
+        int chunkLen = 1;
+        for (int c : chunk) {
+            chunkLen *= c;
+        }
+        int[] idx = first.clone();
+        Object buffer = info.dtype().allocate(chunkLen);
+        while (true) {
+            int[] offset = new int[rank];
+            for (int a = 0; a < rank; a++) {
+                offset[a] = idx[a] * chunk[a];
+            }
+            byte[] raw;
+            try {
+                raw = cd.getDecompressedChunk(offset);
+            } catch (HdfException e) {
+                if (String.valueOf(e.getMessage()).contains("No chunk")) {
+                    raw = null; // never written: the fill value, zero
+                } else {
+                    throw e;
+                }
+            }
+            if (raw == null) {
+                buffer = info.dtype().allocate(chunkLen);
+            } else {
+                if (raw.length < chunkLen * info.dtype().bytes()) {
+                    throw BasinException.badInput(info.where() + ": chunk at " + java.util.Arrays.toString(offset)
+                            + " decompresses to " + raw.length + " bytes, expected " + chunkLen * info.dtype().bytes());
+                }
+                ByteCodec.decodeInto(ByteBuffer.wrap(raw), order, info.dtype(), buffer, 0, chunkLen);
+            }
+            NdCopy.copy(buffer, chunk, offset, out.data(), outShape, outOrigin);
+            int a = rank - 1;
+            while (a >= 0) {
+                if (++idx[a] <= last[a]) {
+                    break;
+                }
+                idx[a] = first[a];
+                a--;
+            }
+            if (a < 0) {
+                return;
+            }
+        }
+    }
+
+    private void readContiguous(ByteBuffer all, Block out, int[] outShape, int[] outOrigin) {
+        int rank = dims.length;
+        long[] stride = NdCopy.strides(dims);
+        int es = info.dtype().bytes();
+        int row = outShape[rank - 1];
+        int[] idx = new int[rank - 1];
+        int at = 0;
+        while (true) {
+            long src = outOrigin[rank - 1];
+            for (int a = 0; a < rank - 1; a++) {
+                src += (outOrigin[a] + idx[a]) * stride[a];
+            }
+            ByteBuffer slice = all.duplicate();
+            slice.position(Math.toIntExact(src * es));
+            ByteCodec.decodeInto(slice.slice(), order, info.dtype(), out.data(), at, row);
+            at += row;
+            int a = rank - 2;
+            while (a >= 0) {
+                if (++idx[a] < outShape[a]) {
+                    break;
+                }
+                idx[a] = 0;
+                a--;
+            }
+            if (a < 0) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        file.close();
+    }
+}

@@ -1,0 +1,78 @@
+package org.basin.io;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.basin.error.BasinException;
+import org.basin.volume.DType;
+
+/**
+ * Zarr v2 groups with OME-Zarr 0.4 multiscale metadata (one scale, path "0"), so Neuroglancer and napari open
+ * basin's volumes with their voxel size.
+ */
+public final class OmeZarr {
+    public static final String SCALE0 = "0";
+
+    private OmeZarr() {
+    }
+
+    /**
+     * Creates the group at {@code dir} and its full-resolution array. {@code voxelSize} is (z, y, x) in
+     * nanometres; {@code attrs} are stored on the group and on the array.
+     */
+    public static ZarrArray create(Path dir, String name, DType dtype, int channels, int[] shape, int[] chunks, ZarrCodec codec,
+            double[] voxelSize, Map<String, Object> attrs) {
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve(".zgroup"), "{\n  \"zarr_format\": 2\n}\n");
+        } catch (IOException e) {
+            throw BasinException.io(dir + ": cannot create Zarr group (" + e.getMessage() + ")", e);
+        }
+        List<Map<String, Object>> axes = new ArrayList<>();
+        List<Double> scale = new ArrayList<>();
+        if (channels > 0) {
+            axes.add(Map.of("name", "c", "type", "channel"));
+            scale.add(1.0);
+        }
+        String[] names = {"z", "y", "x"};
+        for (int a = 0; a < 3; a++) {
+            axes.add(Map.of("name", names[a], "type", "space", "unit", "nanometer"));
+            scale.add(voxelSize[a]);
+        }
+        Map<String, Object> dataset = new LinkedHashMap<>();
+        dataset.put("path", SCALE0);
+        dataset.put("coordinateTransformations", List.of(Map.of("type", "scale", "scale", scale)));
+        Map<String, Object> multiscale = new LinkedHashMap<>();
+        multiscale.put("version", "0.4");
+        multiscale.put("name", name);
+        multiscale.put("axes", axes);
+        multiscale.put("datasets", List.of(dataset));
+        Map<String, Object> groupAttrs = new LinkedHashMap<>();
+        groupAttrs.put("multiscales", List.of(multiscale));
+        groupAttrs.putAll(attrs);
+        groupAttrs.put("voxel_size", voxelSize);
+        Json.write(dir.resolve(".zattrs"), groupAttrs);
+        Map<String, Object> arrayAttrs = new LinkedHashMap<>(attrs);
+        arrayAttrs.put("voxel_size", voxelSize);
+        return ZarrArray.create(dir.resolve(SCALE0), dtype, channels, shape, chunks, codec, "/", arrayAttrs);
+    }
+
+    /** The path of the full-resolution array of an OME-Zarr group, or null when the group has no multiscales. */
+    @SuppressWarnings("unchecked")
+    public static String firstScale(Path group) {
+        Path attrs = group.resolve(".zattrs");
+        if (!Files.isRegularFile(attrs)) {
+            return null;
+        }
+        Object ms = Json.read(attrs).get("multiscales");
+        if (ms instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof Map<?, ?> m
+                && m.get("datasets") instanceof List<?> ds && !ds.isEmpty() && ds.get(0) instanceof Map<?, ?> d0) {
+            return String.valueOf(((Map<String, Object>) d0).get("path"));
+        }
+        return null;
+    }
+}

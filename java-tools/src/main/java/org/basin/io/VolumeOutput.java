@@ -1,0 +1,74 @@
+package org.basin.io;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.basin.volume.Block;
+import org.basin.volume.DType;
+
+/**
+ * Writes a volume basin produces: OME-Zarr (a folder ending in .zarr, streamed chunk by chunk) or HDF5 (any other
+ * name, built whole in memory), always under a temporary name until complete.
+ */
+public final class VolumeOutput implements AutoCloseable {
+    private final Path target;
+    private final Path temporary;
+    private final ZarrArray array;
+    private boolean committed;
+
+    private VolumeOutput(Path target, Path temporary, ZarrArray array) {
+        this.target = target;
+        this.temporary = temporary;
+        this.array = array;
+    }
+
+    public static boolean isZarr(Path p) {
+        return p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zarr");
+    }
+
+    /** Starts a streamed OME-Zarr volume; write blocks with {@link #write}, then {@link #commit}. */
+    public static VolumeOutput zarr(Path target, String name, DType dtype, int channels, int[] shape, int[] chunks, ZarrCodec codec,
+            double[] voxelSize, Map<String, Object> attrs, boolean overwrite) {
+        AtomicFiles.checkWritable(target, overwrite);
+        Path tmp = AtomicFiles.temporaryFor(target);
+        AtomicFiles.discard(tmp);
+        ZarrArray a = OmeZarr.create(tmp, name, dtype, channels, shape, chunks, codec, voxelSize, attrs);
+        return new VolumeOutput(target, tmp, a);
+    }
+
+    public void write(Block block) {
+        array.write(block);
+    }
+
+    public void commit() {
+        AtomicFiles.commit(temporary, target);
+        committed = true;
+    }
+
+    @Override
+    public void close() {
+        if (!committed) {
+            AtomicFiles.discard(temporary);
+        }
+    }
+
+    /** Writes a whole volume at once: OME-Zarr for a .zarr target, else HDF5 with the given dataset name. */
+    public static void whole(Path target, String dataset, Block block, double[] voxelSize, Map<String, Object> attrs,
+            boolean overwrite) {
+        if (isZarr(target)) {
+            int[] chunks = {64, 64, 64};
+            try (VolumeOutput out = zarr(target, dataset, block.dtype(), block.hasChannelAxis() ? block.channels() : 0,
+                    block.shape(), chunks, ZarrCodec.parse("zlib"), voxelSize, attrs, overwrite)) {
+                out.write(block);
+                out.commit();
+            }
+            return;
+        }
+        AtomicFiles.checkWritable(target, overwrite);
+        Map<String, Object> a = new LinkedHashMap<>(attrs);
+        a.put("voxel_size", voxelSize);
+        Hdf5Files.write(target, Map.of(), List.of(Hdf5Files.Entry.of(dataset, block, a)), true);
+    }
+}

@@ -1,0 +1,296 @@
+package org.basin.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.basin.error.BasinException;
+import org.basin.volume.Block;
+import org.basin.volume.Box;
+import org.basin.volume.DType;
+
+/**
+ * A Zarr v2 array on the local file system: {@code .zarray} / {@code .zattrs}, C order, compressors from
+ * {@link ZarrCodec}, fill value, "." or "/" chunk-key separators, and region reads and writes that need not
+ * align with chunks (partly covered chunks are read, updated and rewritten).
+ */
+public final class ZarrArray implements VolumeReader {
+    private final Path dir;
+    private final DType dtype;
+    private final ByteOrder order;
+    private final int[] shape;
+    private final int[] chunks;
+    private final ZarrCodec codec;
+    private final double fill;
+    private final String separator;
+    private final VolumeInfo info;
+
+    private ZarrArray(Path dir, DType dtype, ByteOrder order, int[] shape, int[] chunks, ZarrCodec codec, double fill,
+            String separator, Map<String, Object> attrs) {
+        this.dir = dir;
+        this.dtype = dtype;
+        this.order = order;
+        this.shape = shape;
+        this.chunks = chunks;
+        this.codec = codec;
+        this.fill = fill;
+        this.separator = separator;
+        int channels = shape.length == 4 ? shape[0] : 0;
+        int[] zyx = shape.length == 4 ? Arrays.copyOfRange(shape, 1, 4) : shape.clone();
+        this.info = new VolumeInfo("zarr", dir.toString(), null, dtype, channels, zyx, chunks.clone(), codec.id()
+                + (codec.id().equals("none") ? "" : "(level " + codec.level() + ")"), attrs);
+    }
+
+    public static boolean isArray(Path dir) {
+        return Files.isRegularFile(dir.resolve(".zarray"));
+    }
+
+    public static ZarrArray open(Path dir) {
+        Path meta = dir.resolve(".zarray");
+        if (!Files.isRegularFile(meta)) {
+            throw BasinException.badArguments(dir + ": not a Zarr v2 array (no .zarray)");
+        }
+        Map<String, Object> m = Json.read(meta);
+        String where = meta.toString();
+        if (!Integer.valueOf(2).equals(m.get("zarr_format"))) {
+            throw BasinException.badInput(where + ": zarr_format " + m.get("zarr_format") + " is not 2");
+        }
+        if (!"C".equals(m.getOrDefault("order", "C"))) {
+            throw BasinException.badInput(where + ": order " + m.get("order") + " is not supported; basin reads C-order arrays");
+        }
+        if (m.get("filters") instanceof List<?> f && !f.isEmpty()) {
+            throw BasinException.badInput(where + ": filters " + f + " are not supported");
+        }
+        int[] shape = ints(m.get("shape"), where, "shape");
+        int[] chunks = ints(m.get("chunks"), where, "chunks");
+        if (shape.length != 3 && shape.length != 4 || chunks.length != shape.length) {
+            throw BasinException.badInput(where + ": shape " + Arrays.toString(shape) + " is not 3D (z, y, x) or 4D (c, z, y, x)");
+        }
+        String dt = String.valueOf(m.get("dtype"));
+        DType dtype = parseDtype(dt);
+        if (dtype == null) {
+            throw BasinException.badInput(where + ": dtype '" + dt + "' is not supported; basin reads uint8, uint16, int32, uint32, int64, uint64, float32, float64");
+        }
+        ByteOrder order = dt.startsWith(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+        @SuppressWarnings("unchecked")
+        ZarrCodec codec = ZarrCodec.fromMetadata((Map<String, Object>) m.get("compressor"), where);
+        double fill = parseFill(m.get("fill_value"));
+        String sep = String.valueOf(m.getOrDefault("dimension_separator", "."));
+        Map<String, Object> attrs = Files.isRegularFile(dir.resolve(".zattrs")) ? Json.read(dir.resolve(".zattrs")) : new LinkedHashMap<>();
+        return new ZarrArray(dir, dtype, order, shape, chunks, codec, fill, sep, attrs);
+    }
+
+    /** Creates an empty array (metadata only; unwritten chunks read as the fill value 0). */
+    public static ZarrArray create(Path dir, DType dtype, int channels, int[] zyxShape, int[] zyxChunks, ZarrCodec codec,
+            String separator, Map<String, Object> attrs) {
+        int[] shape = channels > 0 ? new int[] {channels, zyxShape[0], zyxShape[1], zyxShape[2]} : zyxShape.clone();
+        int[] chunks = channels > 0 ? new int[] {channels, zyxChunks[0], zyxChunks[1], zyxChunks[2]} : zyxChunks.clone();
+        for (int a = 0; a < chunks.length; a++) {
+            chunks[a] = Math.max(1, Math.min(chunks[a], Math.max(1, shape[a])));
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("zarr_format", 2);
+        m.put("shape", shape);
+        m.put("chunks", chunks);
+        m.put("dtype", dtype.zarrCode());
+        m.put("compressor", codec.toMetadata());
+        m.put("fill_value", 0);
+        m.put("order", "C");
+        m.put("filters", null);
+        m.put("dimension_separator", separator);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw BasinException.io(dir + ": cannot create (" + e.getMessage() + ")", e);
+        }
+        Json.write(dir.resolve(".zarray"), m);
+        Json.write(dir.resolve(".zattrs"), attrs);
+        return new ZarrArray(dir, dtype, ByteOrder.LITTLE_ENDIAN, shape, chunks, codec, 0, separator, attrs);
+    }
+
+    private static int[] ints(Object o, String where, String field) {
+        if (!(o instanceof List<?> l)) {
+            throw BasinException.badInput(where + ": missing or invalid '" + field + "'");
+        }
+        return l.stream().mapToInt(v -> ((Number) v).intValue()).toArray();
+    }
+
+    static DType parseDtype(String s) {
+        if (s.length() < 3) {
+            return null;
+        }
+        String kind = s.substring(1);
+        return switch (kind) {
+            case "u1" -> DType.UINT8;
+            case "u2" -> DType.UINT16;
+            case "i4" -> DType.INT32;
+            case "u4" -> DType.UINT32;
+            case "i8" -> DType.INT64;
+            case "u8" -> DType.UINT64;
+            case "f4" -> DType.FLOAT32;
+            case "f8" -> DType.FLOAT64;
+            default -> null;
+        };
+    }
+
+    private static double parseFill(Object o) {
+        if (o instanceof Number n) {
+            return n.doubleValue();
+        }
+        if ("NaN".equals(o)) {
+            return Double.NaN;
+        }
+        return 0;
+    }
+
+    @Override
+    public VolumeInfo info() {
+        return info;
+    }
+
+    public Path path() {
+        return dir;
+    }
+
+    private Path chunkPath(int[] idx) {
+        StringBuilder sb = new StringBuilder();
+        for (int a = 0; a < idx.length; a++) {
+            if (a > 0) {
+                sb.append(separator);
+            }
+            sb.append(idx[a]);
+        }
+        return dir.resolve(sb.toString());
+    }
+
+    private int chunkLength() {
+        int n = 1;
+        for (int c : chunks) {
+            n *= c;
+        }
+        return n;
+    }
+
+    private Object readChunk(int[] idx) {
+        Path p = chunkPath(idx);
+        int n = chunkLength();
+        byte[] stored;
+        try {
+            stored = Files.readAllBytes(p);
+        } catch (NoSuchFileException e) {
+            Object a = dtype.allocate(n);
+            if (fill != 0) {
+                Block b = Block.wrap(dtype, 0, Box.ofShape(new int[] {1, 1, n}), a);
+                for (int i = 0; i < n; i++) {
+                    b.setDouble(i, fill);
+                }
+            }
+            return a;
+        } catch (IOException e) {
+            throw BasinException.io(p + ": cannot read Zarr chunk (" + e.getMessage() + ")", e);
+        }
+        byte[] raw = codec.decode(stored, n * dtype.bytes(), p.toString());
+        return ByteCodec.decode(ByteBuffer.wrap(raw), order, dtype, n);
+    }
+
+    private void writeChunk(int[] idx, Object data) {
+        Path p = chunkPath(idx);
+        byte[] raw = ByteCodec.encode(data, dtype);
+        if (order == ByteOrder.BIG_ENDIAN) {
+            throw BasinException.badInput(dir + ": basin writes only little-endian Zarr arrays");
+        }
+        try {
+            Files.createDirectories(p.getParent());
+            Path tmp = p.resolveSibling("." + p.getFileName() + ".partial-" + ProcessHandle.current().pid());
+            Files.write(tmp, codec.encode(raw));
+            Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw BasinException.io(p + ": cannot write Zarr chunk (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The chunk-grid index ranges (inclusive) covering a full-array region. */
+    private List<int[]> chunksCovering(int[] origin, int[] size) {
+        int rank = shape.length;
+        int[] first = new int[rank];
+        int[] last = new int[rank];
+        for (int a = 0; a < rank; a++) {
+            first[a] = origin[a] / chunks[a];
+            last[a] = (origin[a] + size[a] - 1) / chunks[a];
+            if (size[a] == 0) {
+                return List.of();
+            }
+        }
+        List<int[]> out = new ArrayList<>();
+        int[] idx = first.clone();
+        while (true) {
+            out.add(idx.clone());
+            int a = rank - 1;
+            while (a >= 0) {
+                if (++idx[a] <= last[a]) {
+                    break;
+                }
+                idx[a] = first[a];
+                a--;
+            }
+            if (a < 0) {
+                return out;
+            }
+        }
+    }
+
+    @Override
+    public Block read(Box box) {
+        if (!info.box().contains(box)) {
+            throw new IllegalArgumentException("read " + box + " outside " + dir + " " + info.box());
+        }
+        Block out = info.channels() > 0 ? Block.allocate(dtype, info.channels(), box) : Block.allocate(dtype, box);
+        int[] outShape = out.arrayShape();
+        int[] outOrigin = NdCopy.origin(shape.length, box.min());
+        for (int[] idx : chunksCovering(outOrigin, outShape)) {
+            int[] co = new int[idx.length];
+            for (int a = 0; a < idx.length; a++) {
+                co[a] = idx[a] * chunks[a];
+            }
+            NdCopy.copy(readChunk(idx), chunks, co, out.data(), outShape, outOrigin);
+        }
+        return out;
+    }
+
+    /** Writes the block's voxels (all channels) at its box. */
+    public void write(Block block) {
+        if (block.dtype() != dtype) {
+            throw new IllegalArgumentException("write " + block.dtype() + " into " + dtype + " array " + dir);
+        }
+        if (!info.box().contains(block.box())) {
+            throw new IllegalArgumentException("write " + block.box() + " outside " + dir + " " + info.box());
+        }
+        int[] bShape = block.arrayShape();
+        int[] bOrigin = NdCopy.origin(shape.length, block.box().min());
+        for (int[] idx : chunksCovering(bOrigin, bShape)) {
+            int[] co = new int[idx.length];
+            boolean covered = true;
+            for (int a = 0; a < idx.length; a++) {
+                co[a] = idx[a] * chunks[a];
+                int hi = Math.min(co[a] + chunks[a], shape[a]);
+                covered &= bOrigin[a] <= co[a] && bOrigin[a] + bShape[a] >= hi;
+            }
+            Object chunk = covered ? dtype.allocate(chunkLength()) : readChunk(idx);
+            NdCopy.copy(block.data(), bShape, bOrigin, chunk, chunks, co);
+            writeChunk(idx, chunk);
+        }
+    }
+
+    @Override
+    public void close() {
+        // nothing held open between calls
+    }
+}

@@ -1,0 +1,138 @@
+package org.basin.io;
+
+import com.github.luben.zstd.Zstd;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.Inflater;
+import org.basin.error.BasinException;
+
+/** The Zarr v2 compressors basin reads and writes: none, zlib, gzip (java.util.zip) and zstd (zstd-jni). */
+public record ZarrCodec(String id, int level) {
+    public static final ZarrCodec NONE = new ZarrCodec("none", 0);
+
+    /** Parses a {@code .zarray} "compressor" value (null means none). */
+    public static ZarrCodec fromMetadata(Map<String, Object> compressor, String where) {
+        if (compressor == null) {
+            return NONE;
+        }
+        String id = String.valueOf(compressor.get("id"));
+        int level = compressor.get("level") instanceof Number n ? n.intValue() : defaultLevel(id);
+        return switch (id) {
+            case "zlib", "gzip", "zstd" -> new ZarrCodec(id, level);
+            default -> throw BasinException.badInput(where + ": Zarr compressor '" + id
+                    + "' is not supported; basin reads zlib, gzip and zstd (re-save the array with one of them)");
+        };
+    }
+
+    /** Parses a user's choice: none, zlib, gzip, zstd, optionally with ":level". */
+    public static ZarrCodec parse(String s) {
+        String[] p = s.split(":");
+        String id = p[0];
+        if (!id.equals("none") && !id.equals("zlib") && !id.equals("gzip") && !id.equals("zstd")) {
+            throw BasinException.badArguments("unknown compression '" + s + "'; use none, zlib, gzip or zstd[:level]");
+        }
+        return new ZarrCodec(id, p.length > 1 ? Integer.parseInt(p[1]) : defaultLevel(id));
+    }
+
+    private static int defaultLevel(String id) {
+        return id.equals("zstd") ? 3 : 1;
+    }
+
+    public Map<String, Object> toMetadata() {
+        if (id.equals("none")) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("level", level);
+        return m;
+    }
+
+    public byte[] encode(byte[] raw) {
+        try {
+            switch (id) {
+                case "none":
+                    return raw;
+                case "zlib": {
+                    Deflater d = new Deflater(level);
+                    d.setInput(raw);
+                    d.finish();
+                    ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 4 + 64);
+                    byte[] buf = new byte[65536];
+                    while (!d.finished()) {
+                        out.write(buf, 0, d.deflate(buf));
+                    }
+                    d.end();
+                    return out.toByteArray();
+                }
+                case "gzip": {
+                    ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 4 + 64);
+                    try (GZIPOutputStream gz = new GZIPOutputStream(out) {
+                        {
+                            def.setLevel(level);
+                        }
+                    }) {
+                        gz.write(raw);
+                    }
+                    return out.toByteArray();
+                }
+                case "zstd":
+                    return Zstd.compress(raw, level);
+                default:
+                    throw new IllegalStateException(id);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Decompresses a stored chunk that must hold exactly {@code expected} bytes. */
+    public byte[] decode(byte[] stored, int expected, String where) {
+        try {
+            byte[] out;
+            switch (id) {
+                case "none" -> out = stored;
+                case "zlib" -> {
+                    Inflater inf = new Inflater();
+                    inf.setInput(stored);
+                    out = new byte[expected];
+                    int n = 0;
+                    while (n < expected && !inf.finished()) {
+                        int k = inf.inflate(out, n, expected - n);
+                        if (k == 0 && (inf.needsInput() || inf.needsDictionary())) {
+                            break;
+                        }
+                        n += k;
+                    }
+                    inf.end();
+                    if (n != expected) {
+                        throw BasinException.badInput(where + ": zlib chunk holds " + n + " bytes, expected " + expected);
+                    }
+                }
+                case "gzip" -> {
+                    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(stored))) {
+                        out = in.readAllBytes();
+                    }
+                }
+                case "zstd" -> out = Zstd.decompress(stored, expected);
+                default -> throw new IllegalStateException(id);
+            }
+            if (out.length != expected) {
+                throw BasinException.badInput(where + ": chunk holds " + out.length + " bytes, expected " + expected);
+            }
+            return out;
+        } catch (IOException | DataFormatException | RuntimeException e) {
+            if (e instanceof BasinException be) {
+                throw be;
+            }
+            throw BasinException.badInput(where + ": corrupt " + id + " chunk (" + e.getMessage() + ")");
+        }
+    }
+}

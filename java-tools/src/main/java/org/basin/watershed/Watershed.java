@@ -1,0 +1,272 @@
+package org.basin.watershed;
+
+import org.basin.error.BasinException;
+import org.basin.graph.DisjointSets;
+import org.basin.graph.RegionGraph;
+
+/**
+ * Watershed on an affinity graph after Zlateski &amp; Seung (arXiv 1505.00249): steepest-ascent edges, plateau
+ * division, basins, region graph, size-dependent single linkage, dust removal, relabelling.
+ *
+ * <p>Affinities follow the basin convention: {@code aff[c][v]} joins voxel v and {@code v - e_c}, e_0 = z,
+ * e_1 = y, e_2 = x; higher means more likely the same object.
+ */
+public final class Watershed {
+    // Directions: 0..2 towards -z, -y, -x; 3..5 towards +z, +y, +x. Bit d of a voxel = an edge in direction d.
+    private static final int VISITED = 0x40;
+    private static final int ASSIGNED = 0x80000000;
+
+    private Watershed() {
+    }
+
+    /** The result: labels 1..count (0 = background), voxel count per label, final region graph. */
+    public record Result(int[] labels, int count, long[] sizes, RegionGraph.Edges regionGraph) {
+    }
+
+    public static Result run(float[] aff, int[] shape, WatershedParams p) {
+        int n = shape[0] * shape[1] * shape[2];
+        if (aff.length != 3 * n) {
+            throw new IllegalArgumentException("affinity length " + aff.length + " != 3 x " + n);
+        }
+        int[] seg = steepestAscent(aff, shape, p.tLow(), p.tHigh());
+        dividePlateaus(seg, shape);
+        long[] basinSizes = findBasins(seg, shape);
+        int basins = basinSizes.length - 1;
+        RegionGraph rg = regionGraph(aff, seg, shape);
+        return mergeAndRelabel(seg, basins, basinSizes, rg.sorted(), p);
+    }
+
+    private static int[] offsets(int[] s) {
+        int sz = s[1] * s[2];
+        int sy = s[2];
+        return new int[] {-sz, -sy, -1, sz, sy, 1};
+    }
+
+    static int[] steepestAscent(float[] aff, int[] s, float low, float high) {
+        int nz = s[0];
+        int ny = s[1];
+        int nx = s[2];
+        int n = nz * ny * nx;
+        int sz = ny * nx;
+        int[] seg = new int[n];
+        float[] w = new float[6];
+        for (int z = 0, v = 0; z < nz; z++) {
+            for (int y = 0; y < ny; y++) {
+                for (int x = 0; x < nx; x++, v++) {
+                    w[0] = z > 0 ? aff[v] : Float.NEGATIVE_INFINITY;
+                    w[1] = y > 0 ? aff[n + v] : Float.NEGATIVE_INFINITY;
+                    w[2] = x > 0 ? aff[2 * n + v] : Float.NEGATIVE_INFINITY;
+                    w[3] = z < nz - 1 ? aff[v + sz] : Float.NEGATIVE_INFINITY;
+                    w[4] = y < ny - 1 ? aff[n + v + nx] : Float.NEGATIVE_INFINITY;
+                    w[5] = x < nx - 1 ? aff[2 * n + v + 1] : Float.NEGATIVE_INFINITY;
+                    float m = w[0];
+                    for (int d = 1; d < 6; d++) {
+                        if (w[d] > m) {
+                            m = w[d];
+                        }
+                    }
+                    if (Float.isNaN(m)) {
+                        throw BasinException.badInput("affinity is NaN next to voxel (z,y,x) " + z + "," + y + "," + x);
+                    }
+                    if (m > low) {
+                        int bits = 0;
+                        for (int d = 0; d < 6; d++) {
+                            if (w[d] == m || w[d] >= high) {
+                                bits |= 1 << d;
+                            }
+                        }
+                        seg[v] = bits;
+                    }
+                }
+            }
+        }
+        return seg;
+    }
+
+    /** Keeps one edge per plateau voxel, pointing towards the plateau's exit (breadth first from the exits). */
+    static void dividePlateaus(int[] seg, int[] s) {
+        int n = seg.length;
+        int[] off = offsets(s);
+        int[] queue = new int[n];
+        int tail = 0;
+        for (int v = 0; v < n; v++) {
+            int bits = seg[v];
+            for (int d = 0; d < 6; d++) {
+                if ((bits & (1 << d)) != 0 && (seg[v + off[d]] & (1 << ((d + 3) % 6))) == 0) {
+                    seg[v] |= VISITED;
+                    queue[tail++] = v;
+                    break;
+                }
+            }
+        }
+        for (int head = 0; head < tail; head++) {
+            int v = queue[head];
+            int bits = seg[v];
+            int keep = 0;
+            for (int d = 0; d < 6; d++) {
+                if ((bits & (1 << d)) != 0) {
+                    int u = v + off[d];
+                    if ((seg[u] & (1 << ((d + 3) % 6))) != 0) {
+                        if ((seg[u] & VISITED) == 0) {
+                            seg[u] |= VISITED;
+                            queue[tail++] = u;
+                        }
+                    } else {
+                        keep = 1 << d;
+                    }
+                }
+            }
+            seg[v] = keep;
+        }
+        // voxels never reached (plateaus without an exit, i.e. maxima) keep all their edges
+        for (int v = 0; v < n; v++) {
+            seg[v] &= ~VISITED;
+        }
+    }
+
+    /** Follows the edges to basins; seg becomes ASSIGNED | basin id (0 = background). Returns sizes by id. */
+    static long[] findBasins(int[] seg, int[] s) {
+        int n = seg.length;
+        int[] off = offsets(s);
+        int[] queue = new int[Math.min(n, 1 << 16)];
+        long[] sizes = new long[1024];
+        int next = 0;
+        for (int v = 0; v < n; v++) {
+            if (seg[v] == 0) {
+                seg[v] = ASSIGNED;
+                sizes[0]++;
+                continue;
+            }
+            if ((seg[v] & ASSIGNED) != 0) {
+                continue;
+            }
+            int tail = 0;
+            queue[tail++] = v;
+            seg[v] |= VISITED;
+            int found = 0;
+            boolean hit = false;
+            for (int head = 0; head < tail && !hit; head++) {
+                int y = queue[head];
+                int bits = seg[y];
+                for (int d = 0; d < 6; d++) {
+                    if ((bits & (1 << d)) != 0) {
+                        int u = y + off[d];
+                        int su = seg[u];
+                        if ((su & ASSIGNED) != 0) {
+                            found = su;
+                            hit = true;
+                            break;
+                        }
+                        if ((su & VISITED) == 0) {
+                            seg[u] = su | VISITED;
+                            if (tail == queue.length) {
+                                queue = java.util.Arrays.copyOf(queue, Math.min(n, queue.length * 2));
+                            }
+                            queue[tail++] = u;
+                        }
+                    }
+                }
+            }
+            int label;
+            if (hit) {
+                label = found;
+            } else {
+                label = ASSIGNED | ++next;
+                if (next >= sizes.length) {
+                    sizes = java.util.Arrays.copyOf(sizes, sizes.length * 2);
+                }
+            }
+            for (int i = 0; i < tail; i++) {
+                seg[queue[i]] = label;
+            }
+            sizes[label & ~ASSIGNED] += tail;
+        }
+        for (int v = 0; v < n; v++) {
+            seg[v] &= ~ASSIGNED;
+        }
+        return java.util.Arrays.copyOf(sizes, next + 1);
+    }
+
+    static RegionGraph regionGraph(float[] aff, int[] seg, int[] s) {
+        int nz = s[0];
+        int ny = s[1];
+        int nx = s[2];
+        int n = seg.length;
+        int sz = ny * nx;
+        RegionGraph rg = new RegionGraph(1024);
+        for (int z = 0, v = 0; z < nz; z++) {
+            for (int y = 0; y < ny; y++) {
+                for (int x = 0; x < nx; x++, v++) {
+                    int a = seg[v];
+                    if (a == 0) {
+                        continue;
+                    }
+                    if (z > 0) {
+                        int b = seg[v - sz];
+                        if (b != 0 && b != a) {
+                            rg.add(a, b, aff[v]);
+                        }
+                    }
+                    if (y > 0) {
+                        int b = seg[v - nx];
+                        if (b != 0 && b != a) {
+                            rg.add(a, b, aff[n + v]);
+                        }
+                    }
+                    if (x > 0) {
+                        int b = seg[v - 1];
+                        if (b != 0 && b != a) {
+                            rg.add(a, b, aff[2 * n + v]);
+                        }
+                    }
+                }
+            }
+        }
+        return rg;
+    }
+
+    static Result mergeAndRelabel(int[] seg, int basins, long[] sizes, RegionGraph.Edges edges, WatershedParams p) {
+        DisjointSets sets = new DisjointSets(sizes);
+        for (int i = 0; i < edges.size(); i++) {
+            double limit = p.sizeThreshold(edges.w()[i]);
+            if (limit <= 0) {
+                break;
+            }
+            int ra = sets.find(edges.a()[i]);
+            int rb = sets.find(edges.b()[i]);
+            if (ra != rb && (sets.size(ra) < limit || sets.size(rb) < limit)) {
+                sets.union(ra, rb);
+            }
+        }
+        // Relabel roots 1..count in order of first appearance; dust goes to background.
+        int[] newId = new int[basins + 1];
+        int count = 0;
+        long[] newSizes = new long[basins + 1];
+        for (int v = 0; v < seg.length; v++) {
+            int b = seg[v];
+            if (b == 0) {
+                continue;
+            }
+            int r = sets.find(b);
+            if (newId[r] == 0) {
+                newId[r] = sets.size(r) < p.tDust() ? -1 : ++count;
+            }
+            int id = newId[r];
+            if (id < 0) {
+                seg[v] = 0;
+            } else {
+                seg[v] = id;
+                newSizes[id]++;
+            }
+        }
+        RegionGraph finalGraph = new RegionGraph(Math.max(16, edges.size() / 2));
+        for (int i = 0; i < edges.size(); i++) {
+            int a = newId[sets.find(edges.a()[i])];
+            int b = newId[sets.find(edges.b()[i])];
+            if (a > 0 && b > 0 && a != b) {
+                finalGraph.add(a, b, edges.w()[i]);
+            }
+        }
+        return new Result(seg, count, java.util.Arrays.copyOf(newSizes, count + 1), finalGraph.sorted());
+    }
+}

@@ -1,0 +1,92 @@
+#!/usr/bin/env nextflow
+/*
+ * basin: raw EM volume -> affinities -> watershed segmentation -> Omni proofreading projects.
+ * Run: ./nextflow run . -profile test          (the built-in phantom demo)
+ *      ./nextflow run . --input raw.h5 --dataset stack --outdir results
+ */
+nextflow.enable.dsl = 2
+
+include { BASIN } from './workflows/basin'
+
+// ---- parameter checks: fail before any task is submitted, with a message that says what to change ----
+
+def triplet(String name) {
+    def v = params[name]
+    def parts = v.toString().split(',')*.trim()
+    if (parts.size() == 1) parts = [parts[0]] * 3
+    if (parts.size() != 3 || !parts.every { it.isInteger() && it.toInteger() >= 0 }) {
+        error "--${name} '${v}' must be x,y,z (three non-negative whole numbers) or one number for all axes"
+    }
+    return parts*.toInteger()
+}
+
+def checkSmaller(String pad, String chunk) {
+    def p = triplet(pad)
+    def c = triplet(chunk)
+    (0..2).each { a ->
+        if (c[a] < 1) error "--${chunk} '${params[chunk]}' must be positive on every axis"
+        if (p[a] >= c[a]) error "--${pad} '${params[pad]}' must be smaller than --${chunk} '${params[chunk]}' on every axis (x,y,z)"
+    }
+}
+
+// Builds (or rebuilds, when sources changed) the tools jar the tasks run; a container supplies its own.
+def ensureToolsJar() {
+    if (workflow.stubRun || params.skip_build || workflow.containerEngine) return
+    def jar = file("${projectDir}/java-tools/target/basin.jar")
+    def sources = file("${projectDir}/java-tools/src")
+    long newest = 0
+    sources.eachFileRecurse { f -> newest = Math.max(newest, f.lastModified()) }
+    newest = Math.max(newest, file("${projectDir}/java-tools/pom.xml").lastModified())
+    if (jar.exists() && jar.lastModified() >= newest) return
+    log.info "basin: building the tools jar (mvn -q -f java-tools/pom.xml package -DskipTests) ..."
+    def proc = ['mvn', '-q', '-f', "${projectDir}/java-tools/pom.xml", 'package', '-DskipTests'].execute()
+    def out = new StringBuilder()
+    proc.waitForProcessOutput(out, out)
+    if (proc.exitValue() != 0) error "basin: building the tools jar failed:\n${out}"
+}
+
+// Reads the input's header with `basin info` so a wrong dataset, shape or dtype fails now, not in a task.
+def checkInput() {
+    if (!params.input) return
+    def f = file(params.input)
+    if (!f.exists()) error "--input '${params.input}': no such file or folder"
+    if (workflow.stubRun || params.skip_input_check || workflow.containerEngine || params.input.toString().contains('://')) return
+    def cmd = ["${projectDir}/bin/basin", 'info', '--json', f.toString()]
+    if (params.dataset) cmd += ['--dataset', params.dataset.toString()]
+    def proc = cmd.execute()
+    def out = new StringBuilder()
+    def err = new StringBuilder()
+    proc.waitForProcessOutput(out, err)
+    if (proc.exitValue() != 0) error "--input '${params.input}'${params.dataset ? " --dataset '${params.dataset}'" : ''}: ${err.toString().trim()}"
+    def info = new groovy.json.JsonSlurper().parseText(out.toString())
+    if (info.channels != 0) error "--input '${params.input}': the raw volume must be 3D (z, y, x); it has shape ${info.array_shape}"
+    if (!(info.dtype in ['uint8', 'uint16', 'float32'])) error "--input '${params.input}': dtype ${info.dtype} is not supported for raw EM; use uint8, uint16 or float32"
+    log.info "basin: input ${info.path}${info.dataset ? ':' + info.dataset : ''} ${info.dtype} ${info.shape_xyz} (x,y,z)"
+}
+
+workflow {
+    if (!params.input && !params.demo) {
+        error "give --input raw.h5 (with --dataset) or run the demo with -profile test"
+    }
+    if (!(params.backend in ['intensity', 'boundary', 'onnx'])) error "--backend '${params.backend}' must be intensity, boundary or onnx"
+    if (params.backend == 'onnx' && !params.model) error "--backend onnx needs --model file.onnx"
+    if (params.model && !file(params.model).exists()) error "--model '${params.model}': no such file"
+    if (params.truth && !file(params.truth).exists()) error "--truth '${params.truth}': no such file"
+    checkSmaller('halo', 'chunk')
+    checkSmaller('ws_overlap', 'ws_chunk')
+    if (triplet('ws_overlap').any { it < 1 }) error "--ws_overlap '${params.ws_overlap}' must be at least 1 on every axis: stitching needs shared voxels"
+    triplet('divs')
+    triplet('omni_overlap')
+    ensureToolsJar()
+    checkInput()
+
+    BASIN()
+}
+
+workflow.onComplete {
+    if (workflow.success) {
+        log.info "basin: done in ${workflow.duration}; outputs in ${params.outdir}"
+    } else {
+        log.error "basin: failed (${workflow.errorMessage?.readLines()?.first() ?: 'see .nextflow.log'}); fix the cause and rerun with -resume: finished tasks are reused"
+    }
+}

@@ -1,0 +1,27 @@
+process OMNI_PROJECT {
+    tag "$meta.id ${region.baseName}"
+    label 'process_low'
+
+    input:
+    tuple val(meta), path(region)
+
+    output:
+    tuple val(meta), path("omni/${region.baseName}"), emit: project
+    path "versions.yml"                             , emit: versions
+
+    script:
+    def args = task.ext.args ?: ''
+    """
+    BASIN_MEMORY=${task.memory ? task.memory.toMega() + 'm' : ''} \\
+    basin omni-project --region $region --out-dir omni $args
+
+    echo "${task.process}: { basin: \$(basin --version | cut -d' ' -f2) }" > versions.yml
+    """
+
+    stub:
+    """
+    mkdir -p omni/${region.baseName}
+    touch omni/${region.baseName}/channel.h5 omni/${region.baseName}/segmentation.h5 omni/${region.baseName}/omnify.cmd
+    echo "${task.process}: { basin: stub }" > versions.yml
+    """
+}

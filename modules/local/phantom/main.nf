@@ -1,0 +1,27 @@
+process PHANTOM {
+    tag "$meta.id"
+    label 'process_single'
+
+    input:
+    val(meta)
+
+    output:
+    tuple val(meta), path("${meta.id}_raw.h5")  , emit: raw
+    tuple val(meta), path("${meta.id}_truth.h5"), emit: truth
+    path "versions.yml"                         , emit: versions
+
+    script:
+    def args = task.ext.args ?: ''
+    """
+    BASIN_MEMORY=${task.memory ? task.memory.toMega() + 'm' : ''} \\
+    basin phantom --output ${meta.id}_raw.h5 --truth ${meta.id}_truth.h5 $args
+
+    echo "${task.process}: { basin: \$(basin --version | cut -d' ' -f2) }" > versions.yml
+    """
+
+    stub:
+    """
+    touch ${meta.id}_raw.h5 ${meta.id}_truth.h5
+    echo "${task.process}: { basin: stub }" > versions.yml
+    """
+}
