@@ -16,8 +16,10 @@ import org.basin.volume.Box;
  * (so the per-chunk tools also run on a plain volume).
  */
 record ChunkInput(Block data, VolumeInfo info, Map<String, Object> attributes, ChunkFile.Meta meta) {
-    static ChunkInput read(Path path, String dataset) {
-        try (VolumeReader r = Volumes.open(path, dataset)) {
+    /** {@code dataset} null means {@code hdf5Default} for an HDF5 file and the array itself for Zarr. */
+    static ChunkInput read(Path path, String dataset, String hdf5Default) {
+        String name = dataset != null || java.nio.file.Files.isDirectory(path) ? dataset : hdf5Default;
+        try (VolumeReader r = Volumes.open(path, name)) {
             VolumeInfo info = r.info();
             Map<String, Object> rootAttrs = "hdf5".equals(info.format()) ? Hdf5Files.readAttributes(path) : Map.of();
             ChunkFile.Meta meta;

@@ -27,7 +27,7 @@ final class InferCommand extends ToolCommand {
     @Option(names = "--input", required = true, description = "Raw chunk file from chop (or any volume, treated as one chunk).")
     Path input;
 
-    @Option(names = "--dataset", defaultValue = "raw", description = "Dataset to read (default ${DEFAULT-VALUE}).")
+    @Option(names = "--dataset", description = "Dataset to read (default: raw in an HDF5 file; a Zarr array or OME-Zarr group's first scale).")
     String dataset;
 
     @Option(names = "--output", required = true, description = "Affinity chunk file (.h5).")
@@ -71,7 +71,7 @@ final class InferCommand extends ToolCommand {
             throw BasinException.badArguments(model + ": no such model file");
         }
         AtomicFiles.checkWritable(output, overwrite);
-        ChunkInput in = ChunkInput.read(input, dataset);
+        ChunkInput in = ChunkInput.read(input, dataset, "raw");
         Block raw = in.data();
         if (raw.hasChannelAxis()) {
             throw BasinException.badInput(in.info().where() + ": infer takes a 3D (z, y, x) volume; this one has " + raw.channels() + " channels");

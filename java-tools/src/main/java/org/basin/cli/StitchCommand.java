@@ -12,12 +12,17 @@ import org.basin.stitch.FaceStitcher;
 import org.basin.volume.Block;
 import org.basin.volume.DType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import org.basin.graph.RegionGraph;
+import org.basin.io.Hdf5Files;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "stitch", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Give every watershed chunk's segments globally unique ids, unite segments that are one object across",
-            "chunk faces (from the overlap voxels both chunks labelled), and write the uint64 segmentation (OME-Zarr)."})
+            "chunk faces (mutual majority over the overlap voxels both chunks labelled), run the size-dependent merging the",
+            "chunks deferred over the global region graph (same thresholds as watershed), and write the uint64",
+            "segmentation (OME-Zarr)."})
 final class StitchCommand extends ToolCommand {
     @Parameters(arity = "1..*", description = "Watershed chunk files, or folders of them.")
     List<Path> inputs;
@@ -34,6 +39,9 @@ final class StitchCommand extends ToolCommand {
 
     @Option(names = "--compression", defaultValue = "zlib", description = "none, zlib, gzip or zstd[:level] (default ${DEFAULT-VALUE}).")
     String compression;
+
+    @Mixin
+    WatershedOptions thresholds;
 
     @Option(names = "--overwrite", description = "Replace an existing output.")
     boolean overwrite;
@@ -53,13 +61,13 @@ final class StitchCommand extends ToolCommand {
                 }
             }
         }
-        FaceStitcher stitcher = new FaceStitcher(overlap);
+        FaceStitcher stitcher = new FaceStitcher(overlap, thresholds.params());
         Progress scan = new Progress("basin stitch: reading faces", metas.size());
         int done = 0;
         for (ChunkFile.Meta m : metas) {
             Block labels = ChunkFile.readVolume(m.path(), "labels", m);
             long count = ((Number) m.attributes().getOrDefault("segments", 0L)).longValue();
-            stitcher.add(m.chunk(), labels, count);
+            stitcher.add(m.chunk(), labels, count, regionGraph(m));
             scan.step(++done);
         }
         stitcher.resolve();
@@ -82,5 +90,21 @@ final class StitchCommand extends ToolCommand {
         }
         log("%d chunks -> %d segments in %s (%s x,y,z)", metas.size(), stitcher.count(), output, Triplet.xyz(shape));
         return 0;
+    }
+
+    private static RegionGraph.Edges regionGraph(ChunkFile.Meta m) {
+        long edges = ((Number) m.attributes().getOrDefault("region_graph_edges", 0L)).longValue();
+        if (edges == 0) {
+            return new RegionGraph.Edges(new int[0], new int[0], new float[0]);
+        }
+        long[] ids = Hdf5Files.readTable(m.path(), "region_graph/ids").longs();
+        float[] w = Hdf5Files.readTable(m.path(), "region_graph/affinity").floats();
+        int[] a = new int[w.length];
+        int[] b = new int[w.length];
+        for (int i = 0; i < w.length; i++) {
+            a[i] = (int) ids[2 * i];
+            b[i] = (int) ids[2 * i + 1];
+        }
+        return new RegionGraph.Edges(a, b, w);
     }
 }

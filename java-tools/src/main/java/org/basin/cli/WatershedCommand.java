@@ -15,6 +15,7 @@ import org.basin.volume.DType;
 import org.basin.watershed.Watershed;
 import org.basin.watershed.WatershedParams;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "watershed", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -25,38 +26,23 @@ final class WatershedCommand extends ToolCommand {
     @Option(names = "--input", required = true, description = "Affinity chunk file (or any (3, z, y, x) volume).")
     Path input;
 
-    @Option(names = "--dataset", defaultValue = "affinities", description = "Dataset to read (default ${DEFAULT-VALUE}).")
+    @Option(names = "--dataset", description = "Dataset to read (default: affinities in an HDF5 file; a Zarr array or OME-Zarr group's first scale).")
     String dataset;
 
     @Option(names = "--output", required = true, description = "Watershed chunk file (.h5).")
     Path output;
 
-    @Option(names = "--t-high", defaultValue = "0.99", description = "T_high: edges at or above join voxels outright (default ${DEFAULT-VALUE}).")
-    float tHigh;
-
-    @Option(names = "--t-low", defaultValue = "0.3", description = "T_low: voxels whose best edge is at or below are background (default ${DEFAULT-VALUE}).")
-    float tLow;
-
-    @Option(names = "--t-merge", defaultValue = "0.5", description = "T_merge: constant rule merges across edges at or above this (default ${DEFAULT-VALUE}).")
-    float tMerge;
-
-    @Option(names = "--t-size", defaultValue = "1000", description = "T_size: segments smaller than this (times w^2 for the square rule) merge (default ${DEFAULT-VALUE}).")
-    long tSize;
-
-    @Option(names = "--t-dust", defaultValue = "100", description = "T_dust: final segments smaller than this become background (default ${DEFAULT-VALUE}).")
-    long tDust;
-
-    @Option(names = "--size-rule", defaultValue = "square", description = "square (T_size * w^2, zwatershed) or constant (default ${DEFAULT-VALUE}).")
-    WatershedParams.SizeRule sizeRule;
+    @Mixin
+    WatershedOptions thresholds;
 
     @Option(names = "--overwrite", description = "Replace an existing output.")
     boolean overwrite;
 
     @Override
     protected int execute() {
-        WatershedParams params = new WatershedParams(tHigh, tLow, tMerge, tSize, tDust, sizeRule);
+        WatershedParams params = thresholds.params();
         AtomicFiles.checkWritable(output, overwrite);
-        ChunkInput in = ChunkInput.read(input, dataset);
+        ChunkInput in = ChunkInput.read(input, dataset, "affinities");
         Block aff = in.data();
         if (!aff.hasChannelAxis() || aff.channels() != 3) {
             throw BasinException.badInput(in.info().where() + ": affinities must be (3, z, y, x); got shape "
@@ -80,7 +66,12 @@ final class WatershedCommand extends ToolCommand {
                     + p[3] + "," + p[2] + "," + p[1]);
         }
         long t0 = System.nanoTime();
-        Watershed.Result r = Watershed.run(values, aff.shape(), params);
+        boolean[] inner = new boolean[6];
+        for (int a = 0; a < 3; a++) {
+            inner[a] = in.meta().chunk().padded().min(a) > 0;
+            inner[a + 3] = in.meta().chunk().padded().max(a) < in.meta().volumeShape()[a];
+        }
+        Watershed.Result r = Watershed.run(values, aff.shape(), params, inner);
         double seconds = (System.nanoTime() - t0) / 1e9;
         long[] labels = new long[r.labels().length];
         for (int i = 0; i < labels.length; i++) {
@@ -91,8 +82,7 @@ final class WatershedCommand extends ToolCommand {
         attrs.put("basin_version", Version.get());
         attrs.put("segments", (long) r.count());
         attrs.put("region_graph_edges", (long) e.size());
-        attrs.put("watershed", String.format(java.util.Locale.ROOT, "T_high=%s T_low=%s T_merge=%s T_size=%d T_dust=%d rule=%s",
-                tHigh, tLow, tMerge, tSize, tDust, sizeRule.name().toLowerCase(java.util.Locale.ROOT)));
+        attrs.put("watershed", thresholds.describe());
         List<Hdf5Files.Entry> entries = new ArrayList<>();
         entries.add(Hdf5Files.Entry.of("labels", Block.wrap(DType.UINT64, 0, aff.box(), labels)));
         entries.add(Hdf5Files.Entry.table("sizes", DType.UINT64, new int[] {r.sizes().length}, r.sizes()));

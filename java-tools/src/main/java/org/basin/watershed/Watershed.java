@@ -24,6 +24,16 @@ public final class Watershed {
     }
 
     public static Result run(float[] aff, int[] shape, WatershedParams p) {
+        return run(aff, shape, p, new boolean[6]);
+    }
+
+    /**
+     * As {@link #run(float[], int[], WatershedParams)}, for a chunk of a larger volume: {@code innerFaces} marks
+     * the faces (-z, -y, -x, +z, +y, +x) that have a neighbouring chunk. Segments touching those faces may
+     * continue beyond the chunk, so their true size is unknown here: they take no part in size-dependent merging
+     * and are never dust (after ABISS). Merges across edges at or above T_high still happen.
+     */
+    public static Result run(float[] aff, int[] shape, WatershedParams p, boolean[] innerFaces) {
         int n = shape[0] * shape[1] * shape[2];
         if (aff.length != 3 * n) {
             throw new IllegalArgumentException("affinity length " + aff.length + " != 3 x " + n);
@@ -33,7 +43,8 @@ public final class Watershed {
         long[] basinSizes = findBasins(seg, shape);
         int basins = basinSizes.length - 1;
         RegionGraph rg = regionGraph(aff, seg, shape);
-        return mergeAndRelabel(seg, basins, basinSizes, rg.sorted(), p);
+        boolean[] frozen = touching(seg, shape, basins, innerFaces);
+        return mergeAndRelabel(seg, basins, basinSizes, rg.sorted(), p, frozen);
     }
 
     private static int[] offsets(int[] s) {
@@ -225,19 +236,52 @@ public final class Watershed {
         return rg;
     }
 
-    static Result mergeAndRelabel(int[] seg, int basins, long[] sizes, RegionGraph.Edges edges, WatershedParams p) {
-        DisjointSets sets = new DisjointSets(sizes);
+    /**
+     * Size-dependent single linkage over edges sorted by decreasing weight: edges at or above T_high always join;
+     * others join while the size rule allows, unless either side is frozen ({@code frozen} is indexed by set root
+     * and kept up to date). Used within a chunk and again over the global region graph.
+     */
+    public static void singleLinkage(DisjointSets sets, RegionGraph.Edges edges, WatershedParams p, boolean[] frozen) {
         for (int i = 0; i < edges.size(); i++) {
-            double limit = p.sizeThreshold(edges.w()[i]);
-            if (limit <= 0) {
+            float w = edges.w()[i];
+            double limit = p.sizeThreshold(w);
+            if (limit <= 0 && w < p.tHigh()) {
                 break;
             }
             int ra = sets.find(edges.a()[i]);
             int rb = sets.find(edges.b()[i]);
-            if (ra != rb && (sets.size(ra) < limit || sets.size(rb) < limit)) {
-                sets.union(ra, rb);
+            if (ra == rb) {
+                continue;
+            }
+            boolean join = w >= p.tHigh() || (!frozen[ra] && !frozen[rb] && (sets.size(ra) < limit || sets.size(rb) < limit));
+            if (join) {
+                boolean f = frozen[ra] || frozen[rb];
+                frozen[sets.union(ra, rb)] = f;
             }
         }
+    }
+
+    /** Which basins have a voxel on one of the marked faces of the chunk. */
+    static boolean[] touching(int[] seg, int[] s, int basins, boolean[] faces) {
+        boolean[] out = new boolean[basins + 1];
+        for (int z = 0, v = 0; z < s[0]; z++) {
+            for (int y = 0; y < s[1]; y++) {
+                for (int x = 0; x < s[2]; x++, v++) {
+                    if ((faces[0] && z == 0) || (faces[1] && y == 0) || (faces[2] && x == 0)
+                            || (faces[3] && z == s[0] - 1) || (faces[4] && y == s[1] - 1) || (faces[5] && x == s[2] - 1)) {
+                        out[seg[v]] = true;
+                    }
+                }
+            }
+        }
+        out[0] = false;
+        return out;
+    }
+
+    static Result mergeAndRelabel(int[] seg, int basins, long[] sizes, RegionGraph.Edges edges, WatershedParams p, boolean[] frozen) {
+        DisjointSets sets = new DisjointSets(sizes);
+        boolean[] rootFrozen = frozen.clone();
+        singleLinkage(sets, edges, p, rootFrozen);
         // Relabel roots 1..count in order of first appearance; dust goes to background.
         int[] newId = new int[basins + 1];
         int count = 0;
@@ -249,7 +293,7 @@ public final class Watershed {
             }
             int r = sets.find(b);
             if (newId[r] == 0) {
-                newId[r] = sets.size(r) < p.tDust() ? -1 : ++count;
+                newId[r] = sets.size(r) < p.tDust() && !rootFrozen[r] ? -1 : ++count;
             }
             int id = newId[r];
             if (id < 0) {

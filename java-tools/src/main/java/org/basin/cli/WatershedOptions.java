@@ -1,0 +1,34 @@
+package org.basin.cli;
+
+import org.basin.watershed.WatershedParams;
+import picocli.CommandLine.Option;
+
+/** The watershed thresholds, shared by {@code watershed} (per chunk) and {@code stitch} (the deferred global merge). */
+final class WatershedOptions {
+    @Option(names = "--t-high", defaultValue = "0.99", description = "T_high: edges at or above join voxels outright (default ${DEFAULT-VALUE}).")
+    float tHigh;
+
+    @Option(names = "--t-low", defaultValue = "0.1", description = "T_low: voxels whose best edge is at or below are background (default ${DEFAULT-VALUE}).")
+    float tLow;
+
+    @Option(names = "--t-merge", defaultValue = "0.5", description = "T_merge: the constant rule merges across edges at or above this (default ${DEFAULT-VALUE}).")
+    float tMerge;
+
+    @Option(names = "--t-size", defaultValue = "2000", description = "T_size: segments smaller than this (times w^2 for the square rule) merge (default ${DEFAULT-VALUE}).")
+    long tSize;
+
+    @Option(names = "--t-dust", defaultValue = "100", description = "T_dust: final segments smaller than this become background (default ${DEFAULT-VALUE}).")
+    long tDust;
+
+    @Option(names = "--size-rule", defaultValue = "square", description = "square (T_size * w^2, zwatershed) or constant (default ${DEFAULT-VALUE}).")
+    WatershedParams.SizeRule sizeRule;
+
+    WatershedParams params() {
+        return new WatershedParams(tHigh, tLow, tMerge, tSize, tDust, sizeRule);
+    }
+
+    String describe() {
+        return String.format(java.util.Locale.ROOT, "T_high=%s T_low=%s T_merge=%s T_size=%d T_dust=%d rule=%s",
+                tHigh, tLow, tMerge, tSize, tDust, sizeRule.name().toLowerCase(java.util.Locale.ROOT));
+    }
+}
