@@ -71,12 +71,14 @@ public final class Watershed {
                     w[4] = y < ny - 1 ? aff[n + v + nx] : Float.NEGATIVE_INFINITY;
                     w[5] = x < nx - 1 ? aff[2 * n + v + 1] : Float.NEGATIVE_INFINITY;
                     float m = w[0];
+                    boolean nan = Float.isNaN(w[0]);
                     for (int d = 1; d < 6; d++) {
+                        nan |= Float.isNaN(w[d]);
                         if (w[d] > m) {
                             m = w[d];
                         }
                     }
-                    if (Float.isNaN(m)) {
+                    if (nan) {
                         throw BasinException.badInput("affinity is NaN next to voxel (z,y,x) " + z + "," + y + "," + x);
                     }
                     if (m > low) {
@@ -110,6 +112,9 @@ public final class Watershed {
                 }
             }
         }
+        // Interior plateau voxels point back to the voxel that reached them (their parent, stored in bits 8..10
+        // while queued), so a plateau is split by distance to its exits, ties to the exit queued first. An exit
+        // keeps its first edge that leaves the plateau.
         for (int head = 0; head < tail; head++) {
             int v = queue[head];
             int bits = seg[v];
@@ -117,17 +122,19 @@ public final class Watershed {
             for (int d = 0; d < 6; d++) {
                 if ((bits & (1 << d)) != 0) {
                     int u = v + off[d];
-                    if ((seg[u] & (1 << ((d + 3) % 6))) != 0) {
+                    int back = (d + 3) % 6;
+                    if ((seg[u] & (1 << back)) != 0) {
                         if ((seg[u] & VISITED) == 0) {
-                            seg[u] |= VISITED;
+                            seg[u] |= VISITED | ((back + 1) << 8);
                             queue[tail++] = u;
                         }
-                    } else {
+                    } else if (keep == 0) {
                         keep = 1 << d;
                     }
                 }
             }
-            seg[v] = keep;
+            int parent = (bits >>> 8) & 7;
+            seg[v] = parent != 0 ? 1 << (parent - 1) : keep;
         }
         // voxels never reached (plateaus without an exit, i.e. maxima) keep all their edges
         for (int v = 0; v < n; v++) {

@@ -1,0 +1,120 @@
+package org.basin.watershed;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.basin.error.BasinException;
+import org.basin.watershed.WatershedParams.SizeRule;
+import org.junit.jupiter.api.Test;
+
+/** Hand-made affinity graphs on a line of voxels along x, where every answer can be worked out on paper. */
+class WatershedTest {
+    /** Affinities (3, 1, 1, n) whose x channel joins voxel i-1 and i with weight edges[i-1]. */
+    static float[] line(float... edges) {
+        int n = edges.length + 1;
+        float[] aff = new float[3 * n];
+        for (int i = 1; i < n; i++) {
+            aff[2 * n + i] = edges[i - 1];
+        }
+        return aff;
+    }
+
+    static int[] labels(float[] aff, WatershedParams p) {
+        return Watershed.run(aff, new int[] {1, 1, aff.length / 3}, p).labels();
+    }
+
+    static WatershedParams params(float high, float low, long size, long dust, SizeRule rule, float merge) {
+        return new WatershedParams(high, low, merge, size, dust, rule);
+    }
+
+    @Test
+    void lowEdgeSeparatesTwoBasins() {
+        int[] l = labels(line(0.9f, 0.9f, 0.05f, 0.9f, 0.9f), params(0.99f, 0.1f, 0, 0, SizeRule.SQUARE, 0.5f));
+        assertArrayEquals(new int[] {1, 1, 1, 2, 2, 2}, l);
+    }
+
+    @Test
+    void voxelsWhoseBestEdgeIsAtMostTLowAreBackground() {
+        int[] l = labels(line(0.05f, 0.1f, 0.9f, 0.05f), params(0.99f, 0.1f, 0, 0, SizeRule.SQUARE, 0.5f));
+        assertArrayEquals(new int[] {0, 0, 1, 1, 0}, l);
+    }
+
+    @Test
+    void edgesAtOrAboveTHighJoinBasins() {
+        float[] aff = line(1.0f, 0.995f, 1.0f);
+        assertArrayEquals(new int[] {1, 1, 2, 2}, labels(aff, params(0.999f, 0.1f, 0, 0, SizeRule.SQUARE, 0.5f)));
+        assertArrayEquals(new int[] {1, 1, 1, 1}, labels(aff, params(0.99f, 0.1f, 0, 0, SizeRule.SQUARE, 0.5f)));
+    }
+
+    @Test
+    void plateauIsDividedBreadthFirstFromItsExits() {
+        // voxels 2, 3, 4 form a plateau (best edge 0.5) with exits at 2 (towards 1) and 4 (towards 5);
+        // the middle voxel goes to the exit reached first, the lower one.
+        int[] l = labels(line(0.9f, 0.5f, 0.5f, 0.5f, 0.5f, 0.9f), params(0.99f, 0.1f, 0, 0, SizeRule.SQUARE, 0.5f));
+        assertArrayEquals(new int[] {1, 1, 1, 1, 2, 2, 2}, l);
+    }
+
+    @Test
+    void squareSizeRuleMergesBelowTSizeTimesWSquared() {
+        float[] aff = line(0.9f, 0.9f, 0.5f, 0.9f, 0.9f);
+        // threshold 4 * 0.25 = 1: segments of 3 voxels stay apart
+        assertArrayEquals(new int[] {1, 1, 1, 2, 2, 2}, labels(aff, params(0.99f, 0.1f, 4, 0, SizeRule.SQUARE, 0.5f)));
+        // threshold 20 * 0.25 = 5 > 3: they merge
+        assertArrayEquals(new int[] {1, 1, 1, 1, 1, 1}, labels(aff, params(0.99f, 0.1f, 20, 0, SizeRule.SQUARE, 0.5f)));
+    }
+
+    @Test
+    void constantSizeRuleMergesAcrossEdgesAtOrAboveTMerge() {
+        float[] aff = line(0.9f, 0.9f, 0.5f, 0.9f, 0.9f);
+        assertArrayEquals(new int[] {1, 1, 1, 1, 1, 1}, labels(aff, params(0.99f, 0.1f, 4, 0, SizeRule.CONSTANT, 0.4f)));
+        assertArrayEquals(new int[] {1, 1, 1, 2, 2, 2}, labels(aff, params(0.99f, 0.1f, 4, 0, SizeRule.CONSTANT, 0.6f)));
+        assertArrayEquals(new int[] {1, 1, 1, 2, 2, 2}, labels(aff, params(0.99f, 0.1f, 3, 0, SizeRule.CONSTANT, 0.4f)));
+    }
+
+    @Test
+    void dustBecomesBackgroundAndSurvivorsAreRelabelled() {
+        float[] aff = line(0.9f, 0.05f, 0.9f, 0.9f, 0.9f);
+        Watershed.Result r = Watershed.run(aff, new int[] {1, 1, 6}, params(0.99f, 0.1f, 0, 3, SizeRule.SQUARE, 0.5f));
+        assertArrayEquals(new int[] {0, 0, 1, 1, 1, 1}, r.labels());
+        assertEquals(1, r.count());
+        assertArrayEquals(new long[] {0, 4}, r.sizes());
+    }
+
+    @Test
+    void regionGraphKeepsTheMaximumAffinityBetweenSegments() {
+        // a 2 x 4 sheet: two columns of segments joined by two edges of 0.2 and 0.3
+        int n = 8;
+        float[] aff = new float[3 * n];
+        int[][] inside = {{0, 1}, {2, 3}, {4, 5}, {6, 7}};
+        for (int[] e : inside) {
+            aff[2 * n + e[1]] = 0.9f; // x edges within a row pair
+        }
+        // y edges (channel 1) between row 0 (voxels 0..3) and row 1 (voxels 4..7)
+        aff[n + 4] = 0.9f;
+        aff[n + 5] = 0.9f;
+        aff[n + 6] = 0.9f;
+        aff[n + 7] = 0.9f;
+        aff[2 * n + 2] = 0.2f; // x edge 1-2
+        aff[2 * n + 6] = 0.3f; // x edge 5-6
+        Watershed.Result r = Watershed.run(aff, new int[] {1, 2, 4}, params(0.99f, 0.1f, 0, 0, SizeRule.SQUARE, 0.5f));
+        assertArrayEquals(new int[] {1, 1, 2, 2, 1, 1, 2, 2}, r.labels());
+        assertEquals(1, r.regionGraph().size());
+        assertEquals(0.3f, r.regionGraph().w()[0]);
+    }
+
+    @Test
+    void segmentsOnInnerFacesAreNotSizeMerged() {
+        float[] aff = line(0.9f, 0.9f, 0.5f, 0.9f, 0.9f);
+        WatershedParams p = params(0.99f, 0.1f, 20, 5, SizeRule.SQUARE, 0.5f);
+        int[] l = Watershed.run(aff, new int[] {1, 1, 6}, p, new boolean[] {false, false, false, false, false, true}).labels();
+        // the left segment (3 < T_dust) is dust; the one on the +x face is frozen: not merged, not dust
+        assertArrayEquals(new int[] {0, 0, 0, 1, 1, 1}, l);
+    }
+
+    @Test
+    void nanAffinityIsBadInput() {
+        float[] aff = line(0.9f, Float.NaN, 0.9f);
+        assertThrows(BasinException.class, () -> labels(aff, params(0.99f, 0.1f, 0, 0, SizeRule.SQUARE, 0.5f)));
+    }
+}
