@@ -21,13 +21,13 @@ public final class Main {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new BasinCommand());
-        cl.setExecutionExceptionHandler(Main::handle);
+        // Messages go to the root's error writer: the one tests and callers replace with setErr.
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> handle(e, cmd, cl.getErr()));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl;
     }
 
-    private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
-        PrintWriter err = cmd.getErr();
+    private static int handle(Exception e, CommandLine cmd, PrintWriter err) {
         String name = "basin " + cmd.getCommandName();
         if (e instanceof BasinException be) {
             err.println(name + ": error: " + be.getMessage());

@@ -1,0 +1,156 @@
+package org.basin.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.basin.io.Hdf5Files;
+import org.basin.volume.Block;
+import org.basin.volume.Box;
+import org.basin.volume.DType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Every command through the real command line: exit codes, messages naming the file / dataset / value, no partial output. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(log, true));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        try {
+            CommandLine cl = Main.commandLine();
+            cl.setOut(new PrintWriter(out));
+            int code = cl.execute(args);
+            cl.getErr().flush();
+            return new Run(code, out.toString(), err + log.toString());
+        } finally {
+            System.setErr(saved);
+        }
+    }
+
+    Path affinities(float nanAt) {
+        Block aff = Block.allocate(DType.FLOAT32, 3, Box.ofShape(new int[] {4, 5, 6}));
+        java.util.Arrays.fill(aff.floats(), 0.9f);
+        if (nanAt >= 0) {
+            aff.floats()[(int) nanAt] = Float.NaN;
+        }
+        Path f = dir.resolve(nanAt >= 0 ? "nan.h5" : "aff.h5");
+        Hdf5Files.write(f, Map.of(), List.of(Hdf5Files.Entry.of("affinities", aff)), false);
+        return f;
+    }
+
+    @Test
+    void versionAndHelpOnEveryCommand() {
+        for (String c : new String[] {"phantom", "info", "chop", "infer", "merge", "watershed", "stitch", "omnify-chop", "omni-project", "evaluate", "snapshot"}) {
+            Run v = run(c, "--version");
+            assertEquals(0, v.code(), c);
+            assertTrue(v.out().startsWith("basin "), c + ": " + v.out());
+            Run h = run(c, "--help");
+            assertEquals(0, h.code(), c);
+            assertTrue(h.out().contains("Usage: basin " + c), c);
+        }
+    }
+
+    @Test
+    void missingInputFileIsExitTwoNamingIt() {
+        Run r = run("chop", "--input", dir.resolve("nope.h5").toString(), "--chunk", "4", "--out-dir", dir.resolve("c").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("nope.h5: no such file"), "[" + r.err() + "]");
+        assertFalse(Files.exists(dir.resolve("c")));
+    }
+
+    @Test
+    void wrongDatasetIsExitTwoListingTheDatasets() {
+        Path f = affinities(-1);
+        Run r = run("watershed", "--input", f.toString(), "--dataset", "stack", "--output", dir.resolve("w.h5").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("no dataset 'stack'") && r.err().contains("/affinities"), r.err());
+        assertFalse(Files.exists(dir.resolve("w.h5")));
+    }
+
+    @Test
+    void nanAffinityIsExitThreeNamingTheVoxel() {
+        Path f = affinities(3 * 0 + 2 * 30 + 7); // channel 0, z 2, y 1, x 1 in a (4, 5, 6) volume: index 67
+        Run r = run("watershed", "--input", f.toString(), "--output", dir.resolve("w.h5").toString());
+        assertEquals(3, r.code());
+        assertTrue(r.err().contains("nan.h5") && r.err().contains("NaN") && r.err().contains("at voxel (x,y,z) 1,1,2"), r.err());
+        assertFalse(Files.exists(dir.resolve("w.h5")));
+        assertEquals(1, dir.toFile().list().length, "no partial output: " + List.of(dir.toFile().list()));
+    }
+
+    @Test
+    void wrongDtypeIsExitThree() {
+        Path f = dir.resolve("u.h5");
+        Hdf5Files.write(f, Map.of(), List.of(Hdf5Files.Entry.of("affinities", Block.allocate(DType.UINT32, 3, Box.ofShape(new int[] {2, 2, 2})))), false);
+        Run r = run("watershed", "--input", f.toString(), "--output", dir.resolve("w.h5").toString());
+        assertEquals(3, r.code());
+        assertTrue(r.err().contains("u.h5") && r.err().contains("uint32"), r.err());
+        Run i = run("infer", "--input", f.toString(), "--dataset", "affinities", "--output", dir.resolve("a.h5").toString());
+        assertEquals(3, i.code());
+        assertTrue(i.err().contains("3D"), i.err());
+    }
+
+    @Test
+    void corruptFileIsExitThree() throws Exception {
+        Path f = dir.resolve("junk.h5");
+        Files.write(f, "this is not HDF5 at all, just some bytes".getBytes());
+        Run r = run("info", f.toString());
+        assertEquals(3, r.code());
+        assertTrue(r.err().contains("junk.h5"), r.err());
+    }
+
+    @Test
+    void haloNotSmallerThanChunkIsExitTwo() {
+        Path f = affinities(-1);
+        Run r = run("chop", "--input", f.toString(), "--chunk", "4,4,4", "--halo", "1,4,1", "--out-dir", dir.resolve("c").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("must be smaller than the chunk 4,4,4"), r.err());
+        assertFalse(Files.exists(dir.resolve("c")));
+    }
+
+    @Test
+    void existingOutputIsNeverClobbered() throws Exception {
+        Path f = affinities(-1);
+        Path out = dir.resolve("w.h5");
+        Files.writeString(out, "precious");
+        Run r = run("watershed", "--input", f.toString(), "--output", out.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("already exists"), r.err());
+        assertEquals("precious", Files.readString(out));
+    }
+
+    @Test
+    void badTripletIsExitTwo() {
+        Run r = run("phantom", "--shape", "4x4", "--output", dir.resolve("p.h5").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("'4x4'"), r.err());
+    }
+
+    @Test
+    void mergeRefusesAnIncompleteGrid() {
+        Path raw = dir.resolve("raw.h5");
+        assertEquals(0, run("phantom", "--shape", "20,20,10", "--output", raw.toString()).code());
+        assertEquals(0, run("chop", "--input", raw.toString(), "--chunk", "10,10,10", "--out-dir", dir.resolve("c").toString()).code());
+        Run r = run("merge", dir.resolve("c/chunk_0_0_0.h5").toString(), "--dataset", "raw", "--output", dir.resolve("m.zarr").toString());
+        assertEquals(3, r.code());
+        assertTrue(r.err().contains("got 1 chunk files") && r.err().contains("has 4"), r.err());
+        assertFalse(Files.exists(dir.resolve("m.zarr")));
+    }
+}
