@@ -1,0 +1,177 @@
+package org.basin.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.basin.io.Hdf5Files;
+import org.basin.io.Json;
+import org.basin.io.VolumeReader;
+import org.basin.io.Volumes;
+import org.basin.volume.Block;
+import org.basin.volume.DType;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/** The real Nextflow (./nextflow, 24.10.0 from Maven Central) on the test profile: the whole DAG, -resume, -stub-run. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineTest {
+    static final Path ROOT = Path.of(System.getProperty("basin.root", "..")).toAbsolutePath().normalize();
+    static final Path RUN = ROOT.resolve("tests/tmp");
+    static final Path OUT = RUN.resolve("results");
+
+    record Result(int code, String log) {
+    }
+
+    static Result nextflow(String... args) throws IOException, InterruptedException {
+        Files.createDirectories(RUN);
+        List<String> cmd = new java.util.ArrayList<>(List.of(ROOT.resolve("nextflow").toString(), "-log", RUN.resolve("nextflow.log").toString()));
+        cmd.addAll(Arrays.asList(args));
+        Process p = new ProcessBuilder(cmd).directory(RUN.toFile()).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int code = p.waitFor();
+        System.out.println(log.lines().filter(l -> !l.contains("executor >")).reduce("", (a, b) -> a.isEmpty() ? b : a + "\n" + b)
+                .lines().skip(Math.max(0, log.lines().count() - 20)).reduce("", (a, b) -> a + b + "\n"));
+        return new Result(code, log);
+    }
+
+    static List<String[]> latestTrace() throws IOException {
+        Path info = OUT.resolve("pipeline_info");
+        try (Stream<Path> s = Files.list(info)) {
+            Path trace = s.filter(f -> f.getFileName().toString().startsWith("execution_trace"))
+                    .max(Comparator.comparing(f -> f.getFileName().toString())).orElseThrow();
+            List<String> lines = Files.readAllLines(trace);
+            List<String> header = Arrays.asList(lines.get(0).split("\t"));
+            int status = header.indexOf("status");
+            int name = header.indexOf("name");
+            return lines.stream().skip(1).map(l -> l.split("\t")).map(f -> new String[] {f[name], f[status]}).toList();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void testProfileRunsTheWholeDag() throws Exception {
+        if (Files.exists(RUN)) {
+            org.basin.io.AtomicFiles.deleteRecursively(RUN);
+        }
+        long t0 = System.nanoTime();
+        Result r = nextflow("run", ROOT.toString(), "-profile", "test", "--outdir", OUT.toString());
+        System.out.printf("PIPELINE test profile: %.1f s wall%n", (System.nanoTime() - t0) / 1e9);
+        assertEquals(0, r.code(), r.log());
+        List<String[]> trace = latestTrace();
+        assertEquals(28, trace.size(), "tasks: phantom, chop, 8 infer, merge, chop, 8 watershed, stitch, omnify-chop, 4 omni, evaluate, snapshot");
+        assertTrue(trace.stream().allMatch(t -> t[1].equals("COMPLETED")));
+
+        try (VolumeReader aff = Volumes.open(OUT.resolve("affinities.zarr"), null)) {
+            assertEquals(DType.FLOAT32, aff.info().dtype());
+            assertEquals(3, aff.info().channels());
+            assertArrayEquals(new int[] {64, 128, 128}, aff.info().shape());
+            float[] v = aff.readAll().floats();
+            for (float f : v) {
+                assertTrue(f >= 0 && f <= 1);
+            }
+        }
+        long[] seg;
+        try (VolumeReader s = Volumes.open(OUT.resolve("segmentation.zarr"), null)) {
+            assertEquals(DType.UINT64, s.info().dtype());
+            assertArrayEquals(new int[] {64, 128, 128}, s.info().shape());
+            assertArrayEquals(new double[] {8, 8, 8}, s.info().voxelSize());
+            seg = s.readAll().longs();
+        }
+        long labelled = Arrays.stream(seg).filter(v -> v != 0).count();
+        assertTrue(labelled > 0.6 * seg.length, "segments cover the volume but membranes: " + labelled + " of " + seg.length);
+        long[] ids = Arrays.stream(seg).filter(v -> v != 0).distinct().sorted().toArray();
+        assertEquals(ids.length, ids[ids.length - 1], "ids are 1..N, unique across chunks");
+        Map<String, Object> zattrs = Json.read(OUT.resolve("segmentation.zarr/.zattrs"));
+        assertEquals(ids.length, ((Number) zattrs.get("segments")).intValue());
+
+        Map<String, Object> manifest = Json.read(OUT.resolve("omni/manifest.json"));
+        List<?> projects = (List<?>) manifest.get("projects");
+        assertEquals(4, projects.size());
+        for (Object o : projects) {
+            String name = (String) ((Map<?, ?>) o).get("name");
+            Path project = OUT.resolve("omni").resolve(name);
+            try (VolumeReader c = Volumes.open(project.resolve("channel.h5"), "main");
+                    VolumeReader g = Volumes.open(project.resolve("segmentation.h5"), "main")) {
+                assertEquals(DType.UINT8, c.info().dtype());
+                assertEquals(DType.UINT32, g.info().dtype());
+                assertArrayEquals(c.info().shape(), g.info().shape());
+                Block local = g.readAll();
+                long max = 0;
+                for (int v : local.ints()) {
+                    max = Math.max(max, v);
+                }
+                List<String> idMap = Files.readAllLines(project.resolve("id_map.csv"));
+                assertEquals(max, idMap.size() - 1, name + ": local ids 1..N with one id_map row each");
+                assertEquals(((Number) ((Map<?, ?>) o).get("segments")).longValue(), max);
+            }
+            String cmd = Files.readString(project.resolve("omnify.cmd"));
+            assertTrue(cmd.startsWith("create:" + name + ".omni\nloadHDF5chann:channel.h5\nsetChanResolution:1,8,8,8\n"), cmd);
+            assertTrue(Files.isExecutable(project.resolve("run.sh")));
+        }
+
+        Map<String, Object> scores = Json.read(OUT.resolve("scores.json"));
+        double are = ((Number) scores.get("adapted_rand_error")).doubleValue();
+        System.out.printf("PIPELINE scores: VOI split %.4f, VOI merge %.4f, adapted Rand error %.4f, %s segments%n",
+                ((Number) scores.get("voi_split")).doubleValue(), ((Number) scores.get("voi_merge")).doubleValue(), are, scores.get("segments"));
+        // README, "Demo quality": whole-volume watershed scores 0.047 on these affinities; chunked 0.110
+        assertTrue(are < 0.2, "adapted Rand error " + are);
+        assertTrue(Files.size(OUT.resolve("snapshot.png")) > 1000);
+        assertTrue(Hdf5Files.looksLikeHdf5(OUT.resolve("demo/demo_raw.h5")));
+    }
+
+    @Test
+    @Order(2)
+    void resumeRunsNoTask() throws Exception {
+        Thread.sleep(1100); // a new trace file name (one per second)
+        Result r = nextflow("run", ROOT.toString(), "-profile", "test", "--outdir", OUT.toString(), "-resume");
+        assertEquals(0, r.code(), r.log());
+        List<String[]> trace = latestTrace();
+        assertEquals(28, trace.size());
+        assertTrue(trace.stream().allMatch(t -> t[1].equals("CACHED")),
+                "every task cached: " + trace.stream().filter(t -> !t[1].equals("CACHED")).map(t -> t[0] + "=" + t[1]).toList());
+    }
+
+    @Test
+    @Order(3)
+    void stubRunWalksTheDag() throws Exception {
+        Result r = nextflow("run", ROOT.toString(), "-profile", "test", "--outdir", RUN.resolve("stub").toString(), "-stub-run");
+        assertEquals(0, r.code(), r.log());
+        for (String process : new String[] {"PHANTOM", "CHOP_RAW", "INFER", "MERGE_AFFINITIES", "WATERSHED_CHOP", "WATERSHED",
+            "MERGE_SEGMENTS", "OMNIFY_CHOP", "OMNI_PROJECT", "EVALUATE", "SNAPSHOT"}) {
+            assertTrue(r.log().contains(process), process + " in\n" + r.log());
+        }
+    }
+
+    @Test
+    @Order(4)
+    void badParametersFailBeforeAnyTask() throws Exception {
+        Result halo = nextflow("run", ROOT.toString(), "-profile", "test", "--outdir", RUN.resolve("bad").toString(), "--halo", "64,4,4");
+        assertTrue(halo.code() != 0);
+        assertTrue(halo.log().contains("--halo '64,4,4' must be smaller than --chunk '64,64,32'"), halo.log());
+        Result missing = nextflow("run", ROOT.toString(), "--input", RUN.resolve("nope.h5").toString(), "--outdir", RUN.resolve("bad").toString());
+        assertTrue(missing.code() != 0);
+        assertTrue(missing.log().contains("nope.h5': no such file"), missing.log());
+        Path raw = OUT.resolve("demo/demo_raw.h5");
+        Result dataset = nextflow("run", ROOT.toString(), "--input", raw.toString(), "--dataset", "stack", "--outdir", RUN.resolve("bad").toString());
+        assertTrue(dataset.code() != 0);
+        assertTrue(dataset.log().contains("no dataset 'stack'") && dataset.log().contains("/raw"), dataset.log());
+        Result aff = nextflow("run", ROOT.toString(), "--input", OUT.resolve("affinities.zarr").toString(), "--outdir", RUN.resolve("bad").toString());
+        assertTrue(aff.code() != 0);
+        assertTrue(aff.log().contains("must be 3D"), aff.log());
+        Result dtype = nextflow("run", ROOT.toString(), "--input", OUT.resolve("segmentation.zarr").toString(), "--outdir", RUN.resolve("bad").toString());
+        assertTrue(dtype.code() != 0);
+        assertTrue(dtype.log().contains("dtype uint64 is not supported"), dtype.log());
+    }
+}
