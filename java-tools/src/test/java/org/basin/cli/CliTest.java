@@ -153,4 +153,31 @@ class CliTest {
         assertTrue(r.err().contains("got 1 chunk files") && r.err().contains("has 4"), r.err());
         assertFalse(Files.exists(dir.resolve("m.zarr")));
     }
+
+    @Test
+    void onnxBackendRunsAModelOverTheChunk() throws Exception {
+        Path raw = dir.resolve("raw.h5");
+        assertEquals(0, run("phantom", "--shape", "20,18,6", "--output", raw.toString()).code());
+        Path model = Path.of(CliTest.class.getResource("/models/invert.onnx").toURI());
+        Run onnx = run("infer", "--input", raw.toString(), "--backend", "onnx", "--model", model.toString(), "--output", dir.resolve("o.h5").toString());
+        assertEquals(0, onnx.code(), onnx.err());
+        Run direct = run("infer", "--input", raw.toString(), "--backend", "intensity", "--sigma", "0", "--output", dir.resolve("i.h5").toString());
+        assertEquals(0, direct.code(), direct.err());
+        // boundary = 1 - raw/255 through the model equals the unsmoothed intensity baseline, voxel by voxel
+        float[] a;
+        float[] b;
+        try (var r = org.basin.io.Volumes.open(dir.resolve("o.h5"), "affinities")) {
+            a = r.readAll().floats();
+        }
+        try (var r = org.basin.io.Volumes.open(dir.resolve("i.h5"), "affinities")) {
+            b = r.readAll().floats();
+        }
+        assertEquals(3 * 20 * 18 * 6, a.length);
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(b[i], a[i], 1e-6f, "voxel " + i);
+        }
+        Run missing = run("infer", "--input", raw.toString(), "--backend", "onnx", "--output", dir.resolve("m.h5").toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("--backend onnx needs --model"), missing.err());
+    }
 }
