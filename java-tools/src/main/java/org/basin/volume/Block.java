@@ -249,7 +249,7 @@ public final class Block {
         return out;
     }
 
-    /** True when every element is finite (always true for integer types). */
+    /** The index of the first NaN or infinite element, or -1 when there is none (always -1 for integer types). */
     public int firstNonFinite() {
         if (dtype == DType.FLOAT32) {
             float[] f = (float[]) data;
