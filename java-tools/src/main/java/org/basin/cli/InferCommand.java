@@ -7,7 +7,8 @@ import java.util.Map;
 import org.basin.error.BasinException;
 import org.basin.infer.Affinities;
 import org.basin.infer.IntensityAffinity;
-import org.basin.infer.OnnxAffinity;
+import org.basin.infer.ModelSpec;
+import org.basin.infer.SlidingWindow;
 import org.basin.io.AtomicFiles;
 import org.basin.io.ChunkFile;
 import org.basin.io.Hdf5Files;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Option;
         description = {"Turn a raw chunk into affinities: float32 (3, z, y, x); channel c joins v and v - e_c, e_0=z, e_1=y, e_2=x.",
             "Backends: intensity (smoothed intensity, dark membranes -> low affinity; the demo default),",
             "boundary (input is a boundary probability b: affinity = min(1-b(v), 1-b(v-e_c))),",
-            "onnx (--model file.onnx, ONNX Runtime on the whole padded chunk)."})
+            "onnx (--model file.onnx with its sidecar file.json: ONNX Runtime over patches blended with a bump weight)."})
 final class InferCommand extends ToolCommand {
     enum Backend { intensity, boundary, onnx }
 
@@ -53,8 +54,25 @@ final class InferCommand extends ToolCommand {
     @Option(names = "--threads", defaultValue = "0", description = "onnx: intra-op threads (0 = ONNX Runtime's choice).")
     int threads;
 
-    @Option(names = "--sigmoid", description = "onnx: apply a sigmoid to the model's output.")
-    boolean sigmoid;
+    @Option(names = "--device", defaultValue = "cpu", description = "onnx: cpu, cuda or cuda:N (needs the GPU jar; default ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--batch", defaultValue = "1", description = "onnx: patches per model call (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--overlap", description = "onnx: output voxels shared by neighbouring patches, x,y,z (default: a quarter of the output patch).")
+    void overlap(String v) {
+        this.overlap = Triplet.ints(v);
+    }
+
+    int[] overlap;
+
+    @Option(names = "--tta", description = "onnx: test-time augmentation, the average over the 8 flips of the chunk (8x the work).")
+    boolean tta;
+
+    @Option(names = "--output-dtype", defaultValue = "float32",
+            description = "float32, or uint8 = round(affinity * 255), a quarter of the size (default ${DEFAULT-VALUE}).")
+    String outputDtype;
 
     @Option(names = "--compress", description = "Deflate-compress the output.")
     boolean compress;
@@ -70,6 +88,21 @@ final class InferCommand extends ToolCommand {
         if (model != null && !java.nio.file.Files.isRegularFile(model)) {
             throw BasinException.badArguments(model + ": no such model file");
         }
+        if (!outputDtype.equals("float32") && !outputDtype.equals("uint8")) {
+            throw BasinException.badArguments("--output-dtype '" + outputDtype + "' must be float32 or uint8");
+        }
+        // The model is opened and checked against its description before the chunk is read.
+        ModelInput onnx = backend == Backend.onnx ? ModelInput.open(model, threads, device, batch) : null;
+        try {
+            return run(onnx);
+        } finally {
+            if (onnx != null) {
+                onnx.model().close();
+            }
+        }
+    }
+
+    private int run(ModelInput onnx) {
         AtomicFiles.checkWritable(output, overwrite);
         ChunkInput in = ChunkInput.read(input, dataset, "raw");
         Block raw = in.data();
@@ -105,28 +138,75 @@ final class InferCommand extends ToolCommand {
                 }
                 aff = Affinities.fromBoundary(b, shape);
             }
-            case onnx -> {
-                float[] x = raw.toFloats();
-                if (raw.dtype() == DType.UINT8) {
-                    for (int i = 0; i < x.length; i++) {
-                        x[i] /= 255f;
-                    }
-                }
-                try (OnnxAffinity m = new OnnxAffinity(model, threads, sigmoid)) {
-                    aff = m.apply(x, shape);
-                }
-            }
+            case onnx -> aff = infer(onnx, raw, in);
             default -> throw new IllegalStateException();
         }
-        Block out = Block.wrap(DType.FLOAT32, 3, raw.box(), aff);
+        Block out = outputDtype.equals("uint8") ? quantise(aff, raw) : Block.wrap(DType.FLOAT32, 3, raw.box(), aff);
         Map<String, Object> dsAttrs = new LinkedHashMap<>();
         dsAttrs.put("affinity_convention", "c: v <-> v - e_c, e_0=z e_1=y e_2=x; high = same object");
         dsAttrs.put("backend", backend.name());
+        if (outputDtype.equals("uint8")) {
+            dsAttrs.put("quantization", "uint8 = round(affinity * 255)");
+        }
+        if (onnx != null) {
+            dsAttrs.put("model", model.getFileName().toString());
+        }
         Map<String, Object> attrs = new LinkedHashMap<>(in.attributes());
         attrs.put("basin_version", Version.get());
         ChunkFile.write(output, attrs, List.of(Hdf5Files.Entry.of("affinities", out, dsAttrs)), compress);
         log("%s: %s affinities for %s voxels (x,y,z) in %.2fs", in.meta().name(), backend, Triplet.xyz(shape), (System.nanoTime() - t0) / 1e9);
         return 0;
+    }
+
+    private float[] infer(ModelInput onnx, Block raw, ChunkInput in) {
+        ModelSpec spec = onnx.spec();
+        warnShortHalo(spec, in);
+        float[] x = raw.toFloats();
+        float scale = (float) spec.inputScale();
+        float offset = (float) spec.inputOffset();
+        for (int i = 0; i < x.length; i++) {
+            x[i] = x[i] * scale + offset;
+        }
+        int[] shape = raw.shape();
+        int[] ov = overlap != null ? overlap : SlidingWindow.defaultOverlap(spec);
+        SlidingWindow window = new SlidingWindow(spec, ov, batch);
+        long t0 = System.nanoTime();
+        float[] y = tta ? window.applyWithFlips(x, shape, onnx.model(), spec.output() == ModelSpec.Output.affinity)
+                : window.apply(x, shape, onnx.model());
+        float[] aff = spec.output() == ModelSpec.Output.affinity ? y : Affinities.fromBoundary(y, shape);
+        double total = (System.nanoTime() - t0) / 1e9;
+        double inModel = onnx.model().modelSeconds();
+        log("%s: %d patches of %s (x,y,z) on %s, overlap %s, batch %d%s: %.2fs, %.2fs in the model (%.0f%%), %.1f Mvoxel/s",
+                in.meta().name(), onnx.model().patchesRun(), Triplet.xyz(spec.inputPatch()), device, Triplet.xyz(ov), batch, tta ? ", 8 flips" : "",
+                total, inModel, 100 * inModel / total, raw.length() / total / 1e6);
+        return aff;
+    }
+
+    /** A halo thinner than the model's margin + 1 on an inner side leaves the core different from whole-volume inference. */
+    private void warnShortHalo(ModelSpec spec, ChunkInput in) {
+        var chunk = in.meta().chunk();
+        int[] need = spec.halo();
+        int[] vol = in.meta().volumeShape();
+        for (int a = 0; a < 3; a++) {
+            int lo = chunk.core().min()[a] - chunk.padded().min()[a];
+            int hi = chunk.padded().max()[a] - chunk.core().max()[a];
+            boolean innerLo = chunk.core().min()[a] > 0;
+            boolean innerHi = chunk.core().max()[a] < vol[a];
+            if ((innerLo && lo < need[a]) || (innerHi && hi < need[a])) {
+                log("warning: %s: halo %s (x,y,z) is thinner than the model needs, %s: chunk borders will show", in.meta().name(),
+                        "zyx".charAt(a) + "=" + Math.min(innerLo ? lo : Integer.MAX_VALUE, innerHi ? hi : Integer.MAX_VALUE),
+                        Triplet.xyz(need));
+                return;
+            }
+        }
+    }
+
+    private static Block quantise(float[] aff, Block raw) {
+        byte[] q = new byte[aff.length];
+        for (int i = 0; i < aff.length; i++) {
+            q[i] = (byte) Math.round(Math.max(0f, Math.min(1f, aff[i])) * 255f);
+        }
+        return Block.wrap(DType.UINT8, 3, raw.box(), q);
     }
 
     private double[] window(DType dtype) {

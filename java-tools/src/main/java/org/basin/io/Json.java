@@ -25,6 +25,15 @@ public final class Json {
         }
     }
 
+    /** Parses JSON text held somewhere other than a file (a model's metadata); {@code where} names it in messages. */
+    public static Map<String, Object> parse(String text, String where) {
+        try {
+            return MAPPER.readValue(text, new TypeReference<Map<String, Object>>() { });
+        } catch (IOException e) {
+            throw BasinException.badInput(where + ": not valid JSON (" + e.getMessage().split("\n")[0] + ")");
+        }
+    }
+
     public static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);

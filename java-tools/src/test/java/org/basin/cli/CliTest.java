@@ -180,4 +180,64 @@ class CliTest {
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("--backend onnx needs --model"), missing.err());
     }
+
+    private static float[] floats(Path f) {
+        try (var r = org.basin.io.Volumes.open(f, "affinities")) {
+            return r.readAll().toFloats();
+        }
+    }
+
+    @Test
+    void onnxOptionsTtaUint8AndOverlapKeepThePointwiseAnswer() throws Exception {
+        Path raw = dir.resolve("raw.h5");
+        assertEquals(0, run("phantom", "--shape", "21,17,7", "--output", raw.toString()).code());
+        Path model = Path.of(CliTest.class.getResource("/models/invert.onnx").toURI());
+        Run plain = run("infer", "--input", raw.toString(), "--backend", "onnx", "--model", model.toString(), "--output", dir.resolve("p.h5").toString());
+        assertEquals(0, plain.code(), plain.err());
+        assertTrue(plain.err().contains("patches of 8,8,4 (x,y,z) on cpu"), plain.err());
+        Run tta = run("infer", "--input", raw.toString(), "--backend", "onnx", "--model", model.toString(), "--tta", "--batch", "3",
+                "--overlap", "1,2,3", "--output", dir.resolve("t.h5").toString());
+        assertEquals(0, tta.code(), tta.err());
+        Run u8 = run("infer", "--input", raw.toString(), "--backend", "onnx", "--model", model.toString(), "--output-dtype", "uint8",
+                "--output", dir.resolve("u.h5").toString());
+        assertEquals(0, u8.code(), u8.err());
+        float[] p = floats(dir.resolve("p.h5"));
+        float[] t = floats(dir.resolve("t.h5"));
+        float[] u;
+        try (var r = org.basin.io.Volumes.open(dir.resolve("u.h5"), "affinities")) {
+            assertEquals(DType.UINT8, r.info().dtype());
+            assertEquals("uint8 = round(affinity * 255)", r.info().attributes().get("quantization"));
+            u = r.readAll().toFloats();
+        }
+        for (int i = 0; i < p.length; i++) {
+            assertEquals(p[i], t[i], 1e-6f, "tta voxel " + i);
+            assertEquals(Math.round(p[i] * 255), u[i], 0f, "uint8 voxel " + i);
+        }
+    }
+
+    @Test
+    void modelWithoutDescriptionOrWithAWrongOneFailsBeforeAnyOutput() throws Exception {
+        Path raw = dir.resolve("raw.h5");
+        assertEquals(0, run("phantom", "--shape", "16,16,8", "--output", raw.toString()).code());
+        Path model = dir.resolve("net.onnx");
+        Files.copy(Path.of(CliTest.class.getResource("/models/pointwise.onnx").toURI()), model);
+        Path out = dir.resolve("a.h5");
+        Run none = run("infer", "--input", raw.toString(), "--backend", "onnx", "--model", model.toString(), "--output", out.toString());
+        assertEquals(3, none.code());
+        assertTrue(none.err().contains(model + ": no model description: write net.json beside it"), none.err());
+        Files.writeString(dir.resolve("net.json"), "{\"input_patch\": [4, 8, 8], \"output_patch\": [4, 8, 8], \"output\": \"boundary\","
+                + " \"input_scale\": 1, \"input_offset\": 0, \"sigmoid\": false}");
+        Run kind = run("infer", "--input", raw.toString(), "--backend", "onnx", "--model", model.toString(), "--output", out.toString());
+        assertEquals(3, kind.code());
+        assertTrue(kind.err().contains("the output has 3 channels but " + dir.resolve("net.json") + " says output 'boundary' (1)"), kind.err());
+        Files.writeString(dir.resolve("net.json"), "{\"input_patch\": [4, 8, 8]}");
+        Run missing = run("infer", "--input", raw.toString(), "--backend", "onnx", "--model", model.toString(), "--output", out.toString());
+        assertEquals(3, missing.code());
+        assertTrue(missing.err().contains("missing field(s) [input_offset, input_scale, output, output_patch, sigmoid]"), missing.err());
+        Run cuda = run("infer", "--input", raw.toString(), "--backend", "onnx", "--model", model.toString(), "--device", "cuda",
+                "--output", out.toString());
+        assertEquals(2, cuda.code());
+        assertTrue(cuda.err().contains("--device cuda: this basin jar carries ONNX Runtime's CPU build"), cuda.err());
+        assertFalse(Files.exists(out));
+    }
 }
