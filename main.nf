@@ -10,8 +10,8 @@ include { BASIN } from './workflows/basin'
 
 // ---- parameter checks: fail before any task is submitted, with a message that says what to change ----
 
-def triplet(String name) {
-    def v = params[name]
+def triplet(String name, value = null) {
+    def v = value ?: params[name]
     def parts = v.toString().split(',')*.trim()
     if (parts.size() == 1) parts = [parts[0]] * 3
     if (parts.size() != 3 || !parts.every { it.isInteger() && it.toInteger() >= 0 }) {
@@ -20,12 +20,12 @@ def triplet(String name) {
     return parts*.toInteger()
 }
 
-def checkSmaller(String pad, String chunk) {
-    def p = triplet(pad)
+def checkSmaller(String pad, String chunk, padValue = null) {
+    def p = triplet(pad, padValue)
     def c = triplet(chunk)
     (0..2).each { a ->
         if (c[a] < 1) error "--${chunk} '${params[chunk]}' must be positive on every axis"
-        if (p[a] >= c[a]) error "--${pad} '${params[pad]}' must be smaller than --${chunk} '${params[chunk]}' on every axis (x,y,z)"
+        if (p[a] >= c[a]) error "--${pad} '${padValue ?: params[pad]}' must be smaller than --${chunk} '${params[chunk]}' on every axis (x,y,z)"
     }
 }
 
@@ -64,6 +64,27 @@ def checkInput() {
     log.info "basin: input ${info.path}${info.dataset ? ':' + info.dataset : ''} ${info.dtype} ${info.shape_xyz} (x,y,z)"
 }
 
+// The chunk halo: the user's, or for an ONNX model its margin + 1 (read with `basin info --model`), so that chunked
+// inference equals whole-volume inference in every chunk core. A user halo thinner than the model needs is refused.
+def inferenceHalo() {
+    if (params.backend != 'onnx' || workflow.stubRun) return params.halo ?: '8,8,4'
+    def proc = ["${projectDir}/bin/basin", 'info', '--json', '--model', file(params.model).toString()].execute()
+    def out = new StringBuilder()
+    def err = new StringBuilder()
+    proc.waitForProcessOutput(out, err)
+    if (proc.exitValue() != 0) error "--model '${params.model}': ${err.toString().trim()}"
+    def need = new groovy.json.JsonSlurper().parseText(out.toString()).halo_xyz
+    if (!params.halo) {
+        log.info "basin: halo ${need} (x,y,z) from the model's margin"
+        return need
+    }
+    def needed = need.split(',')*.toInteger()
+    if ((0..2).any { triplet('halo')[it] < needed[it] }) {
+        error "--halo '${params.halo}' is thinner than the model needs (${need} x,y,z: its margin + 1), so chunk borders would show; leave --halo unset to use the model's"
+    }
+    return params.halo
+}
+
 workflow {
     if (!params.input && !params.demo) {
         error "give --input raw.h5 (with --dataset) or run the demo with -profile test"
@@ -72,15 +93,19 @@ workflow {
     if (params.backend == 'onnx' && !params.model) error "--backend onnx needs --model file.onnx"
     if (params.model && !file(params.model).exists()) error "--model '${params.model}': no such file"
     if (params.truth && !file(params.truth).exists()) error "--truth '${params.truth}': no such file"
-    checkSmaller('halo', 'chunk')
+    if (!(params.infer_dtype in ['float32', 'uint8'])) error "--infer_dtype '${params.infer_dtype}' must be float32 or uint8"
+    if (!(params.device ==~ /cpu|cuda(:\d+)?/)) error "--device '${params.device}' must be cpu, cuda or cuda:N"
+    if (params.device != 'cpu' && params.backend != 'onnx') error "--device ${params.device} only applies to --backend onnx"
     checkSmaller('ws_overlap', 'ws_chunk')
     if (triplet('ws_overlap').any { it < 1 }) error "--ws_overlap '${params.ws_overlap}' must be at least 1 on every axis: stitching needs shared voxels"
     triplet('divs')
     triplet('omni_overlap')
     ensureToolsJar()
+    def halo = inferenceHalo()
+    checkSmaller('halo', 'chunk', halo)
     checkInput()
 
-    BASIN()
+    BASIN(halo)
 }
 
 workflow.onComplete {

@@ -25,6 +25,9 @@ def allChunks(ch) {
 }
 
 workflow BASIN {
+    take:
+    halo // the inference chunk halo x,y,z: the user's, or the ONNX model's need (main.nf)
+
     main:
     ch_versions = Channel.empty()
 
@@ -40,7 +43,7 @@ workflow BASIN {
         ch_versions = ch_versions.mix(PHANTOM.out.versions)
     }
 
-    CHOP_RAW(ch_raw)
+    CHOP_RAW(ch_raw.map { meta, f -> [meta + [halo: halo], f] })
     model = params.model ? file(params.model, checkIfExists: true) : file("${projectDir}/assets/NO_MODEL")
     INFER(perChunk(CHOP_RAW.out.chunks), model)
     MERGE_AFFINITIES(allChunks(INFER.out.affinities))

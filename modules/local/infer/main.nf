@@ -1,6 +1,7 @@
 process INFER {
     tag "$meta.id $meta.chunk"
     label 'process_medium'
+    label 'process_gpu'
 
     input:
     tuple val(meta), path(chunk)

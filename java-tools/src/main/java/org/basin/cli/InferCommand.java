@@ -104,7 +104,9 @@ final class InferCommand extends ToolCommand {
 
     private int run(ModelInput onnx) {
         AtomicFiles.checkWritable(output, overwrite);
+        long tRead = System.nanoTime();
         ChunkInput in = ChunkInput.read(input, dataset, "raw");
+        tRead = System.nanoTime() - tRead;
         Block raw = in.data();
         if (raw.hasChannelAxis()) {
             throw BasinException.badInput(in.info().where() + ": infer takes a 3D (z, y, x) volume; this one has " + raw.channels() + " channels");
@@ -153,8 +155,12 @@ final class InferCommand extends ToolCommand {
         }
         Map<String, Object> attrs = new LinkedHashMap<>(in.attributes());
         attrs.put("basin_version", Version.get());
+        long tWrite = System.nanoTime();
+        double compute = (tWrite - t0) / 1e9;
         ChunkFile.write(output, attrs, List.of(Hdf5Files.Entry.of("affinities", out, dsAttrs)), compress);
-        log("%s: %s affinities for %s voxels (x,y,z) in %.2fs", in.meta().name(), backend, Triplet.xyz(shape), (System.nanoTime() - t0) / 1e9);
+        tWrite = System.nanoTime() - tWrite;
+        log("%s: %s affinities for %s voxels (x,y,z): read %.2fs, compute %.2fs, write %.2fs", in.meta().name(), backend, Triplet.xyz(shape),
+                tRead / 1e9, compute, tWrite / 1e9);
         return 0;
     }
 
@@ -176,9 +182,9 @@ final class InferCommand extends ToolCommand {
         float[] aff = spec.output() == ModelSpec.Output.affinity ? y : Affinities.fromBoundary(y, shape);
         double total = (System.nanoTime() - t0) / 1e9;
         double inModel = onnx.model().modelSeconds();
-        log("%s: %d patches of %s (x,y,z) on %s, overlap %s, batch %d%s: %.2fs, %.2fs in the model (%.0f%%), %.1f Mvoxel/s",
-                in.meta().name(), onnx.model().patchesRun(), Triplet.xyz(spec.inputPatch()), device, Triplet.xyz(ov), batch, tta ? ", 8 flips" : "",
-                total, inModel, 100 * inModel / total, raw.length() / total / 1e6);
+        log("%s: %d patches of %s (x,y,z) on %s, overlap %s, batch %d%s: %.2fs, %.2fs in the model (%.0f%%), %.2f Mvoxel/s; "
+                + "model load and shape check %.2fs", in.meta().name(), onnx.model().patchesRun(), Triplet.xyz(spec.inputPatch()), device,
+                Triplet.xyz(ov), batch, tta ? ", 8 flips" : "", total, inModel, 100 * inModel / total, raw.length() / total / 1e6, onnx.loadSeconds());
         return aff;
     }
 

@@ -13,10 +13,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "info", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "Print a volume's format, shape, dtype, chunking, compression and attributes.")
+        description = {"Print a volume's format, shape, dtype, chunking, compression and attributes,",
+            "or with --model an ONNX model's description and the chunk halo it needs."})
 final class InfoCommand extends ToolCommand {
-    @Parameters(index = "0", description = "HDF5 file, Zarr array or group, TIFF file or folder of TIFF slices.")
+    @Parameters(index = "0", arity = "0..1", description = "HDF5 file, Zarr array or group, TIFF file or folder of TIFF slices.")
     Path path;
+
+    @Option(names = "--model", description = "An ONNX model (with its sidecar or 'basin' metadata) to describe instead of a volume.")
+    Path model;
 
     @Option(names = "--dataset", description = "Dataset inside an HDF5 file or Zarr group.")
     String dataset;
@@ -26,6 +30,12 @@ final class InfoCommand extends ToolCommand {
 
     @Override
     protected int execute() {
+        if (model != null) {
+            return describeModel();
+        }
+        if (path == null) {
+            throw org.basin.error.BasinException.badArguments("give a volume to describe, or --model file.onnx");
+        }
         try (VolumeReader r = Volumes.open(path, dataset)) {
             VolumeInfo i = r.info();
             Map<String, Object> m = new LinkedHashMap<>();
@@ -59,6 +69,33 @@ final class InfoCommand extends ToolCommand {
             out.flush();
         }
         return 0;
+    }
+
+    private int describeModel() {
+        ModelInput m = ModelInput.open(model, 1, "cpu", 1);
+        try {
+            var s = m.spec();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("model", model.toString());
+            out.put("description", m.source());
+            out.put("input_patch_xyz", Triplet.xyz(s.inputPatch()));
+            out.put("output_patch_xyz", Triplet.xyz(s.outputPatch()));
+            out.put("output", s.output().name());
+            out.put("input_scale", s.inputScale());
+            out.put("input_offset", s.inputOffset());
+            out.put("sigmoid", s.sigmoid());
+            out.put("halo_xyz", Triplet.xyz(s.halo()));
+            var w = spec.commandLine().getOut();
+            if (json) {
+                w.println(Json.write(out));
+            } else {
+                out.forEach((k, v) -> w.printf("%-17s %s%n", k + ":", v));
+            }
+            w.flush();
+            return 0;
+        } finally {
+            m.model().close();
+        }
     }
 
     private static Object printable(Object v) {

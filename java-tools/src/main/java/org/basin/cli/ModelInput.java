@@ -12,11 +12,12 @@ import org.basin.io.Json;
  * An ONNX model and its description: the sidecar {@code <model>.json} beside it, or else the model's own {@code basin}
  * metadata property holding the same JSON.
  */
-record ModelInput(OnnxModel model, ModelSpec spec, String source) {
+record ModelInput(OnnxModel model, ModelSpec spec, String source, double loadSeconds) {
     static ModelInput open(Path path, int threads, String device, int batch) {
         if (!Files.isRegularFile(path)) {
             throw BasinException.badArguments(path + ": no such model file");
         }
+        long t0 = System.nanoTime();
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(path);
@@ -42,7 +43,7 @@ record ModelInput(OnnxModel model, ModelSpec spec, String source) {
                 spec = ModelSpec.parse(Json.parse(meta, source), source);
             }
             model.bind(spec, source, batch);
-            return new ModelInput(model, spec, source);
+            return new ModelInput(model, spec, source, (System.nanoTime() - t0) / 1e9);
         } catch (RuntimeException e) {
             model.close();
             throw e;

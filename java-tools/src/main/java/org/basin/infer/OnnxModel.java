@@ -30,6 +30,7 @@ public final class OnnxModel implements SlidingWindow.PatchPredictor, AutoClosea
     private long modelNanos;
     private long patches;
     private FloatBuffer direct;
+    private float[] output;
 
     /**
      * @param model   the .onnx file's bytes
@@ -52,7 +53,13 @@ public final class OnnxModel implements SlidingWindow.PatchPredictor, AutoClosea
                             + OrtEnvironment.getAvailableProviders() + "); build the GPU jar with 'mvn -f java-tools -P gpu package' and "
                             + "run it with BASIN_JAR=java-tools/target/basin-gpu.jar");
                 }
-                o.addCUDA(device.equals("cuda") ? 0 : cudaDevice(device));
+                try {
+                    o.addCUDA(device.equals("cuda") ? 0 : cudaDevice(device));
+                } catch (OrtException e) {
+                    // the 1.23 CUDA provider links against CUDA 12 and cuDNN 9, which must be on the library path
+                    throw BasinException.badArguments("--device " + device + ": ONNX Runtime's CUDA provider did not load (" + e.getMessage()
+                            + "); it needs an NVIDIA driver, CUDA 12 (libcudart, libcublasLt, libcufft) and cuDNN 9 on LD_LIBRARY_PATH");
+                }
             } else if (!device.equals("cpu")) {
                 throw BasinException.badArguments("--device '" + device + "' must be cpu, cuda or cuda:N");
             }
@@ -116,7 +123,10 @@ public final class OnnxModel implements SlidingWindow.PatchPredictor, AutoClosea
             }
             this.spec = s;
             int inN = s.inputPatch()[0] * s.inputPatch()[1] * s.inputPatch()[2];
-            long[] probe = run(new float[batch * inN], batch, outName);
+            // A fully static output shape is checked as declared; a dynamic one by running a zero patch through the model.
+            // Every real call checks its output shape again (predict), so a model that lies still fails before any output.
+            boolean declared = os[1] > 0 && os[2] > 0 && os[3] > 0 && os[4] > 0;
+            long[] probe = declared ? new long[] {batch, os[1], os[2], os[3], os[4]} : run(new float[batch * inN], batch, outName);
             boolean valid = Arrays.equals(Arrays.copyOfRange(probe, 2, 5), toLong(s.outputPatch()));
             boolean same = Arrays.equals(Arrays.copyOfRange(probe, 2, 5), toLong(s.inputPatch()));
             if (probe[0] != batch || probe[1] != s.channels() || !(valid || same)) {
@@ -148,7 +158,11 @@ public final class OnnxModel implements SlidingWindow.PatchPredictor, AutoClosea
         int[] ip = spec.inputPatch();
         int[] op = spec.outputPatch();
         int outN = op[0] * op[1] * op[2];
-        float[] result = new float[count * spec.channels() * outN];
+        int size = count * spec.channels() * outN;
+        if (output == null || output.length != size) {
+            output = new float[size];
+        }
+        float[] result = output;
         try {
             long t0 = System.nanoTime();
             FloatBuffer raw = runRaw(patches, count);
@@ -187,7 +201,15 @@ public final class OnnxModel implements SlidingWindow.PatchPredictor, AutoClosea
         direct.clear();
         direct.put(patches, 0, n).flip();
         try (OnnxTensor t = OnnxTensor.createTensor(env, direct, shape); OrtSession.Result r = session.run(Map.of(inputName, t))) {
-            return ((OnnxTensor) r.get(0)).getFloatBuffer();
+            OnnxTensor out = (OnnxTensor) r.get(0);
+            long[] got = out.getInfo().getShape();
+            int[] sp = cropOutput ? ip : spec.outputPatch();
+            long[] want = {count, spec.channels(), sp[0], sp[1], sp[2]};
+            if (!Arrays.equals(got, want)) {
+                throw BasinException.badInput(where + ": the model returned " + Arrays.toString(got) + " for " + Arrays.toString(shape)
+                        + "; expected " + Arrays.toString(want));
+            }
+            return out.getFloatBuffer();
         }
     }
 

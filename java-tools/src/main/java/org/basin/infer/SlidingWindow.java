@@ -11,7 +11,10 @@ import org.basin.error.BasinException;
  * volume border that is the same mirror a whole-volume run sees, so chunked and whole-volume inference agree.
  */
 public final class SlidingWindow {
-    /** Runs the network on {@code count} input patches [count, 1, z, y, x]; returns the kept outputs [count, C, z, y, x]. */
+    /**
+     * Runs the network on {@code count} input patches [count, 1, z, y, x]; returns the kept outputs [count, C, z, y, x]
+     * (the returned array may be reused by the next call).
+     */
     @FunctionalInterface
     public interface PatchPredictor {
         float[] predict(float[] patches, int count);
@@ -134,6 +137,16 @@ public final class SlidingWindow {
             accumulate(predictor.predict(Arrays.copyOf(buffer, k * inN), k), k, outN, pending, l, wz, wyx, sum, weight);
         }
         int n = shape[0] * shape[1] * shape[2];
+        if (n == ln) {
+            // the usual case, a chunk at least one output patch big: normalise in place
+            for (int v = 0; v < ln; v++) {
+                float inv = 1f / weight[v];
+                for (int c = 0; c < channels; c++) {
+                    sum[c * ln + v] *= inv;
+                }
+            }
+            return sum;
+        }
         float[] result = new float[channels * n];
         for (int z = 0, v = 0; z < shape[0]; z++) {
             for (int y = 0; y < shape[1]; y++) {

@@ -174,4 +174,40 @@ class PipelineTest {
         assertTrue(dtype.code() != 0);
         assertTrue(dtype.log().contains("dtype uint64 is not supported"), dtype.log());
     }
+
+    @Test
+    @Order(5)
+    void onnxModelGivesSeamlessAffinitiesEqualToWholeVolumeInference() throws Exception {
+        Path model = ROOT.resolve("java-tools/src/test/resources/models/valid3.onnx");
+        Path out = RUN.resolve("onnx");
+        Result r = nextflow("run", ROOT.toString(), "-profile", "test", "--outdir", out.toString(), "--backend", "onnx", "--model", model.toString(),
+                "--infer_overlap", "2,3,1");
+        assertEquals(0, r.code(), r.log());
+        // the halo comes from the model: a 3x3x3 valid convolution loses 1 voxel per side, plus 1 for the affinity's reach
+        assertTrue(r.log().contains("halo 2,2,2 (x,y,z) from the model's margin"), r.log());
+        Path whole = RUN.resolve("whole-affinities.h5");
+        Process p = new ProcessBuilder(ROOT.resolve("bin/basin").toString(), "infer", "--input", OUT.resolve("demo/demo_raw.h5").toString(),
+                "--backend", "onnx", "--model", model.toString(), "--overlap", "2,3,1", "--output", whole.toString(), "--overwrite")
+                .redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), log);
+        float[] merged;
+        float[] direct;
+        try (VolumeReader m = Volumes.open(out.resolve("affinities.zarr"), null); VolumeReader w = Volumes.open(whole, "affinities")) {
+            assertArrayEquals(new int[] {3, 64, 128, 128}, m.info().arrayShape());
+            merged = m.readAll().floats();
+            direct = w.readAll().floats();
+        }
+        // 8 chunks of 64x64x32, each tiled by 14x14x10 patches: any seam would show as a difference
+        double worst = 0;
+        for (int i = 0; i < merged.length; i++) {
+            worst = Math.max(worst, Math.abs(merged[i] - direct[i]));
+        }
+        assertTrue(worst < 1e-5, "largest difference from whole-volume inference " + worst);
+        assertTrue(merged[merged.length / 2] > 0 && merged[merged.length / 2] < 1, "sigmoid outputs");
+        Result thin = nextflow("run", ROOT.toString(), "-profile", "test", "--outdir", RUN.resolve("bad").toString(), "--backend", "onnx",
+                "--model", model.toString(), "--halo", "1,2,2");
+        assertTrue(thin.code() != 0);
+        assertTrue(thin.log().contains("--halo '1,2,2' is thinner than the model needs (2,2,2 x,y,z: its margin + 1)"), thin.log());
+    }
 }
