@@ -86,6 +86,10 @@ def inferenceHalo() {
 }
 
 workflow {
+    if (workflow.profile.tokenize(',').contains('awsbatch') && !workflow.workDir.toUri().toString().startsWith('s3:')) {
+        error "-profile awsbatch needs an S3 work directory shared by the Batch jobs: add -work-dir s3://BUCKET/work (now '${workflow.workDir}')"
+    }
+    if (workflow.profile.tokenize(',').contains('awsbatch') && !params.queue) error "-profile awsbatch needs --queue JOB_QUEUE"
     if (!params.input && !params.demo) {
         error "give --input raw.h5 (with --dataset) or run the demo with -profile test"
     }

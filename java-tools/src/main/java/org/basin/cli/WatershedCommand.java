@@ -38,9 +38,16 @@ final class WatershedCommand extends ToolCommand {
     @Option(names = "--overwrite", description = "Replace an existing output.")
     boolean overwrite;
 
+    // Test only (the pipeline's --test_fail_chunk): fail like a broken disk before reading or writing anything.
+    @Option(names = "--test-fail", hidden = true)
+    boolean testFail;
+
     @Override
     protected int execute() {
         WatershedParams params = thresholds.params();
+        if (testFail) {
+            throw BasinException.io(input + ": injected failure (--test_fail_chunk, used by the resume tests)", null);
+        }
         AtomicFiles.checkWritable(output, overwrite);
         ChunkInput in = ChunkInput.read(input, dataset, "affinities");
         Block aff = in.data();

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /** The real Nextflow (./nextflow, 24.10.0 from Maven Central) on the test profile: the whole DAG, -resume, -stub-run. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Order(1)
 class PipelineTest {
     static final Path ROOT = Path.of(System.getProperty("basin.root", "..")).toAbsolutePath().normalize();
     static final Path RUN = ROOT.resolve("tests/tmp");
@@ -35,10 +36,16 @@ class PipelineTest {
     }
 
     static Result nextflow(String... args) throws IOException, InterruptedException {
+        return nextflow(Map.of(), args);
+    }
+
+    static Result nextflow(Map<String, String> env, String... args) throws IOException, InterruptedException {
         Files.createDirectories(RUN);
         List<String> cmd = new java.util.ArrayList<>(List.of(ROOT.resolve("nextflow").toString(), "-log", RUN.resolve("nextflow.log").toString()));
         cmd.addAll(Arrays.asList(args));
-        Process p = new ProcessBuilder(cmd).directory(RUN.toFile()).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(RUN.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int code = p.waitFor();
         System.out.println(log.lines().filter(l -> !l.contains("executor >")).reduce("", (a, b) -> a.isEmpty() ? b : a + "\n" + b)

@@ -1,0 +1,70 @@
+package org.basin.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** Reading a run's trace and comparing its published outputs with another run's, byte for byte. */
+final class Outputs {
+    private Outputs() {
+    }
+
+    record Task(String name, String status, String nativeId, String exit, String workdir) {
+        String process() {
+            String p = name.replaceFirst(" \\(.*$", "");
+            return p.substring(p.lastIndexOf(':') + 1);
+        }
+    }
+
+    /** The newest trace of the run that published into {@code outdir}, in task order. */
+    static List<Task> trace(Path outdir) throws IOException {
+        Path info = outdir.resolve("pipeline_info");
+        Path trace;
+        try (Stream<Path> s = Files.list(info)) {
+            trace = s.filter(f -> f.getFileName().toString().startsWith("execution_trace"))
+                    .max(Comparator.comparing(f -> f.getFileName().toString())).orElseThrow();
+        }
+        List<String> lines = Files.readAllLines(trace);
+        List<String> header = Arrays.asList(lines.get(0).split("\t"));
+        List<Task> tasks = new ArrayList<>();
+        for (String l : lines.subList(1, lines.size())) {
+            String[] f = l.split("\t");
+            tasks.add(new Task(f[header.indexOf("name")], f[header.indexOf("status")], f[header.indexOf("native_id")], f[header.indexOf("exit")],
+                    f[header.indexOf("workdir")]));
+        }
+        return tasks;
+    }
+
+    /** Published result files (not pipeline_info, which holds the run's own reports), relative path to bytes. */
+    static Map<String, byte[]> results(Path outdir) throws IOException {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        try (Stream<Path> s = Files.walk(outdir)) {
+            for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
+                String rel = outdir.relativize(f).toString();
+                if (!rel.startsWith("pipeline_info")) {
+                    files.put(rel, Files.readAllBytes(f));
+                }
+            }
+        }
+        return files;
+    }
+
+    static void assertSameResults(Path expected, Path actual) throws IOException {
+        Map<String, byte[]> a = results(expected);
+        Map<String, byte[]> b = results(actual);
+        assertEquals(a.keySet(), b.keySet(), "the same files in " + expected + " and " + actual);
+        for (String f : a.keySet()) {
+            assertArrayEquals(a.get(f), b.get(f), f + " differs between " + expected + " and " + actual);
+        }
+    }
+}
