@@ -35,17 +35,17 @@ public final class OmeZarr {
         List<Map<String, Object>> axes = new ArrayList<>();
         List<Double> scale = new ArrayList<>();
         if (channels > 0) {
-            axes.add(Map.of("name", "c", "type", "channel"));
+            axes.add(ordered("name", "c", "type", "channel"));
             scale.add(1.0);
         }
         String[] names = {"z", "y", "x"};
         for (int a = 0; a < 3; a++) {
-            axes.add(Map.of("name", names[a], "type", "space", "unit", "nanometer"));
+            axes.add(ordered("name", names[a], "type", "space", "unit", "nanometer"));
             scale.add(voxelSize[a]);
         }
         Map<String, Object> dataset = new LinkedHashMap<>();
         dataset.put("path", SCALE0);
-        dataset.put("coordinateTransformations", List.of(Map.of("type", "scale", "scale", scale)));
+        dataset.put("coordinateTransformations", List.of(ordered("type", "scale", "scale", scale)));
         Map<String, Object> multiscale = new LinkedHashMap<>();
         multiscale.put("version", "0.4");
         multiscale.put("name", name);
@@ -74,5 +74,14 @@ public final class OmeZarr {
             return String.valueOf(((Map<String, Object>) d0).get("path"));
         }
         return null;
+    }
+
+    /** Keys in the given order: Map.of iterates in an order that changes from run to run, and outputs must not. */
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
     }
 }
