@@ -1,6 +1,7 @@
 package org.basin.infer;
 
 import java.util.Arrays;
+import java.util.stream.IntStream;
 import org.basin.error.BasinException;
 
 /**
@@ -139,12 +140,11 @@ public final class SlidingWindow {
         int n = shape[0] * shape[1] * shape[2];
         if (n == ln) {
             // the usual case, a chunk at least one output patch big: normalise in place
-            for (int v = 0; v < ln; v++) {
-                float inv = 1f / weight[v];
-                for (int c = 0; c < channels; c++) {
-                    sum[c * ln + v] *= inv;
+            IntStream.range(0, channels).parallel().forEach(c -> {
+                for (int v = 0; v < ln; v++) {
+                    sum[c * ln + v] /= weight[v];
                 }
-            }
+            });
             return sum;
         }
         float[] result = new float[channels * n];
@@ -194,27 +194,29 @@ public final class SlidingWindow {
             throw BasinException.badInput("the model returned " + res.length + " values for " + count + " patches; expected "
                     + (long) count * channels * outN);
         }
-        int ln = l[0] * l[1] * l[2];
+        // Channels are independent: blend them in parallel (the cores are idle between model calls). The weights go
+        // with channel 0. Each voxel's sum is built in the same order whatever the thread count.
+        IntStream.range(0, channels).parallel().forEach(c -> {
+            for (int p = 0; p < count; p++) {
+                accumulateChannel(res, (p * channels + c) * outN, starts[p], l, wz, wyx, sum, c * l[0] * l[1] * l[2], c == 0 ? weight : null);
+            }
+        });
+    }
+
+    private void accumulateChannel(float[] res, int src, int[] s, int[] l, float[] wz, float[] wyx, float[] sum, int dstC, float[] weight) {
         int plane = out[1] * out[2];
-        for (int p = 0; p < count; p++) {
-            int[] s = starts[p];
-            for (int c = 0; c < channels; c++) {
-                int src = (p * channels + c) * outN;
-                int dstC = c * ln;
-                for (int z = 0; z < out[0]; z++) {
-                    float w0 = wz[z];
-                    for (int y = 0; y < out[1]; y++) {
-                        int dst = ((s[0] + z) * l[1] + s[1] + y) * l[2] + s[2];
-                        int w = y * out[2];
-                        int r = src + z * plane + y * out[2];
-                        for (int x = 0; x < out[2]; x++) {
-                            sum[dstC + dst + x] += w0 * wyx[w + x] * res[r + x];
-                        }
-                        if (c == 0) {
-                            for (int x = 0; x < out[2]; x++) {
-                                weight[dst + x] += w0 * wyx[w + x];
-                            }
-                        }
+        for (int z = 0; z < out[0]; z++) {
+            float w0 = wz[z];
+            for (int y = 0; y < out[1]; y++) {
+                int dst = ((s[0] + z) * l[1] + s[1] + y) * l[2] + s[2];
+                int w = y * out[2];
+                int r = src + z * plane + y * out[2];
+                for (int x = 0; x < out[2]; x++) {
+                    sum[dstC + dst + x] += w0 * wyx[w + x] * res[r + x];
+                }
+                if (weight != null) {
+                    for (int x = 0; x < out[2]; x++) {
+                        weight[dst + x] += w0 * wyx[w + x];
                     }
                 }
             }
