@@ -55,7 +55,8 @@ workflow BASIN {
     // Join on the volume id: metas differ in their dataset fields.
     ch_seg_raw = MERGE_SEGMENTS.out.segmentation.map { meta, s -> [meta.id, s] }
         .join(ch_raw.map { meta, r -> [meta.id, meta, r] })
-        .map { id, s, meta, r -> [meta, s, r] }
+        .join(MERGE_SEGMENTS.out.tree.map { meta, t -> [meta.id, t] })
+        .map { id, s, meta, r, t -> [meta, s, r, t] }
     OMNIFY_CHOP(ch_seg_raw)
     OMNI_PROJECT(OMNIFY_CHOP.out.regions.transpose())
 
@@ -77,6 +78,7 @@ workflow BASIN {
     emit:
     affinities   = MERGE_AFFINITIES.out.volume
     segmentation = MERGE_SEGMENTS.out.segmentation
+    tree         = MERGE_SEGMENTS.out.tree
     projects     = OMNI_PROJECT.out.project
     scores       = EVALUATE.out.scores
     versions     = ch_versions

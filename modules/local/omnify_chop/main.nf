@@ -3,7 +3,7 @@ process OMNIFY_CHOP {
     label 'process_medium'
 
     input:
-    tuple val(meta), path(segmentation), path(raw)
+    tuple val(meta), path(segmentation), path(raw), path(tree)
 
     output:
     tuple val(meta), path("regions/region_*.h5"), emit: regions
@@ -15,7 +15,7 @@ process OMNIFY_CHOP {
     def dataset = meta.dataset ? "--raw-dataset '${meta.dataset}'" : ''
     """
     BASIN_MEMORY=${task.memory ? task.memory.toMega() + 'm' : ''} \\
-    basin omnify-chop --segmentation $segmentation --raw $raw $dataset --out-dir regions $args
+    basin omnify-chop --segmentation $segmentation --raw $raw $dataset --tree $tree --out-dir regions $args
 
     echo "${task.process}: { basin: \$(basin --version | cut -d' ' -f2) }" > versions.yml
     """

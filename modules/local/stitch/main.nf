@@ -7,13 +7,14 @@ process STITCH {
 
     output:
     tuple val(meta), path("segmentation.zarr"), emit: segmentation
+    tuple val(meta), path("segment_tree.h5")  , emit: tree
     path "versions.yml"                       , emit: versions
 
     script:
     def args = task.ext.args ?: ''
     """
     BASIN_MEMORY=${task.memory ? task.memory.toMega() + 'm' : ''} \\
-    basin stitch chunks --output segmentation.zarr $args
+    basin stitch chunks --output segmentation.zarr --tree segment_tree.h5 $args
 
     echo "${task.process}: { basin: \$(basin --version | cut -d' ' -f2) }" > versions.yml
     """
@@ -22,6 +23,7 @@ process STITCH {
     """
     mkdir segmentation.zarr
     echo '{"zarr_format": 2}' > segmentation.zarr/.zgroup
+    touch segment_tree.h5
     echo "${task.process}: { basin: stub }" > versions.yml
     """
 }

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "omni-project", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Turn one region from omnify-chop into an Omni-ready folder: channel.h5 and segmentation.h5 (dataset",
-            "'main', uint8 / uint32), omnify.cmd (Omni headless commands with the region's offset and voxel size), run.sh",
+            "'main', uint8 / uint32; dend and dendValues when the region has them), omnify.cmd (Omni headless commands with the region's offset and voxel size), run.sh",
             "and id_map.csv (local id -> global id). Runs Omni when --run-omni is given and 'omni' is on PATH."})
 final class OmniProjectCommand extends ToolCommand {
     @Option(names = "--region", required = true, description = "A region_X_Y_Z.h5 file from omnify-chop.")
@@ -72,7 +72,15 @@ final class OmniProjectCommand extends ToolCommand {
             h5attrs.put("offset_xyz", new int[] {min[2], min[1], min[0]});
             h5attrs.put("voxel_size_xyz", new double[] {vs[2], vs[1], vs[0]});
             Hdf5Files.write(tmp.resolve("channel.h5"), h5attrs, List.of(Hdf5Files.Entry.of("main", channel)), false);
-            Hdf5Files.write(tmp.resolve("segmentation.h5"), h5attrs, List.of(Hdf5Files.Entry.of("main", seg)), false);
+            List<Hdf5Files.Entry> segEntries = new java.util.ArrayList<>(List.of(Hdf5Files.Entry.of("main", seg)));
+            // Omni's dendrogram for this region, when omnify-chop was given the stitch tree
+            if (((Number) Hdf5Files.readAttributes(region).getOrDefault("dend_edges", 0L)).longValue() > 0) {
+                Hdf5Files.Table dend = Hdf5Files.readTable(region, "dend");
+                Hdf5Files.Table values = Hdf5Files.readTable(region, "dendValues");
+                segEntries.add(Hdf5Files.Entry.table("dend", DType.UINT32, dend.shape(), dend.data()));
+                segEntries.add(Hdf5Files.Entry.table("dendValues", DType.FLOAT32, values.shape(), values.data()));
+            }
+            Hdf5Files.write(tmp.resolve("segmentation.h5"), h5attrs, segEntries, false);
             Files.writeString(tmp.resolve("omnify.cmd"),
                     OmniCommandFile.text(name + ".omni", "channel.h5", "segmentation.h5", box, vs), StandardCharsets.UTF_8);
             Path run = tmp.resolve("run.sh");

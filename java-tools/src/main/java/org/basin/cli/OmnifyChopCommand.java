@@ -15,6 +15,7 @@ import org.basin.io.VolumeInfo;
 import org.basin.io.VolumeReader;
 import org.basin.io.Volumes;
 import org.basin.omni.RegionGrid;
+import org.basin.omni.Dendrogram;
 import org.basin.omni.Relabeling;
 import org.basin.volume.Block;
 import org.basin.volume.DType;
@@ -52,6 +53,10 @@ final class OmnifyChopCommand extends ToolCommand {
 
     int[] overlap;
 
+    @Option(names = "--tree", description = {"The segments' spanning tree from stitch --tree: each region gets the edges between its own",
+        "segments as dend (uint32, 2 x N, local ids) and dendValues (float32, N)."})
+    Path tree;
+
     @Option(names = "--out-dir", required = true, description = "Folder for region files and manifest.json.")
     Path outDir;
 
@@ -76,6 +81,17 @@ final class OmnifyChopCommand extends ToolCommand {
             }
             double[] vs = si.voxelSize() != null ? si.voxelSize() : ri.voxelSize() != null ? ri.voxelSize() : new double[] {1, 1, 1};
             List<Chunk> regions = RegionGrid.regions(si.shape(), divs, overlap);
+            long[] treeIds = new long[0];
+            float[] treeAffinity = new float[0];
+            if (tree != null) {
+                if (!Files.isRegularFile(tree)) {
+                    throw BasinException.badArguments(tree + ": no such file");
+                }
+                if (((Number) Hdf5Files.readAttributes(tree).getOrDefault("edges", 0L)).longValue() > 0) {
+                    treeIds = Hdf5Files.readTable(tree, "edges").longs();
+                    treeAffinity = Hdf5Files.readTable(tree, "affinity").floats();
+                }
+            }
             AtomicFiles.checkWritable(outDir, overwrite);
             Path tmp = AtomicFiles.temporaryFor(outDir);
             try {
@@ -101,10 +117,17 @@ final class OmnifyChopCommand extends ToolCommand {
                     attrs.put("volume_shape", si.shape());
                     attrs.put("voxel_size", vs);
                     attrs.put("segments", (long) rl.count());
-                    Hdf5Files.write(tmp.resolve(name + ".h5"), attrs, List.of(
+                    List<Hdf5Files.Entry> entries = new ArrayList<>(List.of(
                             Hdf5Files.Entry.of("channel", channel),
                             Hdf5Files.Entry.of("segmentation", Block.wrap(DType.UINT32, 0, region.padded(), rl.local())),
-                            Hdf5Files.Entry.table("id_map", DType.UINT64, new int[] {rl.globalOfLocal().length}, rl.globalOfLocal())), false);
+                            Hdf5Files.Entry.table("id_map", DType.UINT64, new int[] {rl.globalOfLocal().length}, rl.globalOfLocal())));
+                    Dendrogram dend = Dendrogram.restrict(treeIds, treeAffinity, rl);
+                    attrs.put("dend_edges", (long) dend.size());
+                    if (dend.size() > 0) {
+                        entries.add(Hdf5Files.Entry.table("dend", DType.UINT32, new int[] {2, dend.size()}, dend.ids()));
+                        entries.add(Hdf5Files.Entry.table("dendValues", DType.FLOAT32, new int[] {dend.size()}, dend.values()));
+                    }
+                    Hdf5Files.write(tmp.resolve(name + ".h5"), attrs, entries, false);
                     Map<String, Object> entry = new LinkedHashMap<>();
                     entry.put("name", name);
                     entry.put("file", name + ".h5");

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.basin.error.BasinException;
+import org.basin.io.AtomicFiles;
 import org.basin.io.ChunkFile;
 import org.basin.io.VolumeOutput;
 import org.basin.io.ZarrCodec;
@@ -29,6 +30,10 @@ final class StitchCommand extends ToolCommand {
 
     @Option(names = "--output", required = true, description = "Segmentation folder (.zarr).")
     Path output;
+
+    @Option(names = "--tree", description = {"Also write the final segments' maximum spanning tree (Omni's dendrogram) to this HDF5 file:",
+        "edges uint64 (N, 2) segment ids, affinity float32 (N), in decreasing affinity."})
+    Path tree;
 
     @Option(names = "--zarr-chunk", description = "Zarr chunk size x,y,z (default: the chunk core size, capped at 128).")
     void zarrChunk(String v) {
@@ -70,6 +75,9 @@ final class StitchCommand extends ToolCommand {
             stitcher.add(m.chunk(), labels, count, regionGraph(m));
             scan.step(++done);
         }
+        if (tree != null) {
+            AtomicFiles.checkWritable(tree, overwrite);
+        }
         stitcher.resolve();
         ChunkFile.Meta first = metas.get(0);
         int[] shape = first.volumeShape();
@@ -86,10 +94,31 @@ final class StitchCommand extends ToolCommand {
                 out.write(stitcher.relabelCore(i, ChunkFile.readVolume(m.path(), "labels", m)));
                 write.step(i + 1);
             }
+            if (tree != null) {
+                writeTree(stitcher.tree());
+            }
             out.commit();
         }
-        log("%d chunks -> %d segments in %s (%s x,y,z)", metas.size(), stitcher.count(), output, Triplet.xyz(shape));
+        log("%d chunks -> %d segments in %s (%s x,y,z)%s", metas.size(), stitcher.count(), output, Triplet.xyz(shape),
+                tree != null ? ", tree of " + stitcher.tree().size() + " edges in " + tree : "");
         return 0;
+    }
+
+    private void writeTree(RegionGraph.Edges t) {
+        int n = t.size();
+        long[] ids = new long[2 * n];
+        for (int i = 0; i < n; i++) {
+            ids[2 * i] = t.a()[i];
+            ids[2 * i + 1] = t.b()[i];
+        }
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        attrs.put("basin_version", Version.get());
+        attrs.put("edges", (long) n);
+        attrs.put("description", "maximum spanning tree of the region graph between final segments (ids as in the segmentation)");
+        // jhdf cannot write empty datasets: a volume with one segment has no tree and only the attribute says so
+        List<Hdf5Files.Entry> entries = n == 0 ? List.of() : List.of(Hdf5Files.Entry.table("edges", DType.UINT64, new int[] {n, 2}, ids),
+                Hdf5Files.Entry.table("affinity", DType.FLOAT32, new int[] {n}, t.w()));
+        Hdf5Files.write(tree, attrs, entries, false);
     }
 
     private static RegionGraph.Edges regionGraph(ChunkFile.Meta m) {

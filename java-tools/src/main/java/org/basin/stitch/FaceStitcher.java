@@ -31,6 +31,7 @@ public final class FaceStitcher {
     private DisjointSets sets;
     private int[] finalIds;
     private int finalCount;
+    private RegionGraph.Edges tree;
     private final int[] overlap;
     private final WatershedParams params;
     private long[] sizes = new long[1024];
@@ -150,7 +151,8 @@ public final class FaceStitcher {
                 }
             }
         }
-        Watershed.singleLinkage(sets, graph.sorted(), params, new boolean[(int) total + 1]);
+        RegionGraph.Edges sorted = graph.sorted();
+        Watershed.singleLinkage(sets, sorted, params, new boolean[(int) total + 1]);
         finalIds = new int[(int) total + 1];
         int[] rootId = new int[(int) total + 1];
         int next = 0;
@@ -162,8 +164,39 @@ public final class FaceStitcher {
             finalIds[id] = Math.max(0, rootId[r]);
         }
         finalCount = next;
+        tree = spanningTree(sorted, finalIds, finalCount);
         overhangs.clear();
         shells.clear();
+    }
+
+    /**
+     * The maximum spanning tree (a forest where segments do not touch) of the region graph between final segments:
+     * Kruskal over the edges in decreasing affinity, each edge joining two different final segments. What Omni
+     * calls the dendrogram: proofreaders split and join along it with an affinity threshold.
+     */
+    static RegionGraph.Edges spanningTree(RegionGraph.Edges sorted, int[] finalIds, int count) {
+        DisjointSets forest = new DisjointSets(count + 1);
+        int[] a = new int[Math.max(0, count - 1)];
+        int[] b = new int[a.length];
+        float[] w = new float[a.length];
+        int n = 0;
+        for (int i = 0; i < sorted.size() && n < a.length; i++) {
+            int fa = finalIds[sorted.a()[i]];
+            int fb = finalIds[sorted.b()[i]];
+            if (fa == 0 || fb == 0 || forest.find(fa) == forest.find(fb)) {
+                continue;
+            }
+            forest.union(fa, fb);
+            a[n] = Math.min(fa, fb);
+            b[n] = Math.max(fa, fb);
+            w[n++] = sorted.w()[i];
+        }
+        return new RegionGraph.Edges(java.util.Arrays.copyOf(a, n), java.util.Arrays.copyOf(b, n), java.util.Arrays.copyOf(w, n));
+    }
+
+    /** The final segments' maximum spanning tree (ids 1..count), edges in decreasing affinity; after {@link #resolve}. */
+    public RegionGraph.Edges tree() {
+        return tree;
     }
 
     public int count() {

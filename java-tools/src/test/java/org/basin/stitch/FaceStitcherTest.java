@@ -60,4 +60,22 @@ class FaceStitcherTest {
         assertArrayEquals(new long[] {1, 1, 1, 1}, s.relabelCore(0, labels(grid.chunks().get(0), 4)).longs());
         assertArrayEquals(new long[] {0, 2, 2, 2}, s.relabelCore(1, labels(grid.chunks().get(1), 4)).longs());
     }
+
+    @Test
+    void spanningTreeKeepsTheStrongestEdgeBetweenFinalSegmentsAndNoCycle() {
+        // global ids 1..6 -> final segments: 1,2 -> 1; 3 -> 2; 4 -> 3; 5 -> 4; 6 -> dust (0)
+        int[] finalIds = {0, 1, 1, 2, 3, 4, 0};
+        RegionGraph g = new RegionGraph();
+        g.add(1, 2, 0.95f); // inside final segment 1: not a tree edge
+        g.add(2, 3, 0.9f);  // 1-2
+        g.add(1, 3, 0.6f);  // 1-2 again, weaker
+        g.add(3, 4, 0.8f);  // 2-3
+        g.add(1, 4, 0.7f);  // 1-3: would close the cycle 1-2-3
+        g.add(4, 6, 0.85f); // to dust: not in the tree
+        g.add(5, 6, 0.5f);  // segment 4 touches only dust: left out
+        RegionGraph.Edges t = FaceStitcher.spanningTree(g.sorted(), finalIds, 4);
+        assertArrayEquals(new int[] {1, 2}, t.a());
+        assertArrayEquals(new int[] {2, 3}, t.b());
+        assertArrayEquals(new float[] {0.9f, 0.8f}, t.w());
+    }
 }

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Watershed benchmark (issue: exact, fast watershed). On a SIZE^3 float32 affinity volume made from a phantom
+# (intensity backend), single-threaded, prints wall time, CPU time, Mvoxel/s, peak RSS and bytes per voxel for:
+#   (a) the algorithm in memory, affinities to final labels (the compute time basin watershed reports),
+#   (b) end to end through `basin watershed` on the whole volume, reading and writing its chunk files,
+#   (c) the full WATERSHED + MERGE_SEGMENTS path: chop into 64^3 and 128^3 chunks (overlap 1), one
+#       `basin watershed` per chunk, then `basin stitch`; CPU summed over every process (chop not counted).
+#   benchmarks/watershed.sh            (SIZE=256 by default; SIZE=128 for a quick look)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+size="${SIZE:-256}"
+basin="$root/bin/basin"
+[[ -f "${BASIN_JAR:-$root/java-tools/target/basin.jar}" ]] || mvn -q -f "$root/java-tools/pom.xml" package -DskipTests
+[[ -x /usr/bin/time ]] || { echo "needs GNU time (/usr/bin/time; Debian package 'time')" >&2; exit 2; }
+work="${WORK:-$(mktemp -d)}"; [[ -n "${WORK:-}" ]] || trap 'rm -rf "$work"' EXIT
+export BASIN_MEMORY="${BASIN_MEMORY:-12g}"
+voxels=$(( size * size * size ))
+timed() { # label, then the command; appends "wall user sys maxrss_kb" to $work/times
+  /usr/bin/time -f "%e %U %S %M" -o "$work/t" "$@" 2> "$work/log" || { cat "$work/log"; exit 1; }
+  cat "$work/t" >> "$work/times"
+}
+"$basin" phantom --shape "$size,$size,$size" --seed 1 --output "$work/raw.h5" 2>/dev/null
+"$basin" infer --input "$work/raw.h5" --output "$work/aff.h5" --window 90,170 2>/dev/null
+printf 'basin watershed benchmark: %d^3 affinities (float32, %d MB), 1 thread per process, BASIN_MEMORY=%s\n' "$size" \
+  $(( voxels * 12 / 1000000 )) "$BASIN_MEMORY"
+printf '%-36s %8s %8s %9s %8s %10s\n' stage wall_s cpu_s Mvox/s rss_MB bytes/vox
+row() { awk -v l="$1" -v w="$2" -v c="$3" -v r="$4" -v n="$voxels" \
+  'BEGIN { printf "%-36s %8.2f %8.2f %9.2f %8.0f %10.1f\n", l, w, c, n / w / 1e6, r / 1024, r * 1024 / n }'; }
+
+: > "$work/times"
+timed "$basin" watershed --input "$work/aff.h5" --output "$work/ws.h5"
+compute=$(grep -oP 'in \K[0-9.]+(?=s \()' "$work/log")
+read -r wall user sys rss < "$work/times"
+row "(a) in memory (compute only)" "$compute" "$compute" "$rss"
+row "(b) basin watershed, whole volume" "$wall" "$(echo "$user + $sys" | bc)" "$rss"
+cpu_b=$(echo "$user + $sys" | bc)
+
+for c in 64 128; do
+  "$basin" chop --input "$work/aff.h5" --chunk "$c,$c,$c" --overlap 1,1,1 --out-dir "$work/chunks$c" 2>/dev/null
+  mkdir -p "$work/ws$c"; : > "$work/times"
+  for f in "$work/chunks$c"/chunk_*.h5; do
+    timed "$basin" watershed --input "$f" --output "$work/ws$c/$(basename "$f")"
+  done
+  timed "$basin" stitch "$work/ws$c" --output "$work/seg$c.zarr" --tree "$work/tree$c.h5"
+  read -r wall cpu rss < <(awk '{ w += $1; c += $2 + $3; if ($4 > r) r = $4 } END { print w, c, r }' "$work/times")
+  n=$(ls "$work/chunks$c"/chunk_*.h5 | wc -l)
+  row "(c) $n chunks of $c^3 + stitch" "$wall" "$cpu" "$rss"
+  awk -v c="$cpu" -v b="$cpu_b" 'BEGIN { printf "    CPU %.2fx of (b)\n", c / b }'
+done
