@@ -11,11 +11,12 @@ process CHOP {
     path "versions.yml"                       , emit: versions
 
     script:
+    // --overwrite: the work dir is this task's own; a rerun in it (after Nextflow was killed) replaces what was left
     def args    = task.ext.args ?: ''
     def dataset = meta.dataset ? "--dataset '${meta.dataset}'" : ''
     """
     BASIN_MEMORY=${task.memory ? task.memory.toMega() + 'm' : ''} \\
-    basin chop --input $volume $dataset --out-dir chunks $args
+    basin chop --input $volume $dataset --out-dir chunks --overwrite $args
 
     echo "${task.process}: { basin: \$(basin --version | cut -d' ' -f2) }" > versions.yml
     """

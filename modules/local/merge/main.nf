@@ -10,11 +10,12 @@ process MERGE {
     path "versions.yml"                    , emit: versions
 
     script:
+    // --overwrite: the work dir is this task's own; a rerun in it (after Nextflow was killed) replaces what was left
     def args = task.ext.args ?: ''
     prefix   = task.ext.prefix ?: 'affinities'
     """
     BASIN_MEMORY=${task.memory ? task.memory.toMega() + 'm' : ''} \\
-    basin merge chunks --output ${prefix}.zarr $args
+    basin merge chunks --output ${prefix}.zarr --overwrite $args
 
     echo "${task.process}: { basin: \$(basin --version | cut -d' ' -f2) }" > versions.yml
     """

@@ -10,10 +10,11 @@ process OMNI_PROJECT {
     path "versions.yml"                             , emit: versions
 
     script:
+    // --overwrite: the work dir is this task's own; a rerun in it (after Nextflow was killed) replaces what was left
     def args = task.ext.args ?: ''
     """
     BASIN_MEMORY=${task.memory ? task.memory.toMega() + 'm' : ''} \\
-    basin omni-project --region $region --out-dir omni $args
+    basin omni-project --region $region --out-dir omni --overwrite $args
 
     echo "${task.process}: { basin: \$(basin --version | cut -d' ' -f2) }" > versions.yml
     """

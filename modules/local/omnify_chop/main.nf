@@ -11,11 +11,12 @@ process OMNIFY_CHOP {
     path "versions.yml"                         , emit: versions
 
     script:
+    // --overwrite: the work dir is this task's own; a rerun in it (after Nextflow was killed) replaces what was left
     def args    = task.ext.args ?: ''
     def dataset = meta.dataset ? "--raw-dataset '${meta.dataset}'" : ''
     """
     BASIN_MEMORY=${task.memory ? task.memory.toMega() + 'm' : ''} \\
-    basin omnify-chop --segmentation $segmentation --raw $raw $dataset --tree $tree --out-dir regions $args
+    basin omnify-chop --segmentation $segmentation --raw $raw $dataset --tree $tree --out-dir regions --overwrite $args
 
     echo "${task.process}: { basin: \$(basin --version | cut -d' ' -f2) }" > versions.yml
     """

@@ -11,10 +11,11 @@ process PHANTOM {
     path "versions.yml"                         , emit: versions
 
     script:
+    // --overwrite: the work dir is this task's own; a rerun in it (after Nextflow was killed) replaces what was left
     def args = task.ext.args ?: ''
     """
     BASIN_MEMORY=${task.memory ? task.memory.toMega() + 'm' : ''} \\
-    basin phantom --output ${meta.id}_raw.h5 --truth ${meta.id}_truth.h5 $args
+    basin phantom --output ${meta.id}_raw.h5 --truth ${meta.id}_truth.h5 --overwrite $args
 
     echo "${task.process}: { basin: \$(basin --version | cut -d' ' -f2) }" > versions.yml
     """

@@ -11,10 +11,11 @@ process STITCH {
     path "versions.yml"                       , emit: versions
 
     script:
+    // --overwrite: the work dir is this task's own; a rerun in it (after Nextflow was killed) replaces what was left
     def args = task.ext.args ?: ''
     """
     BASIN_MEMORY=${task.memory ? task.memory.toMega() + 'm' : ''} \\
-    basin stitch chunks --output segmentation.zarr --tree segment_tree.h5 $args
+    basin stitch chunks --output segmentation.zarr --tree segment_tree.h5 --overwrite $args
 
     echo "${task.process}: { basin: \$(basin --version | cut -d' ' -f2) }" > versions.yml
     """

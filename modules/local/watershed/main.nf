@@ -10,10 +10,11 @@ process WATERSHED {
     path "versions.yml"                                , emit: versions
 
     script:
+    // --overwrite: the work dir is this task's own; a rerun in it (after Nextflow was killed) replaces what was left
     def args = task.ext.args ?: ''
     """
     BASIN_MEMORY=${task.memory ? task.memory.toMega() + 'm' : ''} \\
-    basin watershed --input $chunk --output ${meta.chunk}.watershed.h5 $args
+    basin watershed --input $chunk --output ${meta.chunk}.watershed.h5 --overwrite $args
 
     echo "${task.process}: { basin: \$(basin --version | cut -d' ' -f2) }" > versions.yml
     """
