@@ -8,13 +8,13 @@ final class WatershedOptions {
     @Option(names = "--t-high", defaultValue = "0.99", description = "T_high: edges at or above join voxels outright (default ${DEFAULT-VALUE}).")
     float tHigh;
 
-    @Option(names = "--t-low", defaultValue = "0.1", description = "T_low: voxels whose best edge is at or below are background (default ${DEFAULT-VALUE}).")
+    @Option(names = "--t-low", defaultValue = "0.01", description = "T_low: voxels whose best edge is at or below are background (default ${DEFAULT-VALUE}).")
     float tLow;
 
     @Option(names = "--t-merge", defaultValue = "0.5", description = "T_merge: the constant rule merges across edges at or above this (default ${DEFAULT-VALUE}).")
     float tMerge;
 
-    @Option(names = "--t-size", defaultValue = "2000", description = "T_size: segments smaller than this (times w^2 for the square rule) merge (default ${DEFAULT-VALUE}).")
+    @Option(names = "--t-size", defaultValue = "8000", description = "T_size: segments smaller than this (times w^2 for the square rule) merge (default ${DEFAULT-VALUE}).")
     long tSize;
 
     @Option(names = "--t-dust", defaultValue = "100", description = "T_dust: final segments smaller than this become background (default ${DEFAULT-VALUE}).")
