@@ -14,6 +14,7 @@ import org.basin.graph.RegionGraph;
 public final class Watershed {
     // Directions: 0..2 towards -z, -y, -x; 3..5 towards +z, +y, +x. Bit d of a voxel = an edge in direction d.
     private static final int VISITED = 0x40;
+    private static final int SETTLED = 0x800;
     private static final int ASSIGNED = 0x80000000;
 
     private Watershed() {
@@ -59,36 +60,28 @@ public final class Watershed {
         int nx = s[2];
         int n = nz * ny * nx;
         int sz = ny * nx;
+        for (int i = 0; i < aff.length; i++) {
+            if (Float.isNaN(aff[i])) {
+                int v = i % n;
+                throw BasinException.badInput("affinity is NaN in channel " + i / n + " at voxel (z,y,x) " + v / sz + "," + v / nx % ny + "," + v % nx);
+            }
+        }
         int[] seg = new int[n];
-        float[] w = new float[6];
+        final float none = Float.NEGATIVE_INFINITY;
         for (int z = 0, v = 0; z < nz; z++) {
             for (int y = 0; y < ny; y++) {
                 for (int x = 0; x < nx; x++, v++) {
-                    w[0] = z > 0 ? aff[v] : Float.NEGATIVE_INFINITY;
-                    w[1] = y > 0 ? aff[n + v] : Float.NEGATIVE_INFINITY;
-                    w[2] = x > 0 ? aff[2 * n + v] : Float.NEGATIVE_INFINITY;
-                    w[3] = z < nz - 1 ? aff[v + sz] : Float.NEGATIVE_INFINITY;
-                    w[4] = y < ny - 1 ? aff[n + v + nx] : Float.NEGATIVE_INFINITY;
-                    w[5] = x < nx - 1 ? aff[2 * n + v + 1] : Float.NEGATIVE_INFINITY;
-                    float m = w[0];
-                    boolean nan = Float.isNaN(w[0]);
-                    for (int d = 1; d < 6; d++) {
-                        nan |= Float.isNaN(w[d]);
-                        if (w[d] > m) {
-                            m = w[d];
-                        }
-                    }
-                    if (nan) {
-                        throw BasinException.badInput("affinity is NaN next to voxel (z,y,x) " + z + "," + y + "," + x);
-                    }
+                    // the six edges: towards -z, -y, -x (stored at v) and +z, +y, +x (stored at the neighbour)
+                    float w0 = z > 0 ? aff[v] : none;
+                    float w1 = y > 0 ? aff[n + v] : none;
+                    float w2 = x > 0 ? aff[2 * n + v] : none;
+                    float w3 = z < nz - 1 ? aff[v + sz] : none;
+                    float w4 = y < ny - 1 ? aff[n + v + nx] : none;
+                    float w5 = x < nx - 1 ? aff[2 * n + v + 1] : none;
+                    float m = Math.max(Math.max(Math.max(w0, w1), Math.max(w2, w3)), Math.max(w4, w5));
                     if (m > low) {
-                        int bits = 0;
-                        for (int d = 0; d < 6; d++) {
-                            if (w[d] == m || w[d] >= high) {
-                                bits |= 1 << d;
-                            }
-                        }
-                        seg[v] = bits;
+                        seg[v] = (w0 == m || w0 >= high ? 1 : 0) | (w1 == m || w1 >= high ? 2 : 0) | (w2 == m || w2 >= high ? 4 : 0)
+                                | (w3 == m || w3 >= high ? 8 : 0) | (w4 == m || w4 >= high ? 16 : 0) | (w5 == m || w5 >= high ? 32 : 0);
                     }
                 }
             }
@@ -104,12 +97,29 @@ public final class Watershed {
         int tail = 0;
         for (int v = 0; v < n; v++) {
             int bits = seg[v];
+            if (bits == 0) {
+                continue;
+            }
+            // A voxel none of whose edges is shared with its neighbour (no plateau) just keeps its first edge; only
+            // plateau voxels take part in the breadth-first division, so most voxels are settled here.
+            int leaving = 0;
+            boolean plateau = false;
             for (int d = 0; d < 6; d++) {
-                if ((bits & (1 << d)) != 0 && (seg[v + off[d]] & (1 << ((d + 3) % 6))) == 0) {
-                    seg[v] |= VISITED;
-                    queue[tail++] = v;
-                    break;
+                if ((bits & (1 << d)) != 0) {
+                    if ((seg[v + off[d]] & (1 << ((d + 3) % 6))) == 0) {
+                        if (leaving == 0) {
+                            leaving = 1 << d;
+                        }
+                    } else {
+                        plateau = true;
+                    }
                 }
+            }
+            if (!plateau) {
+                seg[v] = leaving | SETTLED;
+            } else if (leaving != 0) {
+                seg[v] |= VISITED;
+                queue[tail++] = v;
             }
         }
         // Interior plateau voxels point back to the voxel that reached them (their parent, stored in bits 8..10
@@ -138,7 +148,7 @@ public final class Watershed {
         }
         // voxels never reached (plateaus without an exit, i.e. maxima) keep all their edges
         for (int v = 0; v < n; v++) {
-            seg[v] &= ~VISITED;
+            seg[v] &= ~(VISITED | SETTLED);
         }
     }
 
@@ -212,6 +222,12 @@ public final class Watershed {
         int n = seg.length;
         int sz = ny * nx;
         RegionGraph rg = new RegionGraph(1024);
+        // Neighbouring voxels usually see the same pair of basins: keep each direction's last pair and its maximum
+        // here and touch the hash map only when the pair changes.
+        int[] lastA = new int[3];
+        int[] lastB = new int[3];
+        float[] lastW = new float[3];
+        int[] step = {sz, nx, 1};
         for (int z = 0, v = 0; z < nz; z++) {
             for (int y = 0; y < ny; y++) {
                 for (int x = 0; x < nx; x++, v++) {
@@ -219,25 +235,33 @@ public final class Watershed {
                     if (a == 0) {
                         continue;
                     }
-                    if (z > 0) {
-                        int b = seg[v - sz];
-                        if (b != 0 && b != a) {
-                            rg.add(a, b, aff[v]);
+                    for (int c = 0; c < 3; c++) {
+                        if (c == 0 ? z == 0 : c == 1 ? y == 0 : x == 0) {
+                            continue;
                         }
-                    }
-                    if (y > 0) {
-                        int b = seg[v - nx];
+                        int b = seg[v - step[c]];
                         if (b != 0 && b != a) {
-                            rg.add(a, b, aff[n + v]);
-                        }
-                    }
-                    if (x > 0) {
-                        int b = seg[v - 1];
-                        if (b != 0 && b != a) {
-                            rg.add(a, b, aff[2 * n + v]);
+                            float w = aff[c * n + v];
+                            if (a == lastA[c] && b == lastB[c]) {
+                                if (w > lastW[c]) {
+                                    lastW[c] = w;
+                                }
+                            } else {
+                                if (lastA[c] != 0) {
+                                    rg.add(lastA[c], lastB[c], lastW[c]);
+                                }
+                                lastA[c] = a;
+                                lastB[c] = b;
+                                lastW[c] = w;
+                            }
                         }
                     }
                 }
+            }
+        }
+        for (int c = 0; c < 3; c++) {
+            if (lastA[c] != 0) {
+                rg.add(lastA[c], lastB[c], lastW[c]);
             }
         }
         return rg;
