@@ -126,7 +126,7 @@ public final class OnnxModel implements SlidingWindow.PatchPredictor, AutoClosea
             // A fully static output shape is checked as declared; a dynamic one by running a zero patch through the model.
             // Every real call checks its output shape again (predict), so a model that lies still fails before any output.
             boolean declared = os[1] > 0 && os[2] > 0 && os[3] > 0 && os[4] > 0;
-            long[] probe = declared ? new long[] {batch, os[1], os[2], os[3], os[4]} : run(new float[batch * inN], batch, outName);
+            long[] probe = declared ? new long[] {batch, os[1], os[2], os[3], os[4]} : run(new float[batch * inN], batch, t -> t.getInfo().getShape());
             boolean valid = Arrays.equals(Arrays.copyOfRange(probe, 2, 5), toLong(s.outputPatch()));
             boolean same = Arrays.equals(Arrays.copyOfRange(probe, 2, 5), toLong(s.inputPatch()));
             if (probe[0] != batch || probe[1] != s.channels() || !(valid || same)) {
@@ -192,6 +192,20 @@ public final class OnnxModel implements SlidingWindow.PatchPredictor, AutoClosea
     }
 
     private FloatBuffer runRaw(float[] patches, int count) throws OrtException {
+        int[] sp = cropOutput ? spec.inputPatch() : spec.outputPatch();
+        long[] want = {count, spec.channels(), sp[0], sp[1], sp[2]};
+        return run(patches, count, out -> {
+            long[] got = out.getInfo().getShape();
+            if (!Arrays.equals(got, want)) {
+                throw BasinException.badInput(where + ": the model returned " + Arrays.toString(got) + " for " + count + " patches; expected "
+                        + Arrays.toString(want));
+            }
+            return out.getFloatBuffer();
+        });
+    }
+
+    /** Runs {@code count} patches through the session and reads the first output with {@code read} before it is freed. */
+    private <T> T run(float[] patches, int count, java.util.function.Function<OnnxTensor, T> read) throws OrtException {
         int[] ip = spec.inputPatch();
         long[] shape = {count, 1, ip[0], ip[1], ip[2]};
         int n = count * ip[0] * ip[1] * ip[2];
@@ -201,23 +215,7 @@ public final class OnnxModel implements SlidingWindow.PatchPredictor, AutoClosea
         direct.clear();
         direct.put(patches, 0, n).flip();
         try (OnnxTensor t = OnnxTensor.createTensor(env, direct, shape); OrtSession.Result r = session.run(Map.of(inputName, t))) {
-            OnnxTensor out = (OnnxTensor) r.get(0);
-            long[] got = out.getInfo().getShape();
-            int[] sp = cropOutput ? ip : spec.outputPatch();
-            long[] want = {count, spec.channels(), sp[0], sp[1], sp[2]};
-            if (!Arrays.equals(got, want)) {
-                throw BasinException.badInput(where + ": the model returned " + Arrays.toString(got) + " for " + Arrays.toString(shape)
-                        + "; expected " + Arrays.toString(want));
-            }
-            return out.getFloatBuffer();
-        }
-    }
-
-    private long[] run(float[] patches, int count, String outName) throws OrtException {
-        int[] ip = spec.inputPatch();
-        long[] shape = {count, 1, ip[0], ip[1], ip[2]};
-        try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(patches), shape); OrtSession.Result r = session.run(Map.of(inputName, t))) {
-            return ((OnnxTensor) r.get(outName).orElseThrow()).getInfo().getShape();
+            return read.apply((OnnxTensor) r.get(0));
         }
     }
 

@@ -84,15 +84,6 @@ public final class SlidingWindow {
         return w;
     }
 
-    /** Number of predictor patches for a chunk of this shape (z, y, x). */
-    public long patchCount(int[] shape) {
-        long n = 1;
-        for (int a = 0; a < 3; a++) {
-            n *= starts(Math.max(shape[a], out[a]), out[a], stride[a]).length;
-        }
-        return n;
-    }
-
     /** Blended network output (C, z, y, x) for a normalised input chunk (z, y, x). */
     public float[] apply(float[] input, int[] shape, PatchPredictor predictor) {
         int[] l = new int[3];

@@ -83,17 +83,20 @@ final class LocalSlurm implements AutoCloseable {
         return Map.of("SLURM_CONF", conf.toString());
     }
 
-    private Process start(String... cmd) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(Path.of(cmd[0]).getFileName() + ".out").toFile());
+    /** A process that talks to this cluster (SLURM_CONF set), stdout and stderr together. */
+    private ProcessBuilder builder(List<String> cmd) {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("SLURM_CONF", conf.toString());
-        return pb.start();
+        return pb;
+    }
+
+    private Process start(String... cmd) throws IOException {
+        return builder(List.of(cmd)).redirectOutput(dir.resolve(Path.of(cmd[0]).getFileName() + ".out").toFile()).start();
     }
 
     private int run(List<String> cmd) {
         try {
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            pb.environment().put("SLURM_CONF", conf.toString());
-            return pb.start().waitFor();
+            return builder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
         } catch (IOException | InterruptedException e) {
             return -1;
         }
@@ -101,9 +104,7 @@ final class LocalSlurm implements AutoCloseable {
 
     String output(List<String> cmd) {
         try {
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-            pb.environment().put("SLURM_CONF", conf.toString());
-            Process p = pb.start();
+            Process p = builder(cmd).start();
             String out = new String(p.getInputStream().readAllBytes());
             p.waitFor();
             return out;

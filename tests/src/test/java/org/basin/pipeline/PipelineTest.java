@@ -9,10 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.basin.io.Hdf5Files;
 import org.basin.io.Json;
 import org.basin.io.VolumeReader;
@@ -53,19 +51,6 @@ class PipelineTest {
         return new Result(code, log);
     }
 
-    static List<String[]> latestTrace() throws IOException {
-        Path info = OUT.resolve("pipeline_info");
-        try (Stream<Path> s = Files.list(info)) {
-            Path trace = s.filter(f -> f.getFileName().toString().startsWith("execution_trace"))
-                    .max(Comparator.comparing(f -> f.getFileName().toString())).orElseThrow();
-            List<String> lines = Files.readAllLines(trace);
-            List<String> header = Arrays.asList(lines.get(0).split("\t"));
-            int status = header.indexOf("status");
-            int name = header.indexOf("name");
-            return lines.stream().skip(1).map(l -> l.split("\t")).map(f -> new String[] {f[name], f[status]}).toList();
-        }
-    }
-
     @Test
     @Order(1)
     void testProfileRunsTheWholeDag() throws Exception {
@@ -76,9 +61,9 @@ class PipelineTest {
         Result r = nextflow("run", ROOT.toString(), "-profile", "test", "--outdir", OUT.toString());
         System.out.printf("PIPELINE test profile: %.1f s wall%n", (System.nanoTime() - t0) / 1e9);
         assertEquals(0, r.code(), r.log());
-        List<String[]> trace = latestTrace();
+        List<Outputs.Task> trace = Outputs.trace(OUT);
         assertEquals(28, trace.size(), "tasks: phantom, chop, 8 infer, merge, chop, 8 watershed, stitch, omnify-chop, 4 omni, evaluate, snapshot");
-        assertTrue(trace.stream().allMatch(t -> t[1].equals("COMPLETED")));
+        assertTrue(trace.stream().allMatch(t -> t.status().equals("COMPLETED")));
 
         try (VolumeReader aff = Volumes.open(OUT.resolve("affinities.zarr"), null)) {
             assertEquals(DType.FLOAT32, aff.info().dtype());
@@ -186,10 +171,10 @@ class PipelineTest {
         Thread.sleep(1100); // a new trace file name (one per second)
         Result r = nextflow("run", ROOT.toString(), "-profile", "test", "--outdir", OUT.toString(), "-resume");
         assertEquals(0, r.code(), r.log());
-        List<String[]> trace = latestTrace();
+        List<Outputs.Task> trace = Outputs.trace(OUT);
         assertEquals(28, trace.size());
-        assertTrue(trace.stream().allMatch(t -> t[1].equals("CACHED")),
-                "every task cached: " + trace.stream().filter(t -> !t[1].equals("CACHED")).map(t -> t[0] + "=" + t[1]).toList());
+        assertTrue(trace.stream().allMatch(t -> t.status().equals("CACHED")),
+                "every task cached: " + trace.stream().filter(t -> !t.status().equals("CACHED")).map(t -> t.name() + "=" + t.status()).toList());
     }
 
     @Test
