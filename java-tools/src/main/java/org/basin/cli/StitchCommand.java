@@ -16,14 +16,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import org.basin.graph.RegionGraph;
 import org.basin.io.Hdf5Files;
+import org.basin.watershed.Watershed;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "stitch", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Give every watershed chunk's segments globally unique ids, unite segments that are one object across",
-            "chunk faces (mutual majority over the overlap voxels both chunks labelled), run the size-dependent merging the",
-            "chunks deferred over the global region graph (same thresholds as watershed), and write the uint64",
-            "segmentation (OME-Zarr)."})
+            "chunk faces (edges at or above T_high, steepest edges and plateaus that cross a face), run the size-dependent",
+            "merging and dust removal the chunks left to it over the global region graph (same thresholds as watershed),",
+            "and write the uint64 segmentation (OME-Zarr): the same segmentation as one watershed of the whole volume."})
 final class StitchCommand extends ToolCommand {
     @Parameters(arity = "1..*", description = "Watershed chunk files, or folders of them.")
     List<Path> inputs;
@@ -57,31 +58,30 @@ final class StitchCommand extends ToolCommand {
             throw BasinException.badArguments(output + ": stitch writes OME-Zarr; name the output *.zarr");
         }
         List<ChunkFile.Meta> metas = ChunkFile.readAll(expandChunkFiles(inputs));
-        int[] overlap = new int[3];
+        ChunkFile.Meta first = metas.get(0);
+        int[] shape = first.volumeShape();
+        int[] core = first.chunk().core().shape();
+        String settings = String.valueOf(first.attributes().get("watershed"));
         for (ChunkFile.Meta m : metas) {
-            for (int a = 0; a < 3; a++) {
-                overlap[a] = Math.max(overlap[a], m.chunk().padded().max(a) - m.chunk().core().max(a));
-                if (m.chunk().padded().min(a) < m.chunk().core().min(a)) {
-                    throw BasinException.badInput(m.path() + ": padded below its core; stitch takes chunks chopped with --overlap, not --halo");
-                }
+            if (!m.attributes().containsKey("frozen_segments")) {
+                throw BasinException.badInput(m.path() + ": not a watershed chunk of this basin version (no 'frozen' segments); rerun basin watershed");
+            }
+            if (!settings.equals(String.valueOf(m.attributes().get("watershed")))) {
+                throw BasinException.badInput(m.path() + ": watershed settings " + m.attributes().get("watershed") + " differ from "
+                        + first.path() + "'s " + settings);
             }
         }
-        FaceStitcher stitcher = new FaceStitcher(overlap, thresholds.params());
+        FaceStitcher stitcher = new FaceStitcher(shape, core, thresholds.params());
         Progress scan = new Progress("basin stitch: reading faces", metas.size());
         int done = 0;
         for (ChunkFile.Meta m : metas) {
-            Block labels = ChunkFile.readVolume(m.path(), "labels", m);
-            long count = ((Number) m.attributes().getOrDefault("segments", 0L)).longValue();
-            stitcher.add(m.chunk(), labels, count, regionGraph(m));
+            stitcher.add(segments(m), coreLabels(m));
             scan.step(++done);
         }
         if (tree != null) {
             AtomicFiles.checkWritable(tree, overwrite);
         }
         stitcher.resolve();
-        ChunkFile.Meta first = metas.get(0);
-        int[] shape = first.volumeShape();
-        int[] core = first.chunk().core().shape();
         int[] zc = zarrChunk != null ? zarrChunk : new int[] {Math.min(128, core[0]), Math.min(128, core[1]), Math.min(128, core[2])};
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("basin_version", Version.get());
@@ -91,7 +91,7 @@ final class StitchCommand extends ToolCommand {
             Progress write = new Progress("basin stitch: writing", metas.size());
             for (int i = 0; i < metas.size(); i++) {
                 ChunkFile.Meta m = metas.get(i);
-                out.write(stitcher.relabelCore(i, ChunkFile.readVolume(m.path(), "labels", m)));
+                out.write(stitcher.relabelCore(i, coreLabels(m)));
                 write.step(i + 1);
             }
             if (tree != null) {
@@ -119,6 +119,49 @@ final class StitchCommand extends ToolCommand {
         List<Hdf5Files.Entry> entries = n == 0 ? List.of() : List.of(Hdf5Files.Entry.table("edges", DType.UINT64, new int[] {n, 2}, ids),
                 Hdf5Files.Entry.table("affinity", DType.FLOAT32, new int[] {n}, t.w()));
         Hdf5Files.write(tree, attrs, entries, false);
+    }
+
+    private static int[] coreLabels(ChunkFile.Meta m) {
+        Block b = ChunkFile.readCore(m.path(), "labels", m);
+        return b.dtype() == DType.UINT32 ? b.ints() : b.convert(DType.UINT32).ints();
+    }
+
+    private static long count(ChunkFile.Meta m, String attribute) {
+        return ((Number) m.attributes().getOrDefault(attribute, 0L)).longValue();
+    }
+
+    /** Everything a watershed chunk file hands the merge step besides its labels. */
+    private static FaceStitcher.ChunkSegments segments(ChunkFile.Meta m) {
+        int count = (int) count(m, "segments");
+        long[] sizes = Hdf5Files.readTable(m.path(), "sizes").longs();
+        byte[] f = Hdf5Files.readTable(m.path(), "frozen").bytes();
+        if (sizes.length != count + 1 || f.length != count + 1) {
+            throw BasinException.badInput(m.path() + ": sizes/frozen hold " + sizes.length + "/" + f.length + " entries for " + count + " segments");
+        }
+        boolean[] frozen = new boolean[f.length];
+        for (int i = 0; i < f.length; i++) {
+            frozen[i] = f[i] != 0;
+        }
+        int[] crossings = count(m, "crossings") == 0 ? new int[0] : Hdf5Files.readTable(m.path(), "faces/crossings").ints();
+        Watershed.PlateauVoxels pv = Watershed.PlateauVoxels.NONE;
+        int np = (int) count(m, "plateau_voxels");
+        if (np > 0) {
+            int[] t = Hdf5Files.readTable(m.path(), "faces/plateau_voxels").ints();
+            int[][] cols = new int[5][np];
+            for (int i = 0; i < np; i++) {
+                for (int c = 0; c < 5; c++) {
+                    cols[c][i] = t[5 * i + c];
+                }
+            }
+            pv = new Watershed.PlateauVoxels(cols[0], cols[1], cols[2], cols[3], cols[4]);
+        }
+        float[][] lower = new float[3][];
+        for (int a = 0; a < 3; a++) {
+            if (m.chunk().core().min(a) > 0) {
+                lower[a] = Hdf5Files.readTable(m.path(), "faces/lower_affinity_" + "zyx".charAt(a)).floats();
+            }
+        }
+        return new FaceStitcher.ChunkSegments(m.chunk(), count, sizes, frozen, regionGraph(m), crossings, pv, lower);
     }
 
     private static RegionGraph.Edges regionGraph(ChunkFile.Meta m) {

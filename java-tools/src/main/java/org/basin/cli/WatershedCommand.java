@@ -11,6 +11,7 @@ import org.basin.io.AtomicFiles;
 import org.basin.io.ChunkFile;
 import org.basin.io.Hdf5Files;
 import org.basin.volume.Block;
+import org.basin.volume.Box;
 import org.basin.volume.DType;
 import org.basin.watershed.Watershed;
 import org.basin.watershed.WatershedParams;
@@ -72,25 +73,32 @@ final class WatershedCommand extends ToolCommand {
             throw BasinException.badInput(in.info().where() + ": affinity " + values[bad] + " in channel " + p[0] + " at voxel (x,y,z) "
                     + p[3] + "," + p[2] + "," + p[1]);
         }
+        org.basin.chunk.Chunk chunk = in.meta().chunk();
+        Box core = localCore(chunk, in.meta().volumeShape(), in.info().where());
         long t0 = System.nanoTime();
-        boolean[] inner = new boolean[6];
-        for (int a = 0; a < 3; a++) {
-            inner[a] = in.meta().chunk().padded().min(a) > 0;
-            inner[a + 3] = in.meta().chunk().padded().max(a) < in.meta().volumeShape()[a];
-        }
-        Watershed.Result r = Watershed.run(values, aff.shape(), params, inner);
+        Watershed.Result r = Watershed.run(values, aff.shape(), core, params);
         double seconds = (System.nanoTime() - t0) / 1e9;
+        values = null;
         // chunk-local ids fit 32 bits; stitch makes them global (uint64): half the memory and file size of uint64
         int[] labels = r.labels();
         RegionGraph.Edges e = r.regionGraph();
+        Watershed.PlateauVoxels pv = r.deferred();
         Map<String, Object> attrs = new LinkedHashMap<>(in.attributes());
         attrs.put("basin_version", Version.get());
         attrs.put("segments", (long) r.count());
+        attrs.put("frozen_segments", (long) r.frozenCount());
         attrs.put("region_graph_edges", (long) e.size());
+        attrs.put("crossings", (long) r.crossings().length / 2);
+        attrs.put("plateau_voxels", (long) pv.size());
         attrs.put("watershed", thresholds.describe());
         List<Hdf5Files.Entry> entries = new ArrayList<>();
-        entries.add(Hdf5Files.Entry.of("labels", Block.wrap(DType.UINT32, 0, aff.box(), labels)));
+        entries.add(Hdf5Files.Entry.of("labels", Block.wrap(DType.UINT32, 0, chunk.core(), labels)));
         entries.add(Hdf5Files.Entry.table("sizes", DType.UINT64, new int[] {r.sizes().length}, r.sizes()));
+        byte[] frozen = new byte[r.frozen().length];
+        for (int i = 0; i < frozen.length; i++) {
+            frozen[i] = (byte) (r.frozen()[i] ? 1 : 0);
+        }
+        entries.add(Hdf5Files.Entry.table("frozen", DType.UINT8, new int[] {frozen.length}, frozen));
         if (e.size() > 0) {
             long[] ids = new long[2 * e.size()];
             for (int i = 0; i < e.size(); i++) {
@@ -100,9 +108,56 @@ final class WatershedCommand extends ToolCommand {
             entries.add(Hdf5Files.Entry.table("region_graph/ids", DType.UINT64, new int[] {e.size(), 2}, ids));
             entries.add(Hdf5Files.Entry.table("region_graph/affinity", DType.FLOAT32, new int[] {e.size()}, e.w().clone()));
         }
+        // what the merge step settles (jhdf writes no empty datasets: the attributes above give the counts)
+        if (r.crossings().length > 0) {
+            entries.add(Hdf5Files.Entry.table("faces/crossings", DType.INT32, new int[] {r.crossings().length / 2, 2}, r.crossings()));
+        }
+        if (pv.size() > 0) {
+            int[] t = new int[5 * pv.size()];
+            for (int i = 0; i < pv.size(); i++) {
+                t[5 * i] = pv.index()[i];
+                t[5 * i + 1] = pv.plateauEdges()[i];
+                t[5 * i + 2] = pv.exit()[i];
+                t[5 * i + 3] = pv.label()[i];
+                t[5 * i + 4] = pv.exitLabel()[i];
+            }
+            entries.add(Hdf5Files.Entry.table("faces/plateau_voxels", DType.INT32, new int[] {pv.size(), 5}, t));
+        }
+        for (int a = 0; a < 3; a++) {
+            float[] plane = r.lowerFaceAffinity()[a];
+            if (plane != null) {
+                entries.add(Hdf5Files.Entry.table("faces/lower_affinity_" + "zyx".charAt(a), DType.FLOAT32, new int[] {plane.length}, plane));
+            }
+        }
         ChunkFile.write(output, attrs, entries, false);
-        log("%s: %d segments, %d region-graph edges, %s voxels (x,y,z) in %.2fs (%.1f Mvoxel/s)", in.meta().name(), r.count(), e.size(),
-                Triplet.xyz(aff.shape()), seconds, labels.length / seconds / 1e6);
+        log("%s: %d segments (%d left to the merge step), %d region-graph edges, %s core voxels (x,y,z) in %.2fs (%.1f Mvoxel/s)",
+                in.meta().name(), r.count(), r.frozenCount(), e.size(), Triplet.xyz(chunk.core().shape()), seconds, labels.length / seconds / 1e6);
         return 0;
+    }
+
+    /**
+     * The core in the padded array's coordinates. Beyond every inner face the array must reach two voxels (or the
+     * volume's edge): the steepest edges of the voxels next to the core decide which of the core's edges are
+     * plateau edges.
+     */
+    static Box localCore(org.basin.chunk.Chunk chunk, int[] volume, String where) {
+        Box core = chunk.core();
+        Box padded = chunk.padded();
+        for (int a = 0; a < 3; a++) {
+            boolean shortBelow = core.min(a) > 0 && padded.min(a) > 0 && core.min(a) - padded.min(a) < 2;
+            boolean shortAbove = core.max(a) < volume[a] && padded.max(a) < volume[a] && padded.max(a) - core.max(a) < 2;
+            if (shortBelow || shortAbove) {
+                throw BasinException.badInput(where + ": " + chunk.name() + " reaches " + (core.min(a) - padded.min(a)) + " below and "
+                        + (padded.max(a) - core.max(a)) + " above its core on " + "zyx".charAt(a) + "; the watershed needs a halo of 2 on every"
+                        + " inner face (basin chop --halo 2,2,2)");
+            }
+        }
+        int[] lo = new int[3];
+        int[] hi = new int[3];
+        for (int a = 0; a < 3; a++) {
+            lo[a] = core.min(a) - padded.min(a);
+            hi[a] = core.max(a) - padded.min(a);
+        }
+        return new Box(lo, hi);
     }
 }

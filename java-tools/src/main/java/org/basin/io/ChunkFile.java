@@ -80,6 +80,17 @@ public final class ChunkFile {
         }
     }
 
+    /** A dataset that covers the chunk's core only (the watershed's labels). */
+    public static Block readCore(Path path, String dataset, Meta meta) {
+        try (VolumeReader r = Hdf5VolumeReader.open(path, dataset)) {
+            if (!java.util.Arrays.equals(r.info().shape(), meta.chunk().core().shape())) {
+                throw BasinException.badInput(path + ":" + dataset + ": shape " + java.util.Arrays.toString(r.info().shape())
+                        + " does not match the core box " + meta.chunk().core());
+            }
+            return r.readAll().moveTo(meta.chunk().core().min());
+        }
+    }
+
     /** Chunk files sorted by grid position, with a clear error for duplicates or a grid with holes. */
     public static List<Meta> readAll(List<Path> files) {
         List<Meta> metas = new ArrayList<>();

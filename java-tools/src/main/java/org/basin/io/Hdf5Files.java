@@ -44,6 +44,14 @@ public final class Hdf5Files {
         public float[] floats() {
             return (float[]) data;
         }
+
+        public int[] ints() {
+            return (int[]) data;
+        }
+
+        public byte[] bytes() {
+            return (byte[]) data;
+        }
     }
 
     /** One dataset to write: a path inside the file, the data, and its own attributes. */

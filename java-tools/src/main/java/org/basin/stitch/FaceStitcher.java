@@ -2,171 +2,360 @@ package org.basin.stitch;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import org.basin.chunk.Chunk;
 import org.basin.graph.DisjointSets;
+import org.basin.graph.IntList;
 import org.basin.graph.RegionGraph;
-import org.basin.watershed.Watershed;
-import org.basin.watershed.WatershedParams;
 import org.basin.volume.Block;
 import org.basin.volume.Box;
+import org.basin.watershed.Linkage;
+import org.basin.watershed.Watershed;
+import org.basin.watershed.WatershedParams;
 
 /**
- * Gives every chunk's segments globally unique ids and unites segments that are one object across chunk faces.
+ * The merge step of the chunked watershed: makes the chunks' segments one segmentation equal to the whole-volume
+ * watershed's (up to renaming).
  *
- * <p>Watershed chunks overlap: a chunk's padded box reaches {@code overlap} voxels into its upper neighbours'
- * cores, and both chunks labelled those voxels. Two segments are united when each is the
- * other's majority partner over the voxels the two chunks share. Only thin slabs are kept in memory: each chunk's overhang (padded minus core, on the upper
- * sides) and its lower shell (the core voxels that upper-side overhangs of other chunks can reach).
+ * <p>Each chunk settled what it could see (see {@link Watershed}); this class settles the rest over the whole
+ * volume: pieces of one basin in different chunks are united (an edge at or above T_high across a face, a voxel
+ * whose steepest edge crosses a face, a plateau crossing a face divided between its exits breadth first exactly as
+ * inside a chunk), the region graph across faces is added to the chunks' graphs, and the size-dependent single
+ * linkage and dust removal the chunks left undecided run over the frozen segments with their global sizes. Only
+ * the chunks' face planes, frozen segments, plateau voxels and region graphs are held, never a volume.
  */
 public final class FaceStitcher {
-    private final List<Chunk> chunks = new ArrayList<>();
-    private final List<Long> offsets = new ArrayList<>();
-    private final List<Block> overhangs = new ArrayList<>();
-    private final List<Block> shells = new ArrayList<>();
-    private final List<Integer> overhangOwner = new ArrayList<>();
-    private final List<Integer> shellOwner = new ArrayList<>();
+    /** What a watershed chunk hands over, besides its core labels (see {@link Watershed.Result}). */
+    public record ChunkSegments(Chunk chunk, int count, long[] sizes, boolean[] frozen, RegionGraph.Edges graph, int[] crossings,
+            Watershed.PlateauVoxels deferred, float[][] lowerFaceAffinity) {
+        public static ChunkSegments of(Chunk chunk, Watershed.Result r) {
+            return new ChunkSegments(chunk, r.count(), r.sizes(), r.frozen(), r.regionGraph(), r.crossings(), r.deferred(), r.lowerFaceAffinity());
+        }
+    }
+
+    private record Part(Chunk chunk, long offset, int[][] planes, float[][] lowerFaceAffinity, int[] crossings, Watershed.PlateauVoxels deferred) {
+    }
+
+    private final int[] volume;
+    private final int[] chunkShape;
+    private final int[] grid;
+    private final WatershedParams params;
+    private final List<Part> parts = new ArrayList<>();
+    private final Map<Integer, Integer> byPosition = new HashMap<>();
+    private final RegionGraph graph = new RegionGraph();
+    private long[] sizes = new long[1024];
+    private boolean[] frozen = new boolean[1024];
     private long total;
-    private DisjointSets sets;
     private int[] finalIds;
     private int finalCount;
     private RegionGraph.Edges tree;
-    private final int[] overlap;
-    private final WatershedParams params;
-    private long[] sizes = new long[1024];
-    private final RegionGraph graph = new RegionGraph();
 
-    /** @param overlap how far (z, y, x) padded boxes reach past their cores, the deepest over the grid */
-    public FaceStitcher(int[] overlap, WatershedParams params) {
-        this.overlap = overlap.clone();
+    /** @param volume the volume's shape; @param chunkShape the grid's core size (z, y, x) */
+    public FaceStitcher(int[] volume, int[] chunkShape, WatershedParams params) {
+        this.volume = volume.clone();
+        this.chunkShape = chunkShape.clone();
         this.params = params;
+        grid = new int[3];
+        for (int a = 0; a < 3; a++) {
+            grid[a] = Math.max(1, (volume[a] + chunkShape[a] - 1) / chunkShape[a]);
+        }
     }
 
-    /**
-     * Adds one chunk: its labels over the padded box (chunk-local ids 1..count, 0 = background), in grid order.
-     * Returns the offset added to this chunk's ids to make them global.
-     */
-    public long add(Chunk chunk, Block labels, long count, RegionGraph.Edges localGraph) {
+    private int gridKey(int[] p) {
+        return (p[0] * grid[1] + p[1]) * grid[2] + p[2];
+    }
+
+    /** Adds one chunk: its core labels (local ids 1..count, 0 = background). Returns the offset that makes its ids global. */
+    public long add(ChunkSegments s, int[] coreLabels) {
         if (finalIds != null) {
             throw new IllegalStateException("already resolved");
         }
-        int index = chunks.size();
+        Chunk c = s.chunk();
+        for (int a = 0; a < 3; a++) {
+            if (c.core().min(a) != c.position()[a] * chunkShape[a]) {
+                throw new IllegalArgumentException(c.name() + ": core " + c.core() + " not on the grid of " + java.util.Arrays.toString(chunkShape));
+            }
+        }
         long offset = total;
-        chunks.add(chunk);
-        offsets.add(offset);
-        total += count;
+        total += s.count();
         if (total >= Integer.MAX_VALUE) {
             throw new IllegalStateException("more than 2^31 segments");
         }
         if (sizes.length <= total) {
             sizes = java.util.Arrays.copyOf(sizes, (int) Math.max(total + 1, sizes.length * 2L));
+            frozen = java.util.Arrays.copyOf(frozen, sizes.length);
         }
-        Block coreLabels = labels.crop(chunk.core());
-        for (int i = 0, n = coreLabels.length(); i < n; i++) {
-            long v = coreLabels.getLong(i);
-            if (v != 0) {
-                sizes[(int) (v + offset)]++;
+        for (int id = 1; id <= s.count(); id++) {
+            sizes[(int) (offset + id)] = s.sizes()[id];
+            frozen[(int) (offset + id)] = s.frozen()[id];
+        }
+        RegionGraph.Edges g = s.graph();
+        for (int i = 0; i < g.size(); i++) {
+            graph.add((int) (g.a()[i] + offset), (int) (g.b()[i] + offset), g.w()[i]);
+        }
+        int[][] planes = new int[6][];
+        for (int d = 0; d < 6; d++) {
+            int a = d % 3;
+            boolean inner = d < 3 ? c.core().min(a) > 0 : c.core().max(a) < volume[a];
+            if (inner) {
+                planes[d] = plane(coreLabels, c.core().shape(), a, d < 3 ? 0 : c.core().size(a) - 1);
             }
         }
-        for (int i = 0; i < localGraph.size(); i++) {
-            graph.add((int) (localGraph.a()[i] + offset), (int) (localGraph.b()[i] + offset), localGraph.w()[i]);
-        }
-        Box core = chunk.core();
-        Box padded = chunk.padded();
-        for (int a = 0; a < 3; a++) {
-            if (padded.max(a) > core.max(a)) {
-                int[] lo = padded.min();
-                int[] hi = padded.max();
-                lo[a] = core.max(a);
-                overhangs.add(shift(labels.crop(new Box(lo, hi)), offset));
-                overhangOwner.add(index);
-            }
-            int depth = overlap[a];
-            if (core.min(a) > 0 && depth > 0) {
-                int[] lo = core.min();
-                int[] hi = core.max();
-                hi[a] = Math.min(core.max(a), core.min(a) + depth);
-                shells.add(shift(labels.crop(new Box(lo, hi)), offset));
-                shellOwner.add(index);
-            }
-        }
+        byPosition.put(gridKey(c.position()), parts.size());
+        parts.add(new Part(c, offset, planes, s.lowerFaceAffinity(), s.crossings(), s.deferred()));
         return offset;
     }
 
-    private static Block shift(Block b, long offset) {
-        long[] out = new long[b.length()];
-        for (int i = 0; i < out.length; i++) {
-            long v = b.getLong(i);
-            out[i] = v == 0 ? 0 : v + offset;
+    private static int[] plane(int[] labels, int[] cs, int axis, int at) {
+        int[] lo = new int[3];
+        int[] hi = cs.clone();
+        lo[axis] = at;
+        hi[axis] = at + 1;
+        int[] out = new int[(hi[0] - lo[0]) * (hi[1] - lo[1]) * (hi[2] - lo[2])];
+        int i = 0;
+        for (int z = lo[0]; z < hi[0]; z++) {
+            for (int y = lo[1]; y < hi[1]; y++) {
+                for (int x = lo[2]; x < hi[2]; x++) {
+                    out[i++] = labels[(z * cs[1] + y) * cs[2] + x];
+                }
+            }
         }
-        return Block.of(out, b.box());
+        return out;
     }
 
+    /** The global id of the segment at a voxel on an inner face plane of its chunk's core. */
+    private int labelAt(int z, int y, int x) {
+        int[] p = {z, y, x};
+        int[] pos = {z / chunkShape[0], y / chunkShape[1], x / chunkShape[2]};
+        Integer index = byPosition.get(gridKey(pos));
+        if (index == null) {
+            throw new IllegalStateException("no chunk at grid position " + java.util.Arrays.toString(pos));
+        }
+        Part part = parts.get(index);
+        Box core = part.chunk().core();
+        int[] cs = core.shape();
+        for (int d = 0; d < 6; d++) {
+            int a = d % 3;
+            int[] plane = part.planes()[d];
+            if (plane == null || p[a] != (d < 3 ? core.min(a) : core.max(a) - 1)) {
+                continue;
+            }
+            int[] l = {p[0] - core.min(0), p[1] - core.min(1), p[2] - core.min(2)};
+            l[a] = 0;
+            int[] ps = cs.clone();
+            ps[a] = 1;
+            int v = plane[(l[0] * ps[1] + l[1]) * ps[2] + l[2]];
+            return v == 0 ? 0 : (int) (part.offset() + v);
+        }
+        throw new IllegalStateException("voxel " + java.util.Arrays.toString(p) + " is not on an inner face of " + part.chunk().name());
+    }
+
+    private static final int[][] STEP = {{-1, 0, 0}, {0, -1, 0}, {0, 0, -1}, {1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+
     /**
-     * Unites across all faces, then runs the size-dependent single linkage the chunks deferred (segments on inner
-     * faces were frozen) over the union of the chunks' region graphs with the global sizes, drops dust, and
-     * numbers the final segments 1..count in order of their smallest global id.
+     * Unites basin pieces across faces, decides what the chunks left undecided over the global region graph with
+     * the global sizes, drops dust, and numbers the final segments 1..count in order of their smallest global id.
      */
     public void resolve() {
-        sets = new DisjointSets(java.util.Arrays.copyOf(sizes, (int) total + 1));
-        // Count label pairs per pair of chunks, then unite mutual majorities: a voxel or two where the chunks'
-        // boundaries disagree (the overlap plane is on one chunk's edge) must not chain whole cells together.
-        Map<Long, Map<Long, long[]>> byChunkPair = new HashMap<>();
-        for (int i = 0; i < overhangs.size(); i++) {
-            Block o = overhangs.get(i);
-            for (int j = 0; j < shells.size(); j++) {
-                if (shellOwner.get(j).equals(overhangOwner.get(i))) {
-                    continue;
-                }
-                Block sh = shells.get(j);
-                Box common = o.box().intersect(sh.box());
-                if (common.isEmpty()) {
-                    continue;
-                }
-                Map<Long, long[]> counts = byChunkPair.computeIfAbsent(((long) overhangOwner.get(i) << 32) | shellOwner.get(j),
-                        k -> new HashMap<>());
-                long[] a = o.crop(common).longs();
-                long[] b = sh.crop(common).longs();
-                for (int k = 0; k < a.length; k++) {
-                    if (a[k] != 0 && b[k] != 0) {
-                        counts.computeIfAbsent((a[k] << 32) | b[k], x -> new long[1])[0]++;
-                    }
-                }
-            }
-        }
-        for (Map<Long, long[]> counts : byChunkPair.values()) {
-            Map<Long, Long> totalA = new HashMap<>();
-            Map<Long, Long> totalB = new HashMap<>();
-            for (Map.Entry<Long, long[]> e : counts.entrySet()) {
-                totalA.merge(e.getKey() >>> 32, e.getValue()[0], Long::sum);
-                totalB.merge(e.getKey() & 0xffffffffL, e.getValue()[0], Long::sum);
-            }
-            for (Map.Entry<Long, long[]> e : counts.entrySet()) {
-                long a = e.getKey() >>> 32;
-                long b = e.getKey() & 0xffffffffL;
-                long n = e.getValue()[0];
-                if (2 * n > totalA.get(a) && 2 * n > totalB.get(b)) {
-                    sets.union((int) a, (int) b);
-                }
-            }
-        }
+        DisjointSets sets = new DisjointSets(java.util.Arrays.copyOf(sizes, (int) total + 1));
+        acrossFaces(sets);
+        crossings(sets);
+        plateaus(sets);
         RegionGraph.Edges sorted = graph.sorted();
-        Watershed.singleLinkage(sets, sorted, params, new boolean[(int) total + 1]);
+        // only frozen segments are undecided: the others are final in their chunk and their remaining edges are
+        // below anything that could still join them
+        IntList keep = new IntList();
+        for (int i = 0; i < sorted.size(); i++) {
+            if (frozen[sorted.a()[i]] && frozen[sorted.b()[i]]) {
+                keep.add(i);
+            }
+        }
+        int[] ka = new int[keep.size()];
+        int[] kb = new int[keep.size()];
+        float[] kw = new float[keep.size()];
+        for (int i = 0; i < ka.length; i++) {
+            ka[i] = sorted.a()[keep.get(i)];
+            kb[i] = sorted.b()[keep.get(i)];
+            kw[i] = sorted.w()[keep.get(i)];
+        }
+        Linkage.run(sets, new RegionGraph.Edges(ka, kb, kw), params, null);
         finalIds = new int[(int) total + 1];
         int[] rootId = new int[(int) total + 1];
         int next = 0;
         for (int id = 1; id <= total; id++) {
             int r = sets.find(id);
             if (rootId[r] == 0) {
-                rootId[r] = sets.size(r) < params.tDust() ? -1 : ++next;
+                rootId[r] = frozen[id] && sets.size(r) < params.tDust() ? -1 : ++next;
             }
             finalIds[id] = Math.max(0, rootId[r]);
         }
         finalCount = next;
         tree = spanningTree(sorted, finalIds, finalCount);
-        overhangs.clear();
-        shells.clear();
+        for (int i = 0; i < parts.size(); i++) {
+            Part p = parts.get(i);
+            parts.set(i, new Part(p.chunk(), p.offset(), null, null, null, null));
+        }
+    }
+
+    /** Each lower face against the upper face of the chunk below it: region-graph edges, and T_high edges join. */
+    private void acrossFaces(DisjointSets sets) {
+        for (Part upper : parts) {
+            for (int a = 0; a < 3; a++) {
+                float[] w = upper.lowerFaceAffinity() == null ? null : upper.lowerFaceAffinity()[a];
+                if (w == null) {
+                    continue;
+                }
+                int[] pos = upper.chunk().position();
+                pos[a]--;
+                Integer li = byPosition.get(gridKey(pos));
+                if (li == null) {
+                    throw new IllegalStateException("no chunk below " + upper.chunk().name() + " on axis " + a);
+                }
+                Part lower = parts.get(li);
+                int[] pu = upper.planes()[a];
+                int[] pl = lower.planes()[a + 3];
+                for (int i = 0; i < w.length; i++) {
+                    if (pu[i] != 0 && pl[i] != 0) {
+                        int gu = (int) (upper.offset() + pu[i]);
+                        int gl = (int) (lower.offset() + pl[i]);
+                        graph.add(gu, gl, w[i]);
+                        if (w[i] >= params.tHigh()) {
+                            sets.union(gu, gl);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** A voxel whose single steepest edge leaves its chunk belongs to the basin of the voxel it points to. */
+    private void crossings(DisjointSets sets) {
+        for (Part p : parts) {
+            int[] c = p.crossings();
+            int[] cs = p.chunk().core().shape();
+            int[] lo = p.chunk().core().min();
+            for (int i = 0; i < c.length; i += 2) {
+                int v = c[i];
+                int[] at = {lo[0] + v / (cs[1] * cs[2]), lo[1] + v / cs[2] % cs[1], lo[2] + v % cs[2]};
+                int[] s = STEP[c[i + 1]];
+                sets.union(labelAt(at[0], at[1], at[2]), labelAt(at[0] + s[0], at[1] + s[1], at[2] + s[2]));
+            }
+        }
+    }
+
+    /** Plateaus crossing faces: divided between their exits as a chunk divides its own, or one basin without exits. */
+    private void plateaus(DisjointSets sets) {
+        int m = 0;
+        for (Part p : parts) {
+            m += p.deferred().size();
+        }
+        if (m == 0) {
+            return;
+        }
+        long[] where = new long[m];
+        int[] edges = new int[m];
+        int[] label = new int[m];
+        int[] exitLabel = new int[m];
+        Map<Long, Integer> index = new HashMap<>(m * 2);
+        int k = 0;
+        for (Part p : parts) {
+            Watershed.PlateauVoxels d = p.deferred();
+            int[] cs = p.chunk().core().shape();
+            int[] lo = p.chunk().core().min();
+            for (int i = 0; i < d.size(); i++, k++) {
+                int v = d.index()[i];
+                int z = lo[0] + v / (cs[1] * cs[2]);
+                int y = lo[1] + v / cs[2] % cs[1];
+                int x = lo[2] + v % cs[2];
+                where[k] = ((long) z * volume[1] + y) * volume[2] + x;
+                edges[k] = d.plateauEdges()[i];
+                label[k] = (int) (p.offset() + d.label()[i]);
+                int e = d.exit()[i];
+                if (e < 0) {
+                    exitLabel[k] = -1;
+                } else if (d.exitLabel()[i] != 0) {
+                    exitLabel[k] = (int) (p.offset() + d.exitLabel()[i]);
+                } else {
+                    exitLabel[k] = labelAt(z + STEP[e][0], y + STEP[e][1], x + STEP[e][2]);
+                }
+                index.put(where[k], k);
+            }
+        }
+        long[] stride = {(long) volume[1] * volume[2], volume[2], 1};
+        int[] dist = new int[m];
+        java.util.Arrays.fill(dist, -1);
+        boolean[] seen = new boolean[m];
+        IntList comp = new IntList();
+        int[] queue = new int[m];
+        for (int start = 0; start < m; start++) {
+            if (seen[start]) {
+                continue;
+            }
+            comp.clear();
+            comp.add(start);
+            seen[start] = true;
+            int tail = 0;
+            for (int h = 0; h < comp.size(); h++) {
+                int v = comp.get(h);
+                if (exitLabel[v] >= 0) {
+                    dist[v] = 0;
+                    queue[tail++] = v;
+                }
+                for (int d = 0; d < 6; d++) {
+                    if ((edges[v] & (1 << d)) != 0) {
+                        int u = neighbour(index, where[v], d, stride);
+                        if (!seen[u]) {
+                            seen[u] = true;
+                            comp.add(u);
+                        }
+                    }
+                }
+            }
+            if (tail == 0) {
+                for (int h = 1; h < comp.size(); h++) {
+                    sets.union(label[comp.get(0)], label[comp.get(h)]);
+                }
+                continue;
+            }
+            for (int head = 0; head < tail; head++) {
+                int v = queue[head];
+                for (int d = 0; d < 6; d++) {
+                    if ((edges[v] & (1 << d)) != 0) {
+                        int u = neighbour(index, where[v], d, stride);
+                        if (dist[u] < 0) {
+                            dist[u] = dist[v] + 1;
+                            queue[tail++] = u;
+                        }
+                    }
+                }
+            }
+            for (int h = 0; h < comp.size(); h++) {
+                int v = comp.get(h);
+                if (dist[v] == 0) {
+                    sets.union(label[v], exitLabel[v]);
+                    continue;
+                }
+                for (int d = 0; d < 6; d++) {
+                    if ((edges[v] & (1 << d)) != 0) {
+                        int u = neighbour(index, where[v], d, stride);
+                        if (dist[u] == dist[v] - 1) {
+                            sets.union(label[v], label[u]);
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int neighbour(Map<Long, Integer> index, long where, int d, long[] stride) {
+        long u = d < 3 ? where - stride[d] : where + stride[d - 3];
+        Integer i = index.get(u);
+        if (i == null) {
+            throw new IllegalStateException("plateau voxel " + u + " missing: the chunks disagree about a plateau crossing a face");
+        }
+        return i;
     }
 
     /**
@@ -203,20 +392,14 @@ public final class FaceStitcher {
         return finalCount;
     }
 
-    public long offset(int chunkIndex) {
-        return offsets.get(chunkIndex);
-    }
-
-    /** The final segmentation of a chunk's core, from its labels (padded box, local ids). */
-    public Block relabelCore(int chunkIndex, Block labels) {
-        Chunk c = chunks.get(chunkIndex);
-        Block core = labels.crop(c.core());
-        long offset = offsets.get(chunkIndex);
-        long[] out = new long[core.length()];
+    /** The final segmentation (uint64) of chunk {@code index}'s core, from its core labels. */
+    public Block relabelCore(int index, int[] coreLabels) {
+        Part p = parts.get(index);
+        long[] out = new long[coreLabels.length];
         for (int i = 0; i < out.length; i++) {
-            long v = core.getLong(i);
-            out[i] = v == 0 ? 0 : finalIds[(int) (v + offset)];
+            int v = coreLabels[i];
+            out[i] = v == 0 ? 0 : finalIds[(int) (v + p.offset())];
         }
-        return Block.of(out, c.core());
+        return Block.of(out, p.chunk().core());
     }
 }

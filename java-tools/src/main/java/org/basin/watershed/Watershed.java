@@ -1,8 +1,11 @@
 package org.basin.watershed;
 
+import java.util.Arrays;
 import org.basin.error.BasinException;
 import org.basin.graph.DisjointSets;
+import org.basin.graph.IntList;
 import org.basin.graph.RegionGraph;
+import org.basin.volume.Box;
 
 /**
  * Watershed on an affinity graph after Zlateski &amp; Seung (arXiv 1505.00249): steepest-ascent edges, plateau
@@ -10,50 +13,228 @@ import org.basin.graph.RegionGraph;
  *
  * <p>Affinities follow the basin convention: {@code aff[c][v]} joins voxel v and {@code v - e_c}, e_0 = z,
  * e_1 = y, e_2 = x; higher means more likely the same object.
+ *
+ * <p>Every tie is broken by a rule that looks only at the affinities, never at the order voxels or basins are
+ * visited in, so the answer does not depend on where a volume is cut into chunks: a plateau voxel goes to the
+ * nearest exit of its plateau (ties: the first direction in the order -z, -y, -x, +z, +y, +x), a voxel with
+ * several steepest edges takes the first in that order, and single linkage decides all edges of equal affinity
+ * together (see {@link Linkage}). For a chunk, the parts whose answer depends on voxels beyond the core are left
+ * to the merge step: plateaus that cross a face ({@link Result#deferred}), edges that leave the core
+ * ({@link Result#crossings}) and segments whose size or neighbours are not all known ({@link Result#frozen}).
  */
 public final class Watershed {
-    // Directions: 0..2 towards -z, -y, -x; 3..5 towards +z, +y, +x. Bit d of a voxel = an edge in direction d.
-    private static final int VISITED = 0x40;
-    private static final int SETTLED = 0x800;
-    private static final int ASSIGNED = 0x80000000;
+    // Per-voxel state while the basins are found. Directions: 0..2 towards -z, -y, -x; 3..5 towards +z, +y, +x.
+    private static final int EDGES = 0x3f; // kept steepest-ascent edges, bit d = direction d
+    private static final int HIGH = 1 << 6; // best edge >= T_high: all kept edges are >= T_high
+    private static final int PLATEAU = 1 << 7; // below T_high, some kept edge kept both ways
+    private static final int DEFERRED = 1 << 8; // on a plateau that crosses an inner face of the core
+    private static final int SEEN = 1 << 9;
+    private static final int ROOT = 1 << 10; // no single edge out: high voxel, minimum plateau or deferred
+    private static final int DIR_SHIFT = 11; // 3 bits: the chosen edge's direction + 1
+    private static final int DIST_SET = 1 << 14;
+    private static final int DIST_SHIFT = 15; // 2 bits: distance to the plateau's exits, mod 3
+    private static final int OUTSIDE = 1 << 17; // not in the core
+    private static final int ASSIGNED = 1 << 31; // the rest of the word is the basin id
 
     private Watershed() {
     }
 
-    /** The result: labels 1..count (0 = background), voxel count per label, final region graph. */
-    public record Result(int[] labels, int count, long[] sizes, RegionGraph.Edges regionGraph) {
-    }
+    /**
+     * Voxels of plateaus that cross a face of the core, all core-local. {@code plateauEdges}: bit d set where the
+     * edge in direction d is kept both ways; {@code exit}: the direction of the first kept edge leaving the
+     * plateau, or -1; {@code label}: the voxel's segment (its own, plus the voxels that drain into it);
+     * {@code exitLabel}: the segment of the exit's target when that lies in the core, else 0.
+     */
+    public record PlateauVoxels(int[] index, int[] plateauEdges, int[] exit, int[] label, int[] exitLabel) {
+        public static final PlateauVoxels NONE = new PlateauVoxels(new int[0], new int[0], new int[0], new int[0], new int[0]);
 
-    public static Result run(float[] aff, int[] shape, WatershedParams p) {
-        return run(aff, shape, p, new boolean[6]);
+        public int size() {
+            return index.length;
+        }
     }
 
     /**
-     * As {@link #run(float[], int[], WatershedParams)}, for a chunk of a larger volume: {@code innerFaces} marks
-     * the faces (-z, -y, -x, +z, +y, +x) that have a neighbouring chunk. Segments touching those faces may
-     * continue beyond the chunk, so their true size is unknown here: they take no part in size-dependent merging
-     * and are never dust (after ABISS). Merges across edges at or above T_high still happen.
+     * The result over the core: labels 1..count (0 = background), voxel count per label, the region graph between
+     * labels, which labels are frozen (their fate is the merge step's), {@code crossings} as pairs (core-local
+     * voxel index, direction) of voxels whose single edge leaves the core, the deferred plateau voxels, and for
+     * each axis the affinities across the core's lower face (channel a on the core's first plane; null where that
+     * face is the volume's edge).
      */
-    public static Result run(float[] aff, int[] shape, WatershedParams p, boolean[] innerFaces) {
+    public record Result(int[] labels, int count, long[] sizes, RegionGraph.Edges regionGraph, boolean[] frozen, int[] crossings,
+            PlateauVoxels deferred, float[][] lowerFaceAffinity) {
+        /** The number of frozen labels. */
+        public int frozenCount() {
+            int n = 0;
+            for (int i = 1; i < frozen.length; i++) {
+                n += frozen[i] ? 1 : 0;
+            }
+            return n;
+        }
+    }
+
+    /** The whole volume at once. */
+    public static Result run(float[] aff, int[] shape, WatershedParams p) {
+        return run(aff, shape, Box.ofShape(shape), p);
+    }
+
+    /**
+     * One chunk: {@code aff} covers the padded box (shape {@code shape}), {@code core} is the part this chunk owns,
+     * in the array's coordinates. Every face of the core that is not a face of the array is an inner face; the
+     * array must reach two voxels beyond it (or end at the volume's edge one voxel beyond it), so that the steepest
+     * edges of the core's neighbours are known.
+     */
+    public static Result run(float[] aff, int[] shape, Box core, WatershedParams p) {
         int n = shape[0] * shape[1] * shape[2];
         if (aff.length != 3 * n) {
             throw new IllegalArgumentException("affinity length " + aff.length + " != 3 x " + n);
         }
+        if (!Box.ofShape(shape).contains(core)) {
+            throw new IllegalArgumentException("core " + core + " outside the array " + Arrays.toString(shape));
+        }
+        Geometry g = new Geometry(shape, core);
         int[] seg = steepestAscent(aff, shape, p.tLow(), p.tHigh());
-        dividePlateaus(seg, shape);
-        long[] basinSizes = findBasins(seg, shape);
+        g.markOutside(seg);
+        classify(seg, g);
+        IntList deferred = dividePlateaus(seg, g);
+        IntList crossings = new IntList();
+        long[] basinSizes = findBasins(seg, g, crossings);
         int basins = basinSizes.length - 1;
-        RegionGraph rg = regionGraph(aff, seg, shape);
-        boolean[] frozen = touching(seg, shape, basins, innerFaces);
-        return mergeAndRelabel(seg, basins, basinSizes, rg.sorted(), p, frozen);
+        boolean[] frozen = new boolean[basins + 1];
+        PlateauVoxels plateaus = deferredVoxels(seg, g, deferred, frozen);
+        int[] labels = g.coreLabels(seg);
+        seg = null;
+        RegionGraph rg = regionGraph(aff, labels, g);
+        g.markFaces(labels, frozen);
+        int[] cross = crossings.toArray();
+        for (int i = 0; i < cross.length; i += 2) {
+            cross[i] = g.coreIndex(cross[i]);
+        }
+        return mergeAndRelabel(labels, basins, basinSizes, rg.sorted(), p, frozen, cross, plateaus, g.lowerFaces(aff));
     }
 
-    private static int[] offsets(int[] s) {
-        int sz = s[1] * s[2];
-        int sy = s[2];
-        return new int[] {-sz, -sy, -1, sz, sy, 1};
+    /** Index arithmetic between the padded array and its core. */
+    private static final class Geometry {
+        final int[] shape;
+        final int[] lo;
+        final int[] hi;
+        final int[] off;
+        final int n;
+        final boolean whole;
+
+        Geometry(int[] shape, Box core) {
+            this.shape = shape.clone();
+            lo = core.min();
+            hi = core.max();
+            n = shape[0] * shape[1] * shape[2];
+            int sz = shape[1] * shape[2];
+            off = new int[] {-sz, -shape[2], -1, sz, shape[2], 1};
+            whole = core.equals(Box.ofShape(shape));
+        }
+
+        int coreSize(int a) {
+            return hi[a] - lo[a];
+        }
+
+        int coreVoxels() {
+            return coreSize(0) * coreSize(1) * coreSize(2);
+        }
+
+        int coreIndex(int v) {
+            if (whole) {
+                return v;
+            }
+            int x = v % shape[2];
+            int y = v / shape[2] % shape[1];
+            int z = v / (shape[1] * shape[2]);
+            return ((z - lo[0]) * coreSize(1) + (y - lo[1])) * coreSize(2) + (x - lo[2]);
+        }
+
+        boolean innerFace(int d) {
+            return d < 3 ? lo[d] > 0 : hi[d - 3] < shape[d - 3];
+        }
+
+        void markOutside(int[] seg) {
+            if (whole) {
+                return;
+            }
+            for (int z = 0, v = 0; z < shape[0]; z++) {
+                for (int y = 0; y < shape[1]; y++) {
+                    boolean rowIn = z >= lo[0] && z < hi[0] && y >= lo[1] && y < hi[1];
+                    for (int x = 0; x < shape[2]; x++, v++) {
+                        if (!rowIn || x < lo[2] || x >= hi[2]) {
+                            seg[v] |= OUTSIDE;
+                        }
+                    }
+                }
+            }
+        }
+
+        /** The core's labels (ASSIGNED cleared), in the array itself when the core is the whole array. */
+        int[] coreLabels(int[] seg) {
+            int[] out = whole ? seg : new int[coreVoxels()];
+            int i = 0;
+            for (int z = lo[0]; z < hi[0]; z++) {
+                for (int y = lo[1]; y < hi[1]; y++) {
+                    for (int x = lo[2], v = (z * shape[1] + y) * shape[2] + x; x < hi[2]; x++, v++, i++) {
+                        int s = seg[v];
+                        out[i] = s < 0 ? s & ~ASSIGNED : 0;
+                    }
+                }
+            }
+            return out;
+        }
+
+        /** Labels with a voxel on an inner face may continue beyond the core. */
+        void markFaces(int[] labels, boolean[] frozen) {
+            int[] cs = {coreSize(0), coreSize(1), coreSize(2)};
+            for (int z = 0, i = 0; z < cs[0]; z++) {
+                for (int y = 0; y < cs[1]; y++) {
+                    boolean edgeRow = (z == 0 && innerFace(0)) || (z == cs[0] - 1 && innerFace(3))
+                            || (y == 0 && innerFace(1)) || (y == cs[1] - 1 && innerFace(4));
+                    if (edgeRow) {
+                        for (int x = 0; x < cs[2]; x++) {
+                            frozen[labels[i + x]] = true;
+                        }
+                    } else {
+                        if (innerFace(2)) {
+                            frozen[labels[i]] = true;
+                        }
+                        if (innerFace(5)) {
+                            frozen[labels[i + cs[2] - 1]] = true;
+                        }
+                    }
+                    i += cs[2];
+                }
+            }
+            frozen[0] = false;
+        }
+
+        /** Channel a of the affinities on the core's first plane along a (edges to the chunk below), per axis. */
+        float[][] lowerFaces(float[] aff) {
+            float[][] out = new float[3][];
+            for (int a = 0; a < 3; a++) {
+                if (!innerFace(a)) {
+                    continue;
+                }
+                int[] plo = lo.clone();
+                int[] phi = hi.clone();
+                phi[a] = lo[a] + 1;
+                float[] plane = new float[(phi[0] - plo[0]) * (phi[1] - plo[1]) * (phi[2] - plo[2])];
+                int i = 0;
+                for (int z = plo[0]; z < phi[0]; z++) {
+                    for (int y = plo[1]; y < phi[1]; y++) {
+                        for (int x = plo[2]; x < phi[2]; x++) {
+                            plane[i++] = aff[a * n + (z * shape[1] + y) * shape[2] + x];
+                        }
+                    }
+                }
+                out[a] = plane;
+            }
+            return out;
+        }
     }
 
+    /** Per voxel, the edges whose affinity is the voxel's best (ties all kept) or at least T_high; HIGH where best >= T_high. */
     static int[] steepestAscent(float[] aff, int[] s, float low, float high) {
         int nz = s[0];
         int ny = s[1];
@@ -81,7 +262,8 @@ public final class Watershed {
                     float m = Math.max(Math.max(Math.max(w0, w1), Math.max(w2, w3)), Math.max(w4, w5));
                     if (m > low) {
                         seg[v] = (w0 == m || w0 >= high ? 1 : 0) | (w1 == m || w1 >= high ? 2 : 0) | (w2 == m || w2 >= high ? 4 : 0)
-                                | (w3 == m || w3 >= high ? 8 : 0) | (w4 == m || w4 >= high ? 16 : 0) | (w5 == m || w5 >= high ? 32 : 0);
+                                | (w3 == m || w3 >= high ? 8 : 0) | (w4 == m || w4 >= high ? 16 : 0) | (w5 == m || w5 >= high ? 32 : 0)
+                                | (m >= high ? HIGH : 0);
                     }
                 }
             }
@@ -89,149 +271,294 @@ public final class Watershed {
         return seg;
     }
 
-    /** Keeps one edge per plateau voxel, pointing towards the plateau's exit (breadth first from the exits). */
-    static void dividePlateaus(int[] seg, int[] s) {
-        int n = seg.length;
-        int[] off = offsets(s);
-        int[] queue = new int[n];
-        int tail = 0;
-        for (int v = 0; v < n; v++) {
-            int bits = seg[v];
-            if (bits == 0) {
-                continue;
+    private static int opposite(int d) {
+        return d < 3 ? d + 3 : d - 3;
+    }
+
+    /** The kept edges of v that its neighbour keeps too (both voxels have the same best affinity). */
+    private static int plateauEdges(int[] seg, int v, int[] off) {
+        int bits = seg[v] & EDGES;
+        int out = 0;
+        for (int d = 0; d < 6; d++) {
+            if ((bits & (1 << d)) != 0 && (seg[v + off[d]] & (1 << opposite(d))) != 0) {
+                out |= 1 << d;
             }
-            // A voxel none of whose edges is shared with its neighbour (no plateau) just keeps its first edge; only
-            // plateau voxels take part in the breadth-first division, so most voxels are settled here.
-            int leaving = 0;
-            boolean plateau = false;
-            for (int d = 0; d < 6; d++) {
-                if ((bits & (1 << d)) != 0) {
-                    if ((seg[v + off[d]] & (1 << ((d + 3) % 6))) == 0) {
-                        if (leaving == 0) {
-                            leaving = 1 << d;
-                        }
+        }
+        return out;
+    }
+
+    /** High voxels become roots, voxels with no edge kept both ways take their first kept edge, the rest are plateau. */
+    private static void classify(int[] seg, Geometry g) {
+        int[] s = g.shape;
+        for (int z = g.lo[0]; z < g.hi[0]; z++) {
+            for (int y = g.lo[1]; y < g.hi[1]; y++) {
+                for (int x = g.lo[2], v = (z * s[1] + y) * s[2] + x; x < g.hi[2]; x++, v++) {
+                    int b = seg[v];
+                    int edges = b & EDGES;
+                    if (edges == 0) {
+                        continue;
+                    }
+                    if ((b & HIGH) != 0) {
+                        seg[v] = b | ROOT;
+                        continue;
+                    }
+                    int plateau = plateauEdges(seg, v, g.off);
+                    if (plateau == 0) {
+                        seg[v] = b | ((Integer.numberOfTrailingZeros(edges) + 1) << DIR_SHIFT);
                     } else {
-                        plateau = true;
+                        seg[v] = b | PLATEAU;
                     }
                 }
             }
-            if (!plateau) {
-                seg[v] = leaving | SETTLED;
-            } else if (leaving != 0) {
-                seg[v] |= VISITED;
+        }
+    }
+
+    /**
+     * Splits each plateau between its exits: every voxel takes the edge towards a neighbour one step nearer an exit
+     * (the first such direction), every exit its first edge leaving the plateau. A plateau without exits is one
+     * basin (a root); one that crosses an inner face is deferred to the merge step, its voxels returned.
+     */
+    private static IntList dividePlateaus(int[] seg, Geometry g) {
+        IntList deferred = new IntList();
+        IntList comp = new IntList();
+        int[] off = g.off;
+        int[] s = g.shape;
+        for (int z = g.lo[0]; z < g.hi[0]; z++) {
+            for (int y = g.lo[1]; y < g.hi[1]; y++) {
+                for (int x = g.lo[2], v0 = (z * s[1] + y) * s[2] + x; x < g.hi[2]; x++, v0++) {
+                    if ((seg[v0] & (PLATEAU | SEEN)) != PLATEAU) {
+                        continue;
+                    }
+                    comp.clear();
+                    comp.add(v0);
+                    seg[v0] |= SEEN;
+                    boolean crosses = false;
+                    int exits = 0;
+                    for (int h = 0; h < comp.size(); h++) {
+                        int v = comp.get(h);
+                        int pm = plateauEdges(seg, v, off);
+                        if ((seg[v] & EDGES & ~pm) != 0) {
+                            exits++;
+                        }
+                        for (int d = 0; d < 6; d++) {
+                            if ((pm & (1 << d)) != 0) {
+                                int u = v + off[d];
+                                if ((seg[u] & OUTSIDE) != 0) {
+                                    crosses = true;
+                                } else if ((seg[u] & SEEN) == 0) {
+                                    seg[u] |= SEEN;
+                                    comp.add(u);
+                                }
+                            }
+                        }
+                    }
+                    if (crosses) {
+                        // (voxel, plateau edges, first exit or -1) while the kept edges are still known
+                        for (int h = 0; h < comp.size(); h++) {
+                            int v = comp.get(h);
+                            int pm = plateauEdges(seg, v, off);
+                            int out = seg[v] & EDGES & ~pm;
+                            deferred.add(v);
+                            deferred.add(pm);
+                            deferred.add(out == 0 ? -1 : Integer.numberOfTrailingZeros(out));
+                        }
+                        for (int h = 0; h < comp.size(); h++) {
+                            seg[comp.get(h)] |= DEFERRED | ROOT;
+                        }
+                    } else if (exits == 0) {
+                        for (int h = 0; h < comp.size(); h++) {
+                            seg[comp.get(h)] |= ROOT;
+                        }
+                    } else {
+                        divide(seg, comp, off);
+                    }
+                }
+            }
+        }
+        return deferred;
+    }
+
+    /** Breadth first from the exits; distances mod 3 tell a neighbour one step nearer from one as near or farther. */
+    private static void divide(int[] seg, IntList comp, int[] off) {
+        int[] queue = new int[comp.size()];
+        int tail = 0;
+        for (int h = 0; h < comp.size(); h++) {
+            int v = comp.get(h);
+            int out = seg[v] & EDGES & ~plateauEdges(seg, v, off);
+            if (out != 0) {
+                seg[v] |= DIST_SET | ((Integer.numberOfTrailingZeros(out) + 1) << DIR_SHIFT);
                 queue[tail++] = v;
             }
         }
-        // Interior plateau voxels point back to the voxel that reached them (their parent, stored in bits 8..10
-        // while queued), so a plateau is split by distance to its exits, ties to the exit queued first. An exit
-        // keeps its first edge that leaves the plateau.
         for (int head = 0; head < tail; head++) {
             int v = queue[head];
-            int bits = seg[v];
-            int keep = 0;
+            int next = ((((seg[v] >>> DIST_SHIFT) & 3) + 1) % 3) << DIST_SHIFT;
+            int pm = plateauEdges(seg, v, off);
             for (int d = 0; d < 6; d++) {
-                if ((bits & (1 << d)) != 0) {
+                if ((pm & (1 << d)) != 0) {
                     int u = v + off[d];
-                    int back = (d + 3) % 6;
-                    if ((seg[u] & (1 << back)) != 0) {
-                        if ((seg[u] & VISITED) == 0) {
-                            seg[u] |= VISITED | ((back + 1) << 8);
-                            queue[tail++] = u;
-                        }
-                    } else if (keep == 0) {
-                        keep = 1 << d;
+                    if ((seg[u] & DIST_SET) == 0) {
+                        seg[u] |= DIST_SET | next;
+                        queue[tail++] = u;
                     }
                 }
             }
-            int parent = (bits >>> 8) & 7;
-            seg[v] = parent != 0 ? 1 << (parent - 1) : keep;
         }
-        // voxels never reached (plateaus without an exit, i.e. maxima) keep all their edges
-        for (int v = 0; v < n; v++) {
-            seg[v] &= ~(VISITED | SETTLED);
+        for (int h = 0; h < comp.size(); h++) {
+            int v = comp.get(h);
+            if ((seg[v] >>> DIR_SHIFT & 7) != 0) {
+                continue; // an exit
+            }
+            int nearer = (((seg[v] >>> DIST_SHIFT) & 3) + 2) % 3;
+            int pm = plateauEdges(seg, v, off);
+            for (int d = 0; d < 6; d++) {
+                if ((pm & (1 << d)) != 0 && ((seg[v + off[d]] >>> DIST_SHIFT) & 3) == nearer) {
+                    seg[v] |= (d + 1) << DIR_SHIFT;
+                    break;
+                }
+            }
         }
     }
 
-    /** Follows the edges to basins; seg becomes ASSIGNED | basin id (0 = background). Returns sizes by id. */
-    static long[] findBasins(int[] seg, int[] s) {
-        int n = seg.length;
-        int[] off = offsets(s);
-        int[] queue = new int[Math.min(n, 1 << 16)];
+    /**
+     * Follows every voxel's edge to a root and numbers the basins: a high voxel's or a minimum plateau's root takes
+     * its whole component (through the kept edges, inside the core), a deferred voxel or one whose edge leaves the
+     * core is a basin of its own (recorded in {@code crossings}). seg becomes ASSIGNED | id. Returns sizes by id.
+     */
+    private static long[] findBasins(int[] seg, Geometry g, IntList crossings) {
+        int[] off = g.off;
+        int[] s = g.shape;
         long[] sizes = new long[1024];
         int next = 0;
-        for (int v = 0; v < n; v++) {
-            if (seg[v] == 0) {
-                seg[v] = ASSIGNED;
-                sizes[0]++;
-                continue;
-            }
-            if ((seg[v] & ASSIGNED) != 0) {
-                continue;
-            }
-            int tail = 0;
-            queue[tail++] = v;
-            seg[v] |= VISITED;
-            int found = 0;
-            boolean hit = false;
-            for (int head = 0; head < tail && !hit; head++) {
-                int y = queue[head];
-                int bits = seg[y];
-                for (int d = 0; d < 6; d++) {
-                    if ((bits & (1 << d)) != 0) {
-                        int u = y + off[d];
+        IntList path = new IntList();
+        IntList flood = new IntList();
+        for (int z = g.lo[0]; z < g.hi[0]; z++) {
+            for (int y = g.lo[1]; y < g.hi[1]; y++) {
+                for (int x = g.lo[2], v = (z * s[1] + y) * s[2] + x; x < g.hi[2]; x++, v++) {
+                    if (seg[v] <= 0) {
+                        continue; // background or done
+                    }
+                    path.clear();
+                    int u = v;
+                    int label;
+                    while (true) {
                         int su = seg[u];
-                        if ((su & ASSIGNED) != 0) {
-                            found = su;
-                            hit = true;
+                        if (su < 0) {
+                            label = su & ~ASSIGNED;
                             break;
                         }
-                        if ((su & VISITED) == 0) {
-                            seg[u] = su | VISITED;
-                            if (tail == queue.length) {
-                                queue = java.util.Arrays.copyOf(queue, Math.min(n, queue.length * 2));
+                        if ((su & ROOT) != 0) {
+                            label = ++next;
+                            if (next >= sizes.length) {
+                                sizes = Arrays.copyOf(sizes, sizes.length * 2);
                             }
-                            queue[tail++] = u;
+                            sizes[label] += floodRoot(seg, u, label, off, flood);
+                            break;
                         }
+                        int d = (su >>> DIR_SHIFT & 7) - 1;
+                        int t = u + off[d];
+                        int st = seg[t];
+                        if (st >= 0 && (st & OUTSIDE) != 0) {
+                            label = ++next;
+                            if (next >= sizes.length) {
+                                sizes = Arrays.copyOf(sizes, sizes.length * 2);
+                            }
+                            seg[u] = ASSIGNED | label;
+                            sizes[label]++;
+                            crossings.add(u);
+                            crossings.add(d);
+                            break;
+                        }
+                        path.add(u);
+                        u = t;
+                    }
+                    for (int i = 0; i < path.size(); i++) {
+                        seg[path.get(i)] = ASSIGNED | label;
+                    }
+                    sizes[label] += path.size();
+                }
+            }
+        }
+        return Arrays.copyOf(sizes, next + 1);
+    }
+
+    private static int floodRoot(int[] seg, int root, int label, int[] off, IntList flood) {
+        int bits = seg[root];
+        seg[root] = ASSIGNED | label;
+        if ((bits & DEFERRED) != 0) {
+            return 1;
+        }
+        // high component or minimum plateau: all kept edges lead to the same component; pairs of (voxel, bits)
+        flood.clear();
+        flood.add(root);
+        flood.add(bits);
+        int count = 1;
+        for (int h = 0; h < flood.size(); h += 2) {
+            int v = flood.get(h);
+            int b = flood.get(h + 1);
+            for (int d = 0; d < 6; d++) {
+                if ((b & (1 << d)) != 0) {
+                    int u = v + off[d];
+                    int su = seg[u];
+                    if (su >= 0 && (su & OUTSIDE) == 0) {
+                        seg[u] = ASSIGNED | label;
+                        flood.add(u);
+                        flood.add(su);
+                        count++;
                     }
                 }
             }
-            int label;
-            if (hit) {
-                label = found;
-            } else {
-                label = ASSIGNED | ++next;
-                if (next >= sizes.length) {
-                    sizes = java.util.Arrays.copyOf(sizes, sizes.length * 2);
-                }
-            }
-            for (int i = 0; i < tail; i++) {
-                seg[queue[i]] = label;
-            }
-            sizes[label & ~ASSIGNED] += tail;
         }
-        for (int v = 0; v < n; v++) {
-            seg[v] &= ~ASSIGNED;
-        }
-        return java.util.Arrays.copyOf(sizes, next + 1);
+        return count;
     }
 
-    static RegionGraph regionGraph(float[] aff, int[] seg, int[] s) {
-        int nz = s[0];
-        int ny = s[1];
-        int nx = s[2];
-        int n = seg.length;
-        int sz = ny * nx;
+    /** The deferred plateau voxels with their labels; their segments and their exits' segments are frozen. */
+    private static PlateauVoxels deferredVoxels(int[] seg, Geometry g, IntList deferred, boolean[] frozen) {
+        int m = deferred.size() / 3;
+        if (m == 0) {
+            return PlateauVoxels.NONE;
+        }
+        int[] index = new int[m];
+        int[] edges = new int[m];
+        int[] exit = new int[m];
+        int[] label = new int[m];
+        int[] exitLabel = new int[m];
+        for (int i = 0; i < m; i++) {
+            int v = deferred.get(3 * i);
+            index[i] = g.coreIndex(v);
+            edges[i] = deferred.get(3 * i + 1);
+            exit[i] = deferred.get(3 * i + 2);
+            label[i] = seg[v] & ~ASSIGNED;
+            frozen[label[i]] = true;
+            if (exit[i] >= 0) {
+                int t = seg[v + g.off[exit[i]]];
+                if (t < 0) {
+                    exitLabel[i] = t & ~ASSIGNED;
+                    frozen[exitLabel[i]] = true;
+                }
+            }
+        }
+        return new PlateauVoxels(index, edges, exit, label, exitLabel);
+    }
+
+    static RegionGraph regionGraph(float[] aff, int[] labels, Geometry g) {
+        int[] s = g.shape;
+        int n = g.n;
+        int cz = g.coreSize(0);
+        int cy = g.coreSize(1);
+        int cx = g.coreSize(2);
         RegionGraph rg = new RegionGraph(1024);
         // Neighbouring voxels usually see the same pair of basins: keep each direction's last pair and its maximum
         // here and touch the hash map only when the pair changes.
         int[] lastA = new int[3];
         int[] lastB = new int[3];
         float[] lastW = new float[3];
-        int[] step = {sz, nx, 1};
-        for (int z = 0, v = 0; z < nz; z++) {
-            for (int y = 0; y < ny; y++) {
-                for (int x = 0; x < nx; x++, v++) {
-                    int a = seg[v];
+        int[] step = {cy * cx, cx, 1};
+        for (int z = 0, i = 0; z < cz; z++) {
+            for (int y = 0; y < cy; y++) {
+                int v = ((z + g.lo[0]) * s[1] + y + g.lo[1]) * s[2] + g.lo[2];
+                for (int x = 0; x < cx; x++, v++, i++) {
+                    int a = labels[i];
                     if (a == 0) {
                         continue;
                     }
@@ -239,7 +566,7 @@ public final class Watershed {
                         if (c == 0 ? z == 0 : c == 1 ? y == 0 : x == 0) {
                             continue;
                         }
-                        int b = seg[v - step[c]];
+                        int b = labels[i - step[c]];
                         if (b != 0 && b != a) {
                             float w = aff[c * n + v];
                             if (a == lastA[c] && b == lastB[c]) {
@@ -267,70 +594,38 @@ public final class Watershed {
         return rg;
     }
 
-    /**
-     * Size-dependent single linkage over edges sorted by decreasing weight: edges at or above T_high always join;
-     * others join while the size rule allows, unless either side is frozen ({@code frozen} is indexed by set root
-     * and kept up to date). Used within a chunk and again over the global region graph.
-     */
-    public static void singleLinkage(DisjointSets sets, RegionGraph.Edges edges, WatershedParams p, boolean[] frozen) {
-        for (int i = 0; i < edges.size(); i++) {
-            float w = edges.w()[i];
-            double limit = p.sizeThreshold(w);
-            if (limit <= 0 && w < p.tHigh()) {
-                break;
-            }
-            int ra = sets.find(edges.a()[i]);
-            int rb = sets.find(edges.b()[i]);
-            if (ra == rb) {
-                continue;
-            }
-            boolean join = w >= p.tHigh() || (!frozen[ra] && !frozen[rb] && (sets.size(ra) < limit || sets.size(rb) < limit));
-            if (join) {
-                boolean f = frozen[ra] || frozen[rb];
-                frozen[sets.union(ra, rb)] = f;
-            }
-        }
-    }
-
-    /** Which basins have a voxel on one of the marked faces of the chunk. */
-    static boolean[] touching(int[] seg, int[] s, int basins, boolean[] faces) {
-        boolean[] out = new boolean[basins + 1];
-        for (int z = 0, v = 0; z < s[0]; z++) {
-            for (int y = 0; y < s[1]; y++) {
-                for (int x = 0; x < s[2]; x++, v++) {
-                    if ((faces[0] && z == 0) || (faces[1] && y == 0) || (faces[2] && x == 0)
-                            || (faces[3] && z == s[0] - 1) || (faces[4] && y == s[1] - 1) || (faces[5] && x == s[2] - 1)) {
-                        out[seg[v]] = true;
-                    }
-                }
-            }
-        }
-        out[0] = false;
-        return out;
-    }
-
-    static Result mergeAndRelabel(int[] seg, int basins, long[] sizes, RegionGraph.Edges edges, WatershedParams p, boolean[] frozen) {
+    static Result mergeAndRelabel(int[] labels, int basins, long[] sizes, RegionGraph.Edges edges, WatershedParams p, boolean[] frozen,
+            int[] crossings, PlateauVoxels plateaus, float[][] lowerFaces) {
         DisjointSets sets = new DisjointSets(sizes);
         boolean[] rootFrozen = frozen.clone();
-        singleLinkage(sets, edges, p, rootFrozen);
-        // Relabel roots 1..count in order of first appearance; dust goes to background.
+        Linkage.run(sets, edges, p, rootFrozen);
+        // Relabel roots 1..count in order of first appearance; dust goes to background unless frozen.
         int[] newId = new int[basins + 1];
         int count = 0;
         long[] newSizes = new long[basins + 1];
-        for (int v = 0; v < seg.length; v++) {
-            int b = seg[v];
+        boolean[] newFrozen = new boolean[basins + 1];
+        for (int v = 0; v < labels.length; v++) {
+            int b = labels[v];
             if (b == 0) {
                 continue;
             }
-            int r = sets.find(b);
-            if (newId[r] == 0) {
-                newId[r] = sets.size(r) < p.tDust() && !rootFrozen[r] ? -1 : ++count;
+            int id = newId[b];
+            if (id == 0) {
+                int r = sets.find(b);
+                id = newId[r];
+                if (id == 0) {
+                    id = sets.size(r) < p.tDust() && !rootFrozen[r] ? -1 : ++count;
+                    newId[r] = id;
+                    if (id > 0) {
+                        newFrozen[id] = rootFrozen[r];
+                    }
+                }
+                newId[b] = id;
             }
-            int id = newId[r];
             if (id < 0) {
-                seg[v] = 0;
+                labels[v] = 0;
             } else {
-                seg[v] = id;
+                labels[v] = id;
                 newSizes[id]++;
             }
         }
@@ -342,6 +637,17 @@ public final class Watershed {
                 finalGraph.add(a, b, edges.w()[i]);
             }
         }
-        return new Result(seg, count, java.util.Arrays.copyOf(newSizes, count + 1), finalGraph.sorted());
+        PlateauVoxels renamed = plateaus;
+        if (plateaus.size() > 0) {
+            int[] l = new int[plateaus.size()];
+            int[] e = new int[plateaus.size()];
+            for (int i = 0; i < l.length; i++) {
+                l[i] = newId[sets.find(plateaus.label()[i])];
+                e[i] = plateaus.exitLabel()[i] == 0 ? 0 : newId[sets.find(plateaus.exitLabel()[i])];
+            }
+            renamed = new PlateauVoxels(plateaus.index(), plateaus.plateauEdges(), plateaus.exit(), l, e);
+        }
+        return new Result(labels, count, Arrays.copyOf(newSizes, count + 1), finalGraph.sorted(), Arrays.copyOf(newFrozen, count + 1), crossings,
+                renamed, lowerFaces);
     }
 }

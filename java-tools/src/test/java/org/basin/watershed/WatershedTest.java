@@ -104,12 +104,43 @@ class WatershedTest {
     }
 
     @Test
-    void segmentsOnInnerFacesAreNotSizeMerged() {
-        float[] aff = line(0.9f, 0.9f, 0.5f, 0.9f, 0.9f);
+    void segmentsOnInnerFacesAreLeftToTheMergeStep() {
+        // the core is voxels 0..3 of 6: voxel 3's steepest edge (0.6, to a voxel whose best is 0.7) leaves the core,
+        // so it is a piece of its own; the size merge across 0.5 and the dust rule would need the sizes beyond the
+        // face: both pieces are frozen
+        float[] aff = line(0.9f, 0.9f, 0.5f, 0.6f, 0.7f);
         WatershedParams p = params(0.99f, 0.1f, 20, 5, SizeRule.SQUARE, 0.5f);
-        int[] l = Watershed.run(aff, new int[] {1, 1, 6}, p, new boolean[] {false, false, false, false, false, true}).labels();
-        // the left segment (3 < T_dust) is dust; the one on the +x face is frozen: not merged, not dust
-        assertArrayEquals(new int[] {0, 0, 0, 1, 1, 1}, l);
+        Watershed.Result r = Watershed.run(aff, new int[] {1, 1, 6}, new org.basin.volume.Box(new int[3], new int[] {1, 1, 4}), p);
+        assertArrayEquals(new int[] {1, 1, 1, 2}, r.labels());
+        assertArrayEquals(new boolean[] {false, true, true}, r.frozen());
+        assertArrayEquals(new int[] {3, 5}, r.crossings(), "voxel 3 points +x");
+        assertArrayEquals(new long[] {0, 3, 1}, r.sizes());
+        assertEquals(1, r.regionGraph().size());
+        assertEquals(0, r.deferred().size());
+        assertArrayEquals(new float[3][], r.lowerFaceAffinity(), "no lower face is inner");
+        // the same line whole: the size rule joins the two basins (3 < 20 * 0.25)
+        assertArrayEquals(new int[] {1, 1, 1, 1, 1, 1}, labels(aff, p));
+    }
+
+    @Test
+    void equalAffinitiesAreDecidedTogether() {
+        // basins {0,1}, {2}, {3,4} (voxel 2's edges 0.5 and 0.5 tie: it takes the first direction, -x, so it joins
+        // {0,1}); with a size limit of 12 * 0.25 = 3 ...
+        float[] aff = line(0.9f, 0.5f, 0.5f, 0.9f);
+        assertArrayEquals(new int[] {1, 1, 1, 2, 2}, labels(aff, params(0.99f, 0.1f, 0, 0, SizeRule.SQUARE, 0.5f)));
+        // ... {0,1,2} (3 voxels) and {3,4} (2 < 3) join across 0.5
+        assertArrayEquals(new int[] {1, 1, 1, 1, 1}, labels(aff, params(0.99f, 0.1f, 12, 0, SizeRule.SQUARE, 0.5f)));
+    }
+
+    @Test
+    void bothEdgesOfEqualAffinityJoinOnTheSizesBeforeEither() {
+        // three basins A = {0,1}, B = {2,3,4}, C = {5,6} joined by two edges of 0.5 (A-B, B-C); limit 10 * 0.25 = 2.5:
+        // A (2) and C (2) are small before either join, so both join, although B+A (5) would be too big for C one
+        // at a time in the order B-C after A-B... C is small itself, so both join either way; make C big instead:
+        float[] aff = line(0.9f, 0.5f, 0.9f, 0.9f, 0.5f, 0.9f, 0.9f, 0.9f);
+        // A = {0,1} (2), B = {2,3,4} (3), C = {5,6,7,8} (4): A-B joins (A small); B-C: B (3) and C (4) both >= 2.5 before
+        // the group, so it does not join, although one at a time the outcome would be the same here
+        assertArrayEquals(new int[] {1, 1, 1, 1, 1, 2, 2, 2, 2}, labels(aff, params(0.99f, 0.1f, 10, 0, SizeRule.SQUARE, 0.5f)));
     }
 
     @Test

@@ -1,0 +1,129 @@
+package org.basin.watershed;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.basin.graph.DisjointSets;
+import org.basin.graph.RegionGraph;
+
+/**
+ * Size-dependent single linkage (Zlateski &amp; Seung): region-graph edges in decreasing affinity; an edge at or
+ * above T_high always joins, a weaker one joins while either side is smaller than the size rule allows.
+ *
+ * <p>Edges of equal affinity are decided together, each on the sizes the sets had before any edge of that
+ * affinity joined. Zlateski and Seung take them one at a time in some order; deciding them together gives the
+ * same answer whatever the order, which is what makes a chunked watershed equal the whole-volume one when
+ * affinities tie (common with uint8 affinities).
+ *
+ * <p>Within a chunk, {@code frozen} marks sets whose size or neighbours are not all known (indexed by set root,
+ * kept up to date). A decision that involves a frozen set is not taken: the frozen set and every set joined to it
+ * by edges of that affinity become frozen as they are, and the merge step decides them with the global sizes.
+ * Sets never frozen end exactly as they would in the whole volume.
+ */
+public final class Linkage {
+    private Linkage() {
+    }
+
+    /** @param sorted edges by decreasing affinity; @param frozen by set root, updated; null when nothing is frozen */
+    public static void run(DisjointSets sets, RegionGraph.Edges sorted, WatershedParams p, boolean[] frozen) {
+        int m = sorted.size();
+        int[] ea = sorted.a();
+        int[] eb = sorted.b();
+        float[] ew = sorted.w();
+        int[] ra = new int[16];
+        int[] rb = new int[16];
+        boolean[] join = new boolean[16];
+        int i = 0;
+        while (i < m) {
+            float w = ew[i];
+            int j = i + 1;
+            while (j < m && ew[j] == w) {
+                j++;
+            }
+            if (w >= p.tHigh()) {
+                for (int k = i; k < j; k++) {
+                    int a = sets.find(ea[k]);
+                    int b = sets.find(eb[k]);
+                    if (a != b) {
+                        boolean f = frozen != null && (frozen[a] || frozen[b]);
+                        int r = sets.union(a, b);
+                        if (frozen != null) {
+                            frozen[r] = f;
+                        }
+                    }
+                }
+                i = j;
+                continue;
+            }
+            double limit = p.sizeThreshold(w);
+            if (limit <= 0) {
+                break;
+            }
+            int len = j - i;
+            if (ra.length < len) {
+                ra = new int[len];
+                rb = new int[len];
+                join = new boolean[len];
+            }
+            boolean anyFrozen = false;
+            for (int k = 0; k < len; k++) {
+                int a = sets.find(ea[i + k]);
+                int b = sets.find(eb[i + k]);
+                ra[k] = a;
+                rb[k] = b;
+                join[k] = a != b && (sets.size(a) < limit || sets.size(b) < limit);
+                anyFrozen |= a != b && frozen != null && (frozen[a] || frozen[b]);
+            }
+            if (anyFrozen) {
+                freezeAround(ra, rb, join, len, frozen);
+            }
+            for (int k = 0; k < len; k++) {
+                if (join[k]) {
+                    sets.union(ra[k], rb[k]);
+                }
+            }
+            i = j;
+        }
+    }
+
+    /**
+     * Sets linked to a frozen set by this affinity's edges (through any chain of them) are frozen and none of
+     * their edges joins now: which of those joins happen depends on sizes beyond the chunk.
+     */
+    private static void freezeAround(int[] ra, int[] rb, boolean[] join, int len, boolean[] frozen) {
+        Map<Integer, Integer> parent = new HashMap<>();
+        for (int k = 0; k < len; k++) {
+            if (ra[k] != rb[k]) {
+                int x = root(parent, ra[k]);
+                int y = root(parent, rb[k]);
+                if (x != y) {
+                    parent.put(x, y);
+                }
+            }
+        }
+        Map<Integer, Boolean> componentFrozen = new HashMap<>();
+        for (int k = 0; k < len; k++) {
+            if (ra[k] != rb[k] && (frozen[ra[k]] || frozen[rb[k]])) {
+                componentFrozen.put(root(parent, ra[k]), true);
+            }
+        }
+        for (int k = 0; k < len; k++) {
+            if (ra[k] != rb[k] && componentFrozen.containsKey(root(parent, ra[k]))) {
+                join[k] = false;
+                frozen[ra[k]] = true;
+                frozen[rb[k]] = true;
+            }
+        }
+    }
+
+    private static int root(Map<Integer, Integer> parent, int x) {
+        Integer p;
+        while ((p = parent.get(x)) != null) {
+            Integer up = parent.get(p);
+            if (up != null) {
+                parent.put(x, up); // path halving
+            }
+            x = p;
+        }
+        return x;
+    }
+}

@@ -1,0 +1,139 @@
+package org.basin.stitch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.basin.chunk.Chunk;
+import org.basin.graph.DisjointSets;
+import org.basin.volume.Box;
+import org.basin.watershed.Watershed;
+import org.basin.watershed.WatershedParams;
+
+/** Test helper: the chunked path (watershed per chunk with a halo of 2, then the merge step) entirely in memory. */
+final class ChunkedWatershed {
+    private ChunkedWatershed() {
+    }
+
+    /** The final labels of the whole volume from chunks of {@code chunk} (any size >= 1). */
+    static long[] run(float[] aff, int[] shape, int[] chunk, WatershedParams p) {
+        Box volume = Box.ofShape(shape);
+        int[] grid = new int[3];
+        for (int a = 0; a < 3; a++) {
+            grid[a] = (shape[a] + chunk[a] - 1) / chunk[a];
+        }
+        FaceStitcher s = new FaceStitcher(shape, chunk, p);
+        int n = shape[0] * shape[1] * shape[2];
+        Map<Integer, int[]> labels = new HashMap<>();
+        Map<Integer, Chunk> chunks = new HashMap<>();
+        int index = 0;
+        for (int gz = 0; gz < grid[0]; gz++) {
+            for (int gy = 0; gy < grid[1]; gy++) {
+                for (int gx = 0; gx < grid[2]; gx++) {
+                    int[] pos = {gz, gy, gx};
+                    int[] lo = new int[3];
+                    int[] hi = new int[3];
+                    for (int a = 0; a < 3; a++) {
+                        lo[a] = pos[a] * chunk[a];
+                        hi[a] = Math.min(shape[a], lo[a] + chunk[a]);
+                    }
+                    Box core = new Box(lo, hi);
+                    Box padded = core.grow(new int[] {2, 2, 2}, new int[] {2, 2, 2}, volume);
+                    int[] ps = padded.shape();
+                    int pn = ps[0] * ps[1] * ps[2];
+                    float[] part = new float[3 * pn];
+                    for (int c = 0; c < 3; c++) {
+                        int i = c * pn;
+                        for (int z = padded.min(0); z < padded.max(0); z++) {
+                            for (int y = padded.min(1); y < padded.max(1); y++) {
+                                for (int x = padded.min(2); x < padded.max(2); x++) {
+                                    part[i++] = aff[c * n + (z * shape[1] + y) * shape[2] + x];
+                                }
+                            }
+                        }
+                    }
+                    int[] clo = new int[3];
+                    int[] chi = new int[3];
+                    for (int a = 0; a < 3; a++) {
+                        clo[a] = core.min(a) - padded.min(a);
+                        chi[a] = core.max(a) - padded.min(a);
+                    }
+                    Watershed.Result r = Watershed.run(part, ps, new Box(clo, chi), p);
+                    Chunk c = new Chunk(pos, core, padded);
+                    s.add(FaceStitcher.ChunkSegments.of(c, r), r.labels());
+                    labels.put(index, r.labels());
+                    chunks.put(index, c);
+                    index++;
+                }
+            }
+        }
+        s.resolve();
+        long[] out = new long[n];
+        for (int i = 0; i < index; i++) {
+            long[] core = s.relabelCore(i, labels.get(i)).longs();
+            Box b = chunks.get(i).core();
+            int k = 0;
+            for (int z = b.min(0); z < b.max(0); z++) {
+                for (int y = b.min(1); y < b.max(1); y++) {
+                    for (int x = b.min(2); x < b.max(2); x++) {
+                        out[(z * shape[1] + y) * shape[2] + x] = core[k++];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Asserts the two labelings are the same up to a renaming of ids (background 0 stays 0). */
+    static void assertSameUpToRenaming(int[] whole, long[] chunked, String what) {
+        Map<Long, Long> forward = new HashMap<>();
+        Map<Long, Long> backward = new HashMap<>();
+        for (int i = 0; i < whole.length; i++) {
+            long a = whole[i];
+            long b = chunked[i];
+            if ((a == 0) != (b == 0)) {
+                fail(what + ": voxel " + i + " is " + a + " in the whole volume but " + b + " chunked");
+            }
+            Long fb = forward.putIfAbsent(a, b);
+            Long ba = backward.putIfAbsent(b, a);
+            if ((fb != null && fb != b) || (ba != null && ba != a)) {
+                fail(what + ": voxel " + i + ": whole-volume segment " + a + " maps to chunked " + b + " but also to " + fb + " / from " + ba);
+            }
+        }
+    }
+
+    /** Asserts every label's voxels are one 6-connected component. */
+    static void assertConnected(int[] labels, int[] shape) {
+        int n = labels.length;
+        DisjointSets sets = new DisjointSets(n);
+        int sz = shape[1] * shape[2];
+        for (int z = 0, v = 0; z < shape[0]; z++) {
+            for (int y = 0; y < shape[1]; y++) {
+                for (int x = 0; x < shape[2]; x++, v++) {
+                    if (labels[v] == 0) {
+                        continue;
+                    }
+                    if (x > 0 && labels[v - 1] == labels[v]) {
+                        sets.union(v, v - 1);
+                    }
+                    if (y > 0 && labels[v - shape[2]] == labels[v]) {
+                        sets.union(v, v - shape[2]);
+                    }
+                    if (z > 0 && labels[v - sz] == labels[v]) {
+                        sets.union(v, v - sz);
+                    }
+                }
+            }
+        }
+        Map<Integer, Integer> root = new HashMap<>();
+        for (int v = 0; v < n; v++) {
+            if (labels[v] != 0) {
+                Integer r = root.putIfAbsent(labels[v], sets.find(v));
+                if (r != null) {
+                    assertEquals((int) r, sets.find(v), "segment " + labels[v] + " is not connected (voxel " + v + ")");
+                }
+            }
+        }
+    }
+}
