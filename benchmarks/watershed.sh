@@ -3,7 +3,7 @@
 # (intensity backend), single-threaded, prints wall time, CPU time, Mvoxel/s, peak RSS and bytes per voxel for:
 #   (a) the algorithm in memory, affinities to final labels (the compute time basin watershed reports),
 #   (b) end to end through `basin watershed` on the whole volume, reading and writing its chunk files,
-#   (c) the full WATERSHED + MERGE_SEGMENTS path: chop into 64^3 and 128^3 chunks (overlap 1), one
+#   (c) the full WATERSHED + MERGE_SEGMENTS path: chop into 64^3 and 128^3 chunks (halo 2), one
 #       `basin watershed` per chunk, then `basin stitch`; CPU summed over every process (chop not counted).
 #   benchmarks/watershed.sh            (SIZE=256 by default; SIZE=128 for a quick look)
 set -euo pipefail
@@ -36,7 +36,7 @@ row "(b) basin watershed, whole volume" "$wall" "$(echo "$user + $sys" | bc)" "$
 cpu_b=$(echo "$user + $sys" | bc)
 
 for c in 64 128; do
-  "$basin" chop --input "$work/aff.h5" --chunk "$c,$c,$c" --overlap 1,1,1 --out-dir "$work/chunks$c" 2>/dev/null
+  "$basin" chop --input "$work/aff.h5" --chunk "$c,$c,$c" --halo 2,2,2 --out-dir "$work/chunks$c" 2>/dev/null
   mkdir -p "$work/ws$c"; : > "$work/times"
   for f in "$work/chunks$c"/chunk_*.h5; do
     timed "$basin" watershed --input "$f" --output "$work/ws$c/$(basename "$f")"
