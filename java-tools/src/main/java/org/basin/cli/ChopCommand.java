@@ -38,14 +38,14 @@ final class ChopCommand extends ToolCommand {
     int[] chunk;
 
     static final class Padding {
-        @Option(names = "--halo", description = "Context x,y,z added on both sides of each core (inference).")
+        @Option(names = "--halo", description = "Context x,y,z added on both sides of each core (inference; 2,2,2 for watershed).")
     void halo(String v) {
         this.halo = Triplet.ints(v);
     }
 
     int[] halo;
 
-        @Option(names = "--overlap", description = "Voxels x,y,z each chunk shares with its upper neighbours (watershed).")
+        @Option(names = "--overlap", description = "Voxels x,y,z each chunk shares with its upper neighbours.")
     void overlap(String v) {
         this.overlap = Triplet.ints(v);
     }

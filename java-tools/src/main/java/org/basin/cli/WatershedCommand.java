@@ -67,16 +67,15 @@ final class WatershedCommand extends ToolCommand {
         } else {
             throw BasinException.badInput(in.info().where() + ": affinities must be float32 (or uint8 scaled 0..255); got " + aff.dtype().label());
         }
-        int bad = aff.firstNonFinite();
-        if (bad >= 0) {
-            int[] p = aff.position(bad);
-            throw BasinException.badInput(in.info().where() + ": affinity " + values[bad] + " in channel " + p[0] + " at voxel (x,y,z) "
-                    + p[3] + "," + p[2] + "," + p[1]);
-        }
         org.basin.chunk.Chunk chunk = in.meta().chunk();
         Box core = localCore(chunk, in.meta().volumeShape(), in.info().where());
         long t0 = System.nanoTime();
-        Watershed.Result r = Watershed.run(values, aff.shape(), core, params);
+        Watershed.Result r;
+        try {
+            r = Watershed.run(values, aff.shape(), core, params); // checks for NaN / infinity on the way
+        } catch (BasinException e) {
+            throw new BasinException(e.exitCode(), in.info().where() + ": " + e.getMessage());
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
         values = null;
         // chunk-local ids fit 32 bits; stitch makes them global (uint64): half the memory and file size of uint64

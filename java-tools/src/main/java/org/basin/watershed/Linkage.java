@@ -15,9 +15,11 @@ import org.basin.graph.RegionGraph;
  * affinities tie (common with uint8 affinities).
  *
  * <p>Within a chunk, {@code frozen} marks sets whose size or neighbours are not all known (indexed by set root,
- * kept up to date). A decision that involves a frozen set is not taken: the frozen set and every set joined to it
- * by edges of that affinity become frozen as they are, and the merge step decides them with the global sizes.
- * Sets never frozen end exactly as they would in the whole volume.
+ * kept up to date). A frozen set's global size is never smaller than its size here, so an edge whose two sides are
+ * both at or above the size limit is certain not to join; any other decision that involves a frozen set is not
+ * taken: the frozen set and every set linked to it by such open edges of that affinity become frozen as they are,
+ * and the merge step decides them with the global sizes. Sets never frozen end exactly as they would in the whole
+ * volume.
  */
 public final class Linkage {
     private Linkage() {
@@ -68,10 +70,12 @@ public final class Linkage {
             for (int k = 0; k < len; k++) {
                 int a = sets.find(ea[i + k]);
                 int b = sets.find(eb[i + k]);
+                // both sides at or above the limit: no join, whatever a frozen side's global size (never smaller)
+                boolean open = a != b && (sets.size(a) < limit || sets.size(b) < limit);
                 ra[k] = a;
-                rb[k] = b;
-                join[k] = a != b && (sets.size(a) < limit || sets.size(b) < limit);
-                anyFrozen |= a != b && frozen != null && (frozen[a] || frozen[b]);
+                rb[k] = open ? b : a;
+                join[k] = open;
+                anyFrozen |= open && frozen != null && (frozen[a] || frozen[b]);
             }
             if (anyFrozen) {
                 freezeAround(ra, rb, join, len, frozen);
@@ -86,8 +90,9 @@ public final class Linkage {
     }
 
     /**
-     * Sets linked to a frozen set by this affinity's edges (through any chain of them) are frozen and none of
-     * their edges joins now: which of those joins happen depends on sizes beyond the chunk.
+     * Sets linked to a frozen set by this affinity's open edges (those that could join; through any chain of them)
+     * are frozen and none of their edges joins now: which of those joins happen depends on sizes beyond the chunk.
+     * Edges with rb == ra are closed (certain not to join) and link nothing.
      */
     private static void freezeAround(int[] ra, int[] rb, boolean[] join, int len, boolean[] frozen) {
         Map<Integer, Integer> parent = new HashMap<>();

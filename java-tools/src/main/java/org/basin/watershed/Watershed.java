@@ -234,6 +234,18 @@ public final class Watershed {
         }
     }
 
+    private static BasinException notFinite(float[] aff, int[] s) {
+        int n = s[0] * s[1] * s[2];
+        for (int i = 0; i < aff.length; i++) {
+            if (!Float.isFinite(aff[i])) {
+                int v = i % n;
+                return BasinException.badInput("affinity " + aff[i] + " in channel " + i / n + " at voxel (x,y,z) " + v % s[2] + ","
+                        + v / s[2] % s[1] + "," + v / (s[1] * s[2]));
+            }
+        }
+        return BasinException.badInput("affinities too large to add up (not affinities in [0, 1]?)");
+    }
+
     /** Per voxel, the edges whose affinity is the voxel's best (ties all kept) or at least T_high; HIGH where best >= T_high. */
     static int[] steepestAscent(float[] aff, int[] s, float low, float high) {
         int nz = s[0];
@@ -241,24 +253,41 @@ public final class Watershed {
         int nx = s[2];
         int n = nz * ny * nx;
         int sz = ny * nx;
-        for (int i = 0; i < aff.length; i++) {
-            if (Float.isNaN(aff[i])) {
-                int v = i % n;
-                throw BasinException.badInput("affinity is NaN in channel " + i / n + " at voxel (z,y,x) " + v / sz + "," + v / nx % ny + "," + v % nx);
-            }
-        }
         int[] seg = new int[n];
         final float none = Float.NEGATIVE_INFINITY;
         for (int z = 0, v = 0; z < nz; z++) {
             for (int y = 0; y < ny; y++) {
+                boolean innerRow = z > 0 && z < nz - 1 && y > 0 && y < ny - 1;
                 for (int x = 0; x < nx; x++, v++) {
                     // the six edges: towards -z, -y, -x (stored at v) and +z, +y, +x (stored at the neighbour)
-                    float w0 = z > 0 ? aff[v] : none;
-                    float w1 = y > 0 ? aff[n + v] : none;
-                    float w2 = x > 0 ? aff[2 * n + v] : none;
-                    float w3 = z < nz - 1 ? aff[v + sz] : none;
-                    float w4 = y < ny - 1 ? aff[n + v + nx] : none;
-                    float w5 = x < nx - 1 ? aff[2 * n + v + 1] : none;
+                    float a0 = aff[v];
+                    float a1 = aff[n + v];
+                    float a2 = aff[2 * n + v];
+                    float sum = a0 + a1 + a2;
+                    if (sum - sum != 0) { // NaN or infinite: each value is some voxel's own, so one test per voxel sees all
+                        throw notFinite(aff, s);
+                    }
+                    float w0;
+                    float w1;
+                    float w2;
+                    float w3;
+                    float w4;
+                    float w5;
+                    if (innerRow && x > 0 && x < nx - 1) { // most voxels: no edge of the array to test for
+                        w0 = a0;
+                        w1 = a1;
+                        w2 = a2;
+                        w3 = aff[v + sz];
+                        w4 = aff[n + v + nx];
+                        w5 = aff[2 * n + v + 1];
+                    } else {
+                        w0 = z > 0 ? a0 : none;
+                        w1 = y > 0 ? a1 : none;
+                        w2 = x > 0 ? a2 : none;
+                        w3 = z < nz - 1 ? aff[v + sz] : none;
+                        w4 = y < ny - 1 ? aff[n + v + nx] : none;
+                        w5 = x < nx - 1 ? aff[2 * n + v + 1] : none;
+                    }
                     float m = Math.max(Math.max(Math.max(w0, w1), Math.max(w2, w3)), Math.max(w4, w5));
                     if (m > low) {
                         seg[v] = (w0 == m || w0 >= high ? 1 : 0) | (w1 == m || w1 >= high ? 2 : 0) | (w2 == m || w2 >= high ? 4 : 0)
@@ -271,21 +300,21 @@ public final class Watershed {
         return seg;
     }
 
-    private static int opposite(int d) {
-        return d < 3 ? d + 3 : d - 3;
-    }
-
     /** The kept edges of v that its neighbour keeps too (both voxels have the same best affinity). */
     private static int plateauEdges(int[] seg, int v, int[] off) {
         int bits = seg[v] & EDGES;
         int out = 0;
-        for (int d = 0; d < 6; d++) {
-            if ((bits & (1 << d)) != 0 && (seg[v + off[d]] & (1 << opposite(d))) != 0) {
+        while (bits != 0) {
+            int d = Integer.numberOfTrailingZeros(bits);
+            bits &= bits - 1;
+            if ((seg[v + off[d]] & REVERSE[d]) != 0) {
                 out |= 1 << d;
             }
         }
         return out;
     }
+
+    private static final int[] REVERSE = {1 << 3, 1 << 4, 1 << 5, 1, 1 << 1, 1 << 2};
 
     /** High voxels become roots, voxels with no edge kept both ways take their first kept edge, the rest are plateau. */
     private static void classify(int[] seg, Geometry g) {
@@ -553,7 +582,8 @@ public final class Watershed {
         int[] lastA = new int[3];
         int[] lastB = new int[3];
         float[] lastW = new float[3];
-        int[] step = {cy * cx, cx, 1};
+        int sy = cx;
+        int sz = cy * cx;
         for (int z = 0, i = 0; z < cz; z++) {
             for (int y = 0; y < cy; y++) {
                 int v = ((z + g.lo[0]) * s[1] + y + g.lo[1]) * s[2] + g.lo[2];
@@ -562,25 +592,23 @@ public final class Watershed {
                     if (a == 0) {
                         continue;
                     }
-                    for (int c = 0; c < 3; c++) {
-                        if (c == 0 ? z == 0 : c == 1 ? y == 0 : x == 0) {
-                            continue;
+                    // most neighbours share the label: test that first, the rest is rare
+                    if (x > 0) {
+                        int b = labels[i - 1];
+                        if (b != a && b != 0) {
+                            pair(rg, lastA, lastB, lastW, 2, a, b, aff[2 * n + v]);
                         }
-                        int b = labels[i - step[c]];
-                        if (b != 0 && b != a) {
-                            float w = aff[c * n + v];
-                            if (a == lastA[c] && b == lastB[c]) {
-                                if (w > lastW[c]) {
-                                    lastW[c] = w;
-                                }
-                            } else {
-                                if (lastA[c] != 0) {
-                                    rg.add(lastA[c], lastB[c], lastW[c]);
-                                }
-                                lastA[c] = a;
-                                lastB[c] = b;
-                                lastW[c] = w;
-                            }
+                    }
+                    if (y > 0) {
+                        int b = labels[i - sy];
+                        if (b != a && b != 0) {
+                            pair(rg, lastA, lastB, lastW, 1, a, b, aff[n + v]);
+                        }
+                    }
+                    if (z > 0) {
+                        int b = labels[i - sz];
+                        if (b != a && b != 0) {
+                            pair(rg, lastA, lastB, lastW, 0, a, b, aff[v]);
                         }
                     }
                 }
@@ -592,6 +620,21 @@ public final class Watershed {
             }
         }
         return rg;
+    }
+
+    private static void pair(RegionGraph rg, int[] lastA, int[] lastB, float[] lastW, int c, int a, int b, float w) {
+        if (a == lastA[c] && b == lastB[c]) {
+            if (w > lastW[c]) {
+                lastW[c] = w;
+            }
+        } else {
+            if (lastA[c] != 0) {
+                rg.add(lastA[c], lastB[c], lastW[c]);
+            }
+            lastA[c] = a;
+            lastB[c] = b;
+            lastW[c] = w;
+        }
     }
 
     static Result mergeAndRelabel(int[] labels, int basins, long[] sizes, RegionGraph.Edges edges, WatershedParams p, boolean[] frozen,
