@@ -50,7 +50,7 @@ class WatershedTest {
     @Test
     void plateauIsDividedBreadthFirstFromItsExits() {
         // voxels 2, 3, 4 form a plateau (best edge 0.5) with exits at 2 (towards 1) and 4 (towards 5);
-        // the middle voxel goes to the exit reached first, the lower one.
+        // the middle voxel is as near to both: it takes the first direction in the fixed order (-x before +x), the lower one.
         int[] l = labels(line(0.9f, 0.5f, 0.5f, 0.5f, 0.5f, 0.9f), params(0.99f, 0.1f, 0, 0, SizeRule.SQUARE, 0.5f));
         assertArrayEquals(new int[] {1, 1, 1, 1, 2, 2, 2}, l);
     }
