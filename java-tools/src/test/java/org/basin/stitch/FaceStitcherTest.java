@@ -1,18 +1,33 @@
 package org.basin.stitch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import org.basin.chunk.Chunk;
-import org.basin.chunk.ChunkGrid;
 import org.basin.graph.RegionGraph;
-import org.basin.volume.Block;
-import org.basin.volume.Box;
+import org.basin.watershed.Watershed;
 import org.basin.watershed.WatershedParams;
 import org.junit.jupiter.api.Test;
 
 class FaceStitcherTest {
     static final RegionGraph.Edges NONE = new RegionGraph.Edges(new int[0], new int[0], new float[0]);
+
+    @Test
+    void plateauAcrossAFaceIsDividedAsInTheWholeVolume() {
+        // a line of 8 voxels cut into two chunks of 4; voxels 2..5 are a plateau (best edge 0.5) crossing the face
+        // between 3 and 4, with exits at 2 (to 1) and 5 (to 6): 3 is one step from exit 2, 4 one step from exit 5
+        float[] aff = new float[3 * 8];
+        float[] x = {0.9f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.9f};
+        System.arraycopy(x, 0, aff, 2 * 8 + 1, 7);
+        WatershedParams p = new WatershedParams(0.99f, 0.1f, 0.5f, 0, 0, WatershedParams.SizeRule.SQUARE);
+        int[] shape = {1, 1, 8};
+        assertArrayEquals(new int[] {1, 1, 1, 1, 2, 2, 2, 2}, Watershed.run(aff.clone(), shape, p).labels());
+        assertArrayEquals(new long[] {1, 1, 1, 1, 2, 2, 2, 2}, ChunkedWatershed.run(aff, shape, new int[] {1, 1, 4}, p));
+        // each chunk hands its half of the plateau to the merge step
+        Watershed.Result left = Watershed.run(java.util.Arrays.copyOf(aff, aff.length), shape,
+                new org.basin.volume.Box(new int[3], new int[] {1, 1, 4}), p);
+        assertArrayEquals(new int[] {2, 3}, left.deferred().index());
+        assertArrayEquals(new int[] {2, -1}, left.deferred().exit(), "voxel 2 exits towards -x (direction 2); voxel 3 has no exit");
+        assertArrayEquals(new int[] {1 << 5, (1 << 2) | (1 << 5)}, left.deferred().plateauEdges(), "plateau edges: 2 to +x; 3 to -x and +x");
+    }
 
     @Test
     void spanningTreeKeepsTheStrongestEdgeBetweenFinalSegmentsAndNoCycle() {
