@@ -16,7 +16,7 @@ import org.basin.watershed.WatershedParams.SizeRule;
  * random thresholds and random chunkings, the chunked watershed equals the whole-volume one up to renaming, and
  * every segment is connected.
  */
-class ChunkedWatershedProperties {
+class ChunkedWatershedPropertyTest {
     record Case(int[] shape, float[] aff, int[] chunk, WatershedParams params, long seed) {
         @Override
         public String toString() {
