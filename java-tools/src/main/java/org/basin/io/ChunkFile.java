@@ -71,23 +71,21 @@ public final class ChunkFile {
 
     /** Reads the chunk's volume dataset (whole padded box), placed at its padded box in global coordinates. */
     public static Block readVolume(Path path, String dataset, Meta meta) {
-        try (VolumeReader r = Hdf5VolumeReader.open(path, dataset)) {
-            if (!java.util.Arrays.equals(r.info().shape(), meta.chunk().padded().shape())) {
-                throw BasinException.badInput(path + ":" + dataset + ": shape " + java.util.Arrays.toString(r.info().shape())
-                        + " does not match the padded box " + meta.chunk().padded());
-            }
-            return r.readAll().moveTo(meta.chunk().padded().min());
-        }
+        return read(path, dataset, meta.chunk().padded(), "padded");
     }
 
     /** A dataset that covers the chunk's core only (the watershed's labels). */
     public static Block readCore(Path path, String dataset, Meta meta) {
+        return read(path, dataset, meta.chunk().core(), "core");
+    }
+
+    private static Block read(Path path, String dataset, Box box, String which) {
         try (VolumeReader r = Hdf5VolumeReader.open(path, dataset)) {
-            if (!java.util.Arrays.equals(r.info().shape(), meta.chunk().core().shape())) {
+            if (!java.util.Arrays.equals(r.info().shape(), box.shape())) {
                 throw BasinException.badInput(path + ":" + dataset + ": shape " + java.util.Arrays.toString(r.info().shape())
-                        + " does not match the core box " + meta.chunk().core());
+                        + " does not match the " + which + " box " + box);
             }
-            return r.readAll().moveTo(meta.chunk().core().min());
+            return r.readAll().moveTo(box.min());
         }
     }
 

@@ -3,15 +3,13 @@ package org.basin.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import org.basin.io.Hdf5Files;
 import org.basin.io.VolumeReader;
 import org.basin.io.Volumes;
+import org.basin.stitch.ChunkedWatershed;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,8 +57,7 @@ class ChunkedWatershedCliTest {
                 dir.resolve("tree" + chunkings + ".h5").toString()}, thresholds));
             assertEquals(0, s.code(), s.err());
             long[] got = labels(seg, null);
-            assertEquals(expected.length, got.length);
-            assertSameUpToRenaming(expected, got, chunk);
+            ChunkedWatershed.assertSameUpToRenaming(expected, got, chunk);
             long count = ((Number) Hdf5Files.readAttributes(whole).get("segments")).longValue();
             assertTrue(s.err().contains("-> " + count + " segments"), s.err());
             chunkings++;
@@ -86,20 +83,5 @@ class ChunkedWatershedCliTest {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
-    }
-
-    static void assertSameUpToRenaming(long[] a, long[] b, String what) {
-        Map<Long, Long> f = new HashMap<>();
-        Map<Long, Long> g = new HashMap<>();
-        for (int i = 0; i < a.length; i++) {
-            if ((a[i] == 0) != (b[i] == 0)) {
-                fail(what + ": voxel " + i + ": " + a[i] + " vs " + b[i]);
-            }
-            Long x = f.putIfAbsent(a[i], b[i]);
-            Long y = g.putIfAbsent(b[i], a[i]);
-            if ((x != null && x.longValue() != b[i]) || (y != null && y.longValue() != a[i])) {
-                fail(what + ": voxel " + i + ": whole-volume segment " + a[i] + " is chunked " + b[i] + " (also " + x + " / " + y + ")");
-            }
-        }
     }
 }

@@ -164,14 +164,8 @@ class CliTest {
         Run direct = run("infer", "--input", raw.toString(), "--backend", "intensity", "--sigma", "0", "--output", dir.resolve("i.h5").toString());
         assertEquals(0, direct.code(), direct.err());
         // boundary = 1 - raw/255 through the model equals the unsmoothed intensity baseline, voxel by voxel
-        float[] a;
-        float[] b;
-        try (var r = org.basin.io.Volumes.open(dir.resolve("o.h5"), "affinities")) {
-            a = r.readAll().floats();
-        }
-        try (var r = org.basin.io.Volumes.open(dir.resolve("i.h5"), "affinities")) {
-            b = r.readAll().floats();
-        }
+        float[] a = floats(dir.resolve("o.h5"));
+        float[] b = floats(dir.resolve("i.h5"));
         assertEquals(3 * 20 * 18 * 6, a.length);
         for (int i = 0; i < a.length; i++) {
             assertEquals(b[i], a[i], 1e-6f, "voxel " + i);

@@ -12,7 +12,7 @@ import org.basin.watershed.Watershed;
 import org.basin.watershed.WatershedParams;
 
 /** Test helper: the chunked path (watershed per chunk with a halo of 2, then the merge step) entirely in memory. */
-final class ChunkedWatershed {
+public final class ChunkedWatershed {
     private ChunkedWatershed() {
     }
 
@@ -87,6 +87,12 @@ final class ChunkedWatershed {
 
     /** Asserts the two labelings are the same up to a renaming of ids (background 0 stays 0). */
     static void assertSameUpToRenaming(int[] whole, long[] chunked, String what) {
+        assertSameUpToRenaming(java.util.Arrays.stream(whole).asLongStream().toArray(), chunked, what);
+    }
+
+    /** As above, for two uint64 labelings (the tools' files). */
+    public static void assertSameUpToRenaming(long[] whole, long[] chunked, String what) {
+        assertEquals(whole.length, chunked.length, what + ": voxel count");
         Map<Long, Long> forward = new HashMap<>();
         Map<Long, Long> backward = new HashMap<>();
         for (int i = 0; i < whole.length; i++) {
