@@ -7,6 +7,11 @@ import java.util.Arrays;
  * {@link #add} (keeps the maximum per pair) and read back sorted by decreasing weight.
  */
 public final class RegionGraph {
+    // Neighbouring voxels mostly repeat the same few pairs: a small direct-mapped cache in front of the table keeps
+    // their maxima and touches the table only when a pair is evicted (a 256^3 watershed: ~6M adds, ~150k pairs).
+    private static final int RECENT = 1 << 13;
+    private final long[] recentKeys = new long[RECENT];
+    private final float[] recentWeights = new float[RECENT];
     private long[] keys;
     private float[] weights;
     private int size;
@@ -21,6 +26,7 @@ public final class RegionGraph {
         keys = new long[cap];
         weights = new float[cap];
         Arrays.fill(keys, -1L);
+        Arrays.fill(recentKeys, -1L);
         mask = cap - 1;
     }
 
@@ -36,6 +42,31 @@ public final class RegionGraph {
     /** Records an edge between segments a and b (both non-zero, different) of weight w; keeps the maximum. */
     public void add(int a, int b, float w) {
         long k = key(a, b);
+        int slot = (int) (k * 0x9E3779B97F4A7C15L >>> 51); // 13 bits
+        long old = recentKeys[slot];
+        if (old == k) {
+            if (w > recentWeights[slot]) {
+                recentWeights[slot] = w;
+            }
+            return;
+        }
+        if (old != -1L) {
+            put(old, recentWeights[slot]);
+        }
+        recentKeys[slot] = k;
+        recentWeights[slot] = w;
+    }
+
+    private void flush() {
+        for (int i = 0; i < RECENT; i++) {
+            if (recentKeys[i] != -1L) {
+                put(recentKeys[i], recentWeights[i]);
+                recentKeys[i] = -1L;
+            }
+        }
+    }
+
+    private void put(long k, float w) {
         int i = hash(k) & mask;
         while (true) {
             if (keys[i] == -1L) {
@@ -56,6 +87,14 @@ public final class RegionGraph {
         }
     }
 
+    private float weight(long k) {
+        int i = hash(k) & mask;
+        while (keys[i] != k) {
+            i = (i + 1) & mask;
+        }
+        return weights[i];
+    }
+
     private void grow() {
         long[] ok = keys;
         float[] ow = weights;
@@ -66,38 +105,45 @@ public final class RegionGraph {
         size = 0;
         for (int i = 0; i < ok.length; i++) {
             if (ok[i] != -1L) {
-                add((int) (ok[i] >>> 32), (int) ok[i], ow[i]);
+                put(ok[i], ow[i]);
             }
         }
     }
 
+    /** The number of distinct pairs. */
     public int size() {
+        flush();
         return size;
     }
 
     /** The edges sorted by decreasing weight, ties by (a, b): a deterministic order. */
     public Edges sorted() {
-        Edges e = new Edges(new int[size], new int[size], new float[size]);
-        int n = 0;
-        Integer[] order = new Integer[size];
+        flush();
+        // Two primitive sorts instead of one with a comparator: pairs by key give the tie order (their rank), then
+        // (descending weight, rank) packed in one long.
         long[] ks = new long[size];
-        float[] ws = new float[size];
-        for (int i = 0; i < keys.length; i++) {
-            if (keys[i] != -1L) {
-                ks[n] = keys[i];
-                ws[n] = weights[i];
-                order[n] = n;
-                n++;
+        int n = 0;
+        for (long k : keys) {
+            if (k != -1L) {
+                ks[n++] = k;
             }
         }
-        Arrays.sort(order, (x, y) -> {
-            int c = Float.compare(ws[y], ws[x]);
-            return c != 0 ? c : Long.compare(ks[x], ks[y]);
-        });
+        Arrays.sort(ks);
+        float[] ws = new float[n];
+        long[] order = new long[n];
+        for (int r = 0; r < n; r++) {
+            ws[r] = weight(ks[r]);
+            int bits = Float.floatToIntBits(ws[r]);
+            int ascending = bits ^ ((bits >> 31) & 0x7fffffff); // orders as the floats do
+            order[r] = ((long) ~ascending << 32) | r;
+        }
+        Arrays.sort(order);
+        Edges e = new Edges(new int[n], new int[n], new float[n]);
         for (int i = 0; i < n; i++) {
-            e.a[i] = (int) (ks[order[i]] >>> 32);
-            e.b[i] = (int) ks[order[i]];
-            e.w[i] = ws[order[i]];
+            int r = (int) order[i];
+            e.a[i] = (int) (ks[r] >>> 32);
+            e.b[i] = (int) ks[r];
+            e.w[i] = ws[r];
         }
         return e;
     }

@@ -31,6 +31,7 @@ public final class Watershed {
     private static final int SEEN = 1 << 9;
     private static final int ROOT = 1 << 10; // no single edge out: high voxel, minimum plateau or deferred
     private static final int DIR_SHIFT = 11; // 3 bits: the chosen edge's direction + 1
+    private static final int DIR_MASK = 7 << DIR_SHIFT;
     private static final int DIST_SET = 1 << 14;
     private static final int DIST_SHIFT = 15; // 2 bits: distance to the plateau's exits, mod 3
     private static final int OUTSIDE = 1 << 17; // not in the core
@@ -94,7 +95,6 @@ public final class Watershed {
         Geometry g = new Geometry(shape, core);
         int[] seg = steepestAscent(aff, shape, p.tLow(), p.tHigh());
         g.markOutside(seg);
-        classify(seg, g);
         IntList deferred = dividePlateaus(seg, g);
         IntList crossings = new IntList();
         long[] basinSizes = findBasins(seg, g, crossings);
@@ -246,7 +246,12 @@ public final class Watershed {
         return BasinException.badInput("affinities too large to add up (not affinities in [0, 1]?)");
     }
 
-    /** Per voxel, the edges whose affinity is the voxel's best (ties all kept) or at least T_high; HIGH where best >= T_high. */
+    /**
+     * Per voxel, the edges whose affinity is the voxel's best (ties all kept) or at least T_high, and the voxel's
+     * class: HIGH | ROOT where the best is at least T_high; PLATEAU where a kept edge is kept both ways (the
+     * neighbour has the same best affinity); otherwise the first kept edge as its direction. Both ends of an edge
+     * are known once the later voxel in scan order is, so the plateau test looks only backwards (-z, -y, -x).
+     */
     static int[] steepestAscent(float[] aff, int[] s, float low, float high) {
         int nz = s[0];
         int ny = s[1];
@@ -288,12 +293,36 @@ public final class Watershed {
                         w4 = y < ny - 1 ? aff[n + v + nx] : none;
                         w5 = x < nx - 1 ? aff[2 * n + v + 1] : none;
                     }
-                    float m = Math.max(Math.max(Math.max(w0, w1), Math.max(w2, w3)), Math.max(w4, w5));
-                    if (m > low) {
-                        seg[v] = (w0 == m || w0 >= high ? 1 : 0) | (w1 == m || w1 >= high ? 2 : 0) | (w2 == m || w2 >= high ? 4 : 0)
-                                | (w3 == m || w3 >= high ? 8 : 0) | (w4 == m || w4 >= high ? 16 : 0) | (w5 == m || w5 >= high ? 32 : 0)
-                                | (m >= high ? HIGH : 0);
+                    // plain comparisons, not Math.max: values are finite here, and a -0/+0 tie is still a tie under ==
+                    float m01 = w0 > w1 ? w0 : w1;
+                    float m23 = w2 > w3 ? w2 : w3;
+                    float m45 = w4 > w5 ? w4 : w5;
+                    float m = m01 > m23 ? m01 : m23;
+                    m = m > m45 ? m : m45;
+                    if (m <= low) {
+                        continue;
                     }
+                    if (m >= high) {
+                        seg[v] = (w0 >= high ? 1 : 0) | (w1 >= high ? 2 : 0) | (w2 >= high ? 4 : 0) | (w3 >= high ? 8 : 0)
+                                | (w4 >= high ? 16 : 0) | (w5 >= high ? 32 : 0) | HIGH | ROOT;
+                        continue;
+                    }
+                    int b = (w0 == m ? 1 : 0) | (w1 == m ? 2 : 0) | (w2 == m ? 4 : 0) | (w3 == m ? 8 : 0) | (w4 == m ? 16 : 0)
+                            | (w5 == m ? 32 : 0);
+                    boolean plateau = false;
+                    if ((b & 1) != 0 && (seg[v - sz] & 8) != 0) {
+                        seg[v - sz] = (seg[v - sz] & ~DIR_MASK) | PLATEAU;
+                        plateau = true;
+                    }
+                    if ((b & 2) != 0 && (seg[v - nx] & 16) != 0) {
+                        seg[v - nx] = (seg[v - nx] & ~DIR_MASK) | PLATEAU;
+                        plateau = true;
+                    }
+                    if ((b & 4) != 0 && (seg[v - 1] & 32) != 0) {
+                        seg[v - 1] = (seg[v - 1] & ~DIR_MASK) | PLATEAU;
+                        plateau = true;
+                    }
+                    seg[v] = b | (plateau ? PLATEAU : (Integer.numberOfTrailingZeros(b) + 1) << DIR_SHIFT);
                 }
             }
         }
@@ -315,32 +344,6 @@ public final class Watershed {
     }
 
     private static final int[] REVERSE = {1 << 3, 1 << 4, 1 << 5, 1, 1 << 1, 1 << 2};
-
-    /** High voxels become roots, voxels with no edge kept both ways take their first kept edge, the rest are plateau. */
-    private static void classify(int[] seg, Geometry g) {
-        int[] s = g.shape;
-        for (int z = g.lo[0]; z < g.hi[0]; z++) {
-            for (int y = g.lo[1]; y < g.hi[1]; y++) {
-                for (int x = g.lo[2], v = (z * s[1] + y) * s[2] + x; x < g.hi[2]; x++, v++) {
-                    int b = seg[v];
-                    int edges = b & EDGES;
-                    if (edges == 0) {
-                        continue;
-                    }
-                    if ((b & HIGH) != 0) {
-                        seg[v] = b | ROOT;
-                        continue;
-                    }
-                    int plateau = plateauEdges(seg, v, g.off);
-                    if (plateau == 0) {
-                        seg[v] = b | ((Integer.numberOfTrailingZeros(edges) + 1) << DIR_SHIFT);
-                    } else {
-                        seg[v] = b | PLATEAU;
-                    }
-                }
-            }
-        }
-    }
 
     /**
      * Splits each plateau between its exits: every voxel takes the edge towards a neighbour one step nearer an exit
@@ -464,8 +467,17 @@ public final class Watershed {
         for (int z = g.lo[0]; z < g.hi[0]; z++) {
             for (int y = g.lo[1]; y < g.hi[1]; y++) {
                 for (int x = g.lo[2], v = (z * s[1] + y) * s[2] + x; x < g.hi[2]; x++, v++) {
-                    if (seg[v] <= 0) {
+                    int sv = seg[v];
+                    if (sv <= 0) {
                         continue; // background or done
+                    }
+                    if ((sv & ROOT) == 0) { // most voxels: the edge leads to a voxel already assigned
+                        int st = seg[v + off[(sv >>> DIR_SHIFT & 7) - 1]];
+                        if (st < 0) {
+                            seg[v] = st;
+                            sizes[st & ~ASSIGNED]++;
+                            continue;
+                        }
                     }
                     path.clear();
                     int u = v;
@@ -577,11 +589,6 @@ public final class Watershed {
         int cy = g.coreSize(1);
         int cx = g.coreSize(2);
         RegionGraph rg = new RegionGraph(1024);
-        // Neighbouring voxels usually see the same pair of basins: keep each direction's last pair and its maximum
-        // here and touch the hash map only when the pair changes.
-        int[] lastA = new int[3];
-        int[] lastB = new int[3];
-        float[] lastW = new float[3];
         int sy = cx;
         int sz = cy * cx;
         for (int z = 0, i = 0; z < cz; z++) {
@@ -596,45 +603,25 @@ public final class Watershed {
                     if (x > 0) {
                         int b = labels[i - 1];
                         if (b != a && b != 0) {
-                            pair(rg, lastA, lastB, lastW, 2, a, b, aff[2 * n + v]);
+                            rg.add(a, b, aff[2 * n + v]);
                         }
                     }
                     if (y > 0) {
                         int b = labels[i - sy];
                         if (b != a && b != 0) {
-                            pair(rg, lastA, lastB, lastW, 1, a, b, aff[n + v]);
+                            rg.add(a, b, aff[n + v]);
                         }
                     }
                     if (z > 0) {
                         int b = labels[i - sz];
                         if (b != a && b != 0) {
-                            pair(rg, lastA, lastB, lastW, 0, a, b, aff[v]);
+                            rg.add(a, b, aff[v]);
                         }
                     }
                 }
             }
         }
-        for (int c = 0; c < 3; c++) {
-            if (lastA[c] != 0) {
-                rg.add(lastA[c], lastB[c], lastW[c]);
-            }
-        }
         return rg;
-    }
-
-    private static void pair(RegionGraph rg, int[] lastA, int[] lastB, float[] lastW, int c, int a, int b, float w) {
-        if (a == lastA[c] && b == lastB[c]) {
-            if (w > lastW[c]) {
-                lastW[c] = w;
-            }
-        } else {
-            if (lastA[c] != 0) {
-                rg.add(lastA[c], lastB[c], lastW[c]);
-            }
-            lastA[c] = a;
-            lastB[c] = b;
-            lastW[c] = w;
-        }
     }
 
     static Result mergeAndRelabel(int[] labels, int basins, long[] sizes, RegionGraph.Edges edges, WatershedParams p, boolean[] frozen,

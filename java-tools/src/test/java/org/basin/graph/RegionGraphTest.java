@@ -1,0 +1,55 @@
+package org.basin.graph;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class RegionGraphTest {
+    @Test
+    void keepsTheMaximumPerPairInEitherOrderAndSortsByWeightThenPair() {
+        RegionGraph g = new RegionGraph(4);
+        g.add(3, 1, 0.2f);
+        g.add(1, 3, 0.7f);
+        g.add(1, 3, 0.5f);
+        g.add(2, 5, 0.7f);
+        g.add(9, 4, -0.5f);
+        g.add(1, 2, 0.9f);
+        assertEquals(4, g.size());
+        RegionGraph.Edges e = g.sorted();
+        assertArrayEquals(new int[] {1, 1, 2, 4}, e.a());
+        assertArrayEquals(new int[] {2, 3, 5, 9}, e.b());
+        assertArrayEquals(new float[] {0.9f, 0.7f, 0.7f, -0.5f}, e.w());
+    }
+
+    @Test
+    void manyPairsThroughTheRecentCacheAndTableGrowthMatchAPlainMap() {
+        // more distinct pairs than the cache holds, revisited in random order: every maximum must survive eviction
+        Random r = new Random(7);
+        RegionGraph g = new RegionGraph(16);
+        Map<Long, Float> expected = new HashMap<>();
+        for (int i = 0; i < 200_000; i++) {
+            int a = 1 + r.nextInt(3000);
+            int b = 1 + r.nextInt(3000);
+            if (a == b) {
+                continue;
+            }
+            float w = r.nextInt(1000) / 1000f;
+            g.add(a, b, w);
+            expected.merge(((long) Math.min(a, b) << 32) | Math.max(a, b), w, Math::max);
+        }
+        RegionGraph.Edges e = g.sorted();
+        assertEquals(expected.size(), e.size());
+        for (int i = 0; i < e.size(); i++) {
+            assertEquals(expected.get(((long) e.a()[i] << 32) | e.b()[i]), e.w()[i]);
+            if (i > 0) {
+                boolean ordered = e.w()[i - 1] > e.w()[i]
+                        || (e.w()[i - 1] == e.w()[i] && (e.a()[i - 1] < e.a()[i] || (e.a()[i - 1] == e.a()[i] && e.b()[i - 1] < e.b()[i])));
+                assertEquals(true, ordered, "edge " + i + " out of order");
+            }
+        }
+    }
+}
