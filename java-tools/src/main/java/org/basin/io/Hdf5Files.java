@@ -8,11 +8,13 @@ import io.jhdf.api.DatasetCreationOptions;
 import io.jhdf.api.Node;
 import io.jhdf.api.WritableDataset;
 import io.jhdf.api.WritableGroup;
+import io.jhdf.api.dataset.ChunkedDataset;
 import io.jhdf.api.dataset.ContiguousDataset;
 import io.jhdf.exceptions.HdfException;
 import io.jhdf.object.datatype.FixedPoint;
 import io.jhdf.object.datatype.FloatingPoint;
 import java.lang.reflect.Array;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -93,6 +95,8 @@ public final class Hdf5Files {
                     }
                     if (deflate && e.shape().length >= 3) {
                         opts.chunkDimensions(chunkShape(e.shape())).shuffle().deflate(1);
+                    } else if (e.shape().length >= 2 && bytes(e) >= WHOLE_CHUNK_MIN) {
+                        opts.chunkDimensions(wholeChunks(e.shape(), e.dtype().bytes()));
                     }
                     WritableDataset ds = g.putDataset(parts[parts.length - 1], nested(e.flat(), e.shape()), opts.build());
                     for (Map.Entry<String, Object> a : e.attributes().entrySet()) {
@@ -108,6 +112,30 @@ public final class Hdf5Files {
             AtomicFiles.discard(tmp);
             throw BasinException.io(target + ": cannot write HDF5 file (" + e + ")", e);
         }
+    }
+
+    // jhdf writes a contiguous multi-dimensional dataset one innermost row per system call (65,536 writes of 1 KiB
+    // for 256^3 labels); a chunked one, one call per chunk. So larger datasets are written as unfiltered chunks
+    // that span all but the first axis, up to 1 GiB each: usually a single chunk.
+    private static final long WHOLE_CHUNK_MIN = 64 << 10;
+    private static final long WHOLE_CHUNK_MAX = 1L << 30;
+
+    private static long bytes(Entry e) {
+        long n = e.dtype().bytes();
+        for (int d : e.shape()) {
+            n *= d;
+        }
+        return n;
+    }
+
+    static int[] wholeChunks(int[] shape, int elementBytes) {
+        int[] c = shape.clone();
+        long slab = elementBytes;
+        for (int a = 1; a < shape.length; a++) {
+            slab *= shape[a];
+        }
+        c[0] = (int) Math.max(1, Math.min(shape[0], WHOLE_CHUNK_MAX / Math.max(1, slab)));
+        return c;
     }
 
     private static int[] chunkShape(int[] shape) {
@@ -200,10 +228,13 @@ public final class Hdf5Files {
             if (n1 == 0 || ds.isEmpty()) {
                 return new Table(dtype, shape, dtype.allocate(0));
             }
-            if (!(ds instanceof ContiguousDataset cd)) {
-                throw BasinException.badInput(path + ":" + name + ": expected a contiguous table");
+            if (ds instanceof ContiguousDataset cd) {
+                return new Table(dtype, shape, ByteCodec.decode(cd.getBuffer(), order, dtype, n1));
             }
-            return new Table(dtype, shape, ByteCodec.decode(cd.getBuffer(), order, dtype, n1));
+            if (ds instanceof ChunkedDataset cd && java.util.Arrays.equals(cd.getChunkDimensions(), shape)) {
+                return new Table(dtype, shape, ByteCodec.decode(ByteBuffer.wrap(cd.getDecompressedChunk(new int[shape.length])), order, dtype, n1));
+            }
+            throw BasinException.badInput(path + ":" + name + ": expected a table in one piece (contiguous or a single chunk)");
         } catch (HdfException e) {
             throw BasinException.badInput(path + ": corrupt HDF5 file (" + e.getMessage() + ")");
         }
