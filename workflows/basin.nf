@@ -19,9 +19,21 @@ def perChunk(ch) {
     ch.transpose().map { meta, f -> [meta + [chunk: f.baseName.replaceAll(/\..*$/, '')], f] }
 }
 
-// Back to one element per volume, with every chunk file.
+// Back to one element per volume, with every chunk file (from single chunks or batches).
 def allChunks(ch) {
-    ch.map { meta, f -> [meta.findAll { k, v -> k != 'chunk' }, f] }.groupTuple()
+    ch.map { meta, f -> [meta.findAll { k, v -> !(k in ['chunk', 'chunks', 'batch']) }, f] }.groupTuple().map { meta, f -> [meta, f.flatten()] }
+}
+
+// Chunk files in batches of `size` (in name order), one element per batch; meta.chunk names the first and last
+// chunk (the task's tag), meta.chunks every chunk in it.
+def batches(ch, int size) {
+    ch.flatMap { meta, files ->
+        def sorted = (files instanceof List ? files : [files]).sort { it.name }
+        sorted.collate(size).withIndex().collect { group, i ->
+            def names = group.collect { it.baseName.replaceAll(/\..*$/, '') }
+            [meta + [batch: i, chunks: names, chunk: names.size() == 1 ? names[0] : "${names[0]}-${names[-1]}".toString()], group]
+        }
+    }
 }
 
 workflow BASIN {
@@ -49,7 +61,7 @@ workflow BASIN {
     MERGE_AFFINITIES(allChunks(INFER.out.affinities))
 
     WATERSHED_CHOP(MERGE_AFFINITIES.out.volume.map { meta, v -> [meta + [dataset: null], v] })
-    WATERSHED(perChunk(WATERSHED_CHOP.out.chunks))
+    WATERSHED(batches(WATERSHED_CHOP.out.chunks, params.ws_batch as int))
     MERGE_SEGMENTS(allChunks(WATERSHED.out.segments).map { meta, f -> [meta.findAll { k, v -> k != 'dataset' }, f] })
 
     // Join on the volume id: metas differ in their dataset fields.

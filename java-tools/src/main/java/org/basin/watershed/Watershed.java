@@ -253,80 +253,85 @@ public final class Watershed {
      * are known once the later voxel in scan order is, so the plateau test looks only backwards (-z, -y, -x).
      */
     static int[] steepestAscent(float[] aff, int[] s, float low, float high) {
+        int[] seg = new int[s[0] * s[1] * s[2]];
+        // one call per row: short methods reach the optimising JIT early, where one long loop waits for on-stack replacement
+        for (int z = 0; z < s[0]; z++) {
+            for (int y = 0; y < s[1]; y++) {
+                steepestRow(aff, s, z, y, low, high, seg);
+            }
+        }
+        return seg;
+    }
+
+    private static void steepestRow(float[] aff, int[] s, int z, int y, float low, float high, int[] seg) {
         int nz = s[0];
         int ny = s[1];
         int nx = s[2];
         int n = nz * ny * nx;
         int sz = ny * nx;
-        int[] seg = new int[n];
         final float none = Float.NEGATIVE_INFINITY;
-        for (int z = 0, v = 0; z < nz; z++) {
-            for (int y = 0; y < ny; y++) {
-                boolean innerRow = z > 0 && z < nz - 1 && y > 0 && y < ny - 1;
-                for (int x = 0; x < nx; x++, v++) {
-                    // the six edges: towards -z, -y, -x (stored at v) and +z, +y, +x (stored at the neighbour)
-                    float a0 = aff[v];
-                    float a1 = aff[n + v];
-                    float a2 = aff[2 * n + v];
-                    float sum = a0 + a1 + a2;
-                    if (sum - sum != 0) { // NaN or infinite: each value is some voxel's own, so one test per voxel sees all
-                        throw notFinite(aff, s);
-                    }
-                    float w0;
-                    float w1;
-                    float w2;
-                    float w3;
-                    float w4;
-                    float w5;
-                    if (innerRow && x > 0 && x < nx - 1) { // most voxels: no edge of the array to test for
-                        w0 = a0;
-                        w1 = a1;
-                        w2 = a2;
-                        w3 = aff[v + sz];
-                        w4 = aff[n + v + nx];
-                        w5 = aff[2 * n + v + 1];
-                    } else {
-                        w0 = z > 0 ? a0 : none;
-                        w1 = y > 0 ? a1 : none;
-                        w2 = x > 0 ? a2 : none;
-                        w3 = z < nz - 1 ? aff[v + sz] : none;
-                        w4 = y < ny - 1 ? aff[n + v + nx] : none;
-                        w5 = x < nx - 1 ? aff[2 * n + v + 1] : none;
-                    }
-                    // plain comparisons, not Math.max: values are finite here, and a -0/+0 tie is still a tie under ==
-                    float m01 = w0 > w1 ? w0 : w1;
-                    float m23 = w2 > w3 ? w2 : w3;
-                    float m45 = w4 > w5 ? w4 : w5;
-                    float m = m01 > m23 ? m01 : m23;
-                    m = m > m45 ? m : m45;
-                    if (m <= low) {
-                        continue;
-                    }
-                    if (m >= high) {
-                        seg[v] = (w0 >= high ? 1 : 0) | (w1 >= high ? 2 : 0) | (w2 >= high ? 4 : 0) | (w3 >= high ? 8 : 0)
-                                | (w4 >= high ? 16 : 0) | (w5 >= high ? 32 : 0) | HIGH | ROOT;
-                        continue;
-                    }
-                    int b = (w0 == m ? 1 : 0) | (w1 == m ? 2 : 0) | (w2 == m ? 4 : 0) | (w3 == m ? 8 : 0) | (w4 == m ? 16 : 0)
-                            | (w5 == m ? 32 : 0);
-                    boolean plateau = false;
-                    if ((b & 1) != 0 && (seg[v - sz] & 8) != 0) {
-                        seg[v - sz] = (seg[v - sz] & ~DIR_MASK) | PLATEAU;
-                        plateau = true;
-                    }
-                    if ((b & 2) != 0 && (seg[v - nx] & 16) != 0) {
-                        seg[v - nx] = (seg[v - nx] & ~DIR_MASK) | PLATEAU;
-                        plateau = true;
-                    }
-                    if ((b & 4) != 0 && (seg[v - 1] & 32) != 0) {
-                        seg[v - 1] = (seg[v - 1] & ~DIR_MASK) | PLATEAU;
-                        plateau = true;
-                    }
-                    seg[v] = b | (plateau ? PLATEAU : (Integer.numberOfTrailingZeros(b) + 1) << DIR_SHIFT);
-                }
+        boolean innerRow = z > 0 && z < nz - 1 && y > 0 && y < ny - 1;
+        for (int x = 0, v = (z * ny + y) * nx; x < nx; x++, v++) {
+            // the six edges: towards -z, -y, -x (stored at v) and +z, +y, +x (stored at the neighbour)
+            float a0 = aff[v];
+            float a1 = aff[n + v];
+            float a2 = aff[2 * n + v];
+            float sum = a0 + a1 + a2;
+            if (sum - sum != 0) { // NaN or infinite: each value is some voxel's own, so one test per voxel sees all
+                throw notFinite(aff, s);
             }
+            float w0;
+            float w1;
+            float w2;
+            float w3;
+            float w4;
+            float w5;
+            if (innerRow && x > 0 && x < nx - 1) { // most voxels: no edge of the array to test for
+                w0 = a0;
+                w1 = a1;
+                w2 = a2;
+                w3 = aff[v + sz];
+                w4 = aff[n + v + nx];
+                w5 = aff[2 * n + v + 1];
+            } else {
+                w0 = z > 0 ? a0 : none;
+                w1 = y > 0 ? a1 : none;
+                w2 = x > 0 ? a2 : none;
+                w3 = z < nz - 1 ? aff[v + sz] : none;
+                w4 = y < ny - 1 ? aff[n + v + nx] : none;
+                w5 = x < nx - 1 ? aff[2 * n + v + 1] : none;
+            }
+            // plain comparisons, not Math.max: values are finite here, and a -0/+0 tie is still a tie under ==
+            float m01 = w0 > w1 ? w0 : w1;
+            float m23 = w2 > w3 ? w2 : w3;
+            float m45 = w4 > w5 ? w4 : w5;
+            float m = m01 > m23 ? m01 : m23;
+            m = m > m45 ? m : m45;
+            if (m <= low) {
+                continue;
+            }
+            if (m >= high) {
+                seg[v] = (w0 >= high ? 1 : 0) | (w1 >= high ? 2 : 0) | (w2 >= high ? 4 : 0) | (w3 >= high ? 8 : 0)
+                        | (w4 >= high ? 16 : 0) | (w5 >= high ? 32 : 0) | HIGH | ROOT;
+                continue;
+            }
+            int b = (w0 == m ? 1 : 0) | (w1 == m ? 2 : 0) | (w2 == m ? 4 : 0) | (w3 == m ? 8 : 0) | (w4 == m ? 16 : 0)
+                    | (w5 == m ? 32 : 0);
+            boolean plateau = false;
+            if ((b & 1) != 0 && (seg[v - sz] & 8) != 0) {
+                seg[v - sz] = (seg[v - sz] & ~DIR_MASK) | PLATEAU;
+                plateau = true;
+            }
+            if ((b & 2) != 0 && (seg[v - nx] & 16) != 0) {
+                seg[v - nx] = (seg[v - nx] & ~DIR_MASK) | PLATEAU;
+                plateau = true;
+            }
+            if ((b & 4) != 0 && (seg[v - 1] & 32) != 0) {
+                seg[v - 1] = (seg[v - 1] & ~DIR_MASK) | PLATEAU;
+                plateau = true;
+            }
+            seg[v] = b | (plateau ? PLATEAU : (Integer.numberOfTrailingZeros(b) + 1) << DIR_SHIFT);
         }
-        return seg;
     }
 
     /** The kept edges of v that its neighbour keeps too (both voxels have the same best affinity). */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.basin.io.Hdf5Files;
 import org.basin.io.VolumeReader;
 import org.basin.io.Volumes;
@@ -42,16 +43,29 @@ class ChunkedWatershedCliTest {
             Files.createDirectories(out);
             CliTest.Run c = CliTest.run("chop", "--input", aff.toString(), "--chunk", chunk, "--halo", "2,2,2", "--out-dir", chunks.toString());
             assertEquals(0, c.code(), c.err());
-            int files = 0;
+            List<Path> files;
             try (var list = Files.list(chunks)) {
-                for (Path f : list.filter(p -> p.toString().endsWith(".h5")).sorted().toList()) {
+                files = list.filter(p -> p.toString().endsWith(".h5")).sorted().toList();
+            }
+            assertTrue(files.size() >= 7, chunk + ": " + files.size() + " chunks");
+            if (chunkings == 1) { // all chunks in one call, as the pipeline's batches run
+                List<String> args = new java.util.ArrayList<>(List.of("watershed", "--input"));
+                files.forEach(f -> args.add(f.toString()));
+                args.addAll(List.of("--out-dir", out.toString()));
+                CliTest.Run r = CliTest.run(concat(args.toArray(String[]::new), thresholds));
+                assertEquals(0, r.code(), r.err());
+                for (Path f : files) {
+                    String name = f.getFileName().toString().replace(".h5", ".watershed.h5");
+                    assertTrue(Files.exists(out.resolve(name)), name);
+                    assertTrue(r.err().contains("basin watershed: " + f.getFileName().toString().replace(".h5", "") + ": "), r.err());
+                }
+            } else {
+                for (Path f : files) {
                     CliTest.Run r = CliTest.run(concat(new String[] {"watershed", "--input", f.toString(), "--output",
                         out.resolve(f.getFileName()).toString()}, thresholds));
                     assertEquals(0, r.code(), r.err());
-                    files++;
                 }
             }
-            assertTrue(files >= 7, chunk + ": " + files + " chunks");
             Path seg = dir.resolve("seg" + chunkings + ".zarr");
             CliTest.Run s = CliTest.run(concat(new String[] {"stitch", out.toString(), "--output", seg.toString(), "--tree",
                 dir.resolve("tree" + chunkings + ".h5").toString()}, thresholds));
@@ -77,6 +91,32 @@ class ChunkedWatershedCliTest {
         assertEquals(3, r.code());
         assertTrue(r.err().contains("chunk_0_0_0 reaches 0 below and 1 above its core on y; the watershed needs a halo of 2"), r.err());
         assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void severalInputsNeedAnOutputFolderAndNothingIsWrittenWhenAnOutputExists() throws Exception {
+        Path raw = dir.resolve("raw.h5");
+        assertEquals(0, CliTest.run("phantom", "--shape", "20,20,10", "--output", raw.toString()).code());
+        Path aff = dir.resolve("aff.h5");
+        assertEquals(0, CliTest.run("infer", "--input", raw.toString(), "--output", aff.toString()).code());
+        Path chunks = dir.resolve("c");
+        assertEquals(0, CliTest.run("chop", "--input", aff.toString(), "--chunk", "10,20,10", "--halo", "2,2,2", "--out-dir", chunks.toString()).code());
+        String a = chunks.resolve("chunk_0_0_0.h5").toString();
+        String b = chunks.resolve("chunk_0_0_1.h5").toString();
+        CliTest.Run two = CliTest.run("watershed", "--input", a, b, "--output", dir.resolve("w.h5").toString());
+        assertEquals(2, two.code());
+        assertTrue(two.err().contains("2 inputs need --out-dir, not --output"), two.err());
+        CliTest.Run none = CliTest.run("watershed", "--input", a);
+        assertEquals(2, none.code());
+        assertTrue(none.err().contains("give either --output (one input) or --out-dir"), none.err());
+        Path out = dir.resolve("out");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("chunk_0_0_1.watershed.h5"), "kept");
+        CliTest.Run clash = CliTest.run("watershed", "--input", a, b, "--out-dir", out.toString());
+        assertEquals(2, clash.code(), clash.err());
+        assertTrue(clash.err().contains("chunk_0_0_1.watershed.h5: already exists"), clash.err());
+        assertFalse(Files.exists(out.resolve("chunk_0_0_0.watershed.h5")), "checked before any chunk is written");
+        assertEquals("kept", Files.readString(out.resolve("chunk_0_0_1.watershed.h5")));
     }
 
     static String[] concat(String[] a, String[] b) {

@@ -62,7 +62,7 @@ class PipelineTest {
         System.out.printf("PIPELINE test profile: %.1f s wall%n", (System.nanoTime() - t0) / 1e9);
         assertEquals(0, r.code(), r.log());
         List<Outputs.Task> trace = Outputs.trace(OUT);
-        assertEquals(28, trace.size(), "tasks: phantom, chop, 8 infer, merge, chop, 8 watershed, stitch, omnify-chop, 4 omni, evaluate, snapshot");
+        assertEquals(24, trace.size(), "tasks: phantom, chop, 8 infer, merge, chop, 4 watershed batches of 2 chunks, stitch, omnify-chop, 4 omni, evaluate, snapshot");
         assertTrue(trace.stream().allMatch(t -> t.status().equals("COMPLETED")));
 
         try (VolumeReader aff = Volumes.open(OUT.resolve("affinities.zarr"), null)) {
@@ -201,7 +201,7 @@ class PipelineTest {
         Result r = nextflow("run", ROOT.toString(), "-profile", "test", "--outdir", OUT.toString(), "-resume");
         assertEquals(0, r.code(), r.log());
         List<Outputs.Task> trace = Outputs.trace(OUT);
-        assertEquals(28, trace.size());
+        assertEquals(24, trace.size());
         assertTrue(trace.stream().allMatch(t -> t.status().equals("CACHED")),
                 "every task cached: " + trace.stream().filter(t -> !t.status().equals("CACHED")).map(t -> t.name() + "=" + t.status()).toList());
     }
@@ -223,6 +223,9 @@ class PipelineTest {
         Result halo = nextflow("run", ROOT.toString(), "-profile", "test", "--outdir", RUN.resolve("bad").toString(), "--halo", "64,4,4");
         assertTrue(halo.code() != 0);
         assertTrue(halo.log().contains("--halo '64,4,4' must be smaller than --chunk '64,64,32'"), halo.log());
+        Result batch = nextflow("run", ROOT.toString(), "-profile", "test", "--outdir", RUN.resolve("bad").toString(), "--ws_batch", "0");
+        assertTrue(batch.code() != 0);
+        assertTrue(batch.log().contains("--ws_batch '0' must be a whole number of chunks, at least 1"), batch.log());
         Result missing = nextflow("run", ROOT.toString(), "--input", RUN.resolve("nope.h5").toString(), "--outdir", RUN.resolve("bad").toString());
         assertTrue(missing.code() != 0);
         assertTrue(missing.log().contains("nope.h5': no such file"), missing.log());
