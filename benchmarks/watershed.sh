@@ -4,7 +4,9 @@
 #   (a) the algorithm in memory, affinities to final labels (the compute time basin watershed reports),
 #   (b) end to end through `basin watershed` on the whole volume, reading and writing its chunk files,
 #   (c) the full WATERSHED + MERGE_SEGMENTS path: chop into 64^3 and 128^3 chunks (halo 2), one
-#       `basin watershed` per chunk, then `basin stitch`; CPU summed over every process (chop not counted).
+#       `basin watershed` per batch of BATCH chunks (the pipeline's --ws_batch, default 16), then `basin stitch`;
+#       CPU summed over every process (chop not counted).
+# (a) and (b) are the median of RUNS runs (default 3): this class of machine varies by 10-20% run to run.
 #   benchmarks/watershed.sh            (SIZE=256 by default; SIZE=128 for a quick look)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,36 +16,48 @@ basin="$root/bin/basin"
 [[ -x /usr/bin/time ]] || { echo "needs GNU time (/usr/bin/time; Debian package 'time')" >&2; exit 2; }
 work="${WORK:-$(mktemp -d)}"; [[ -n "${WORK:-}" ]] || trap 'rm -rf "$work"' EXIT
 export BASIN_MEMORY="${BASIN_MEMORY:-12g}"
+runs="${RUNS:-3}"
+batch="${BATCH:-16}"
 voxels=$(( size * size * size ))
 timed() { # label, then the command; appends "wall user sys maxrss_kb" to $work/times
   /usr/bin/time -f "%e %U %S %M" -o "$work/t" "$@" 2> "$work/log" || { cat "$work/log"; exit 1; }
   cat "$work/t" >> "$work/times"
 }
-"$basin" phantom --shape "$size,$size,$size" --seed 1 --output "$work/raw.h5" 2>/dev/null
-"$basin" infer --input "$work/raw.h5" --output "$work/aff.h5" --window 90,170 2>/dev/null
+"$basin" phantom --shape "$size,$size,$size" --seed 1 --output "$work/raw.h5" --overwrite > /dev/null 2>&1 || { echo "phantom failed" >&2; exit 1; }
+"$basin" infer --input "$work/raw.h5" --output "$work/aff.h5" --window 90,170 --overwrite > /dev/null 2>&1 || { echo "infer failed" >&2; exit 1; }
 printf 'basin watershed benchmark: %d^3 affinities (float32, %d MB), 1 thread per process, BASIN_MEMORY=%s\n' "$size" \
   $(( voxels * 12 / 1000000 )) "$BASIN_MEMORY"
-printf '%-36s %8s %8s %9s %8s %10s\n' stage wall_s cpu_s Mvox/s rss_MB bytes/vox
+printf '%-44s %8s %8s %9s %8s %10s\n' stage wall_s cpu_s Mvox/s rss_MB bytes/vox
 row() { awk -v l="$1" -v w="$2" -v c="$3" -v r="$4" -v n="$voxels" \
-  'BEGIN { printf "%-36s %8.2f %8.2f %9.2f %8.0f %10.1f\n", l, w, c, n / w / 1e6, r / 1024, r * 1024 / n }'; }
+  'BEGIN { printf "%-44s %8.2f %8.2f %9.2f %8.0f %10.1f\n", l, w, c, n / w / 1e6, r / 1024, r * 1024 / n }'; }
 
-: > "$work/times"
-timed "$basin" watershed --input "$work/aff.h5" --output "$work/ws.h5"
-compute=$(grep -oP 'in \K[0-9.]+(?=s \()' "$work/log")
-read -r wall user sys rss < "$work/times"
-row "(a) in memory (compute only)" "$compute" "$compute" "$rss"
+: > "$work/runs"
+for r in $(seq "$runs"); do
+  : > "$work/times"
+  timed "$basin" watershed --input "$work/aff.h5" --output "$work/ws.h5" --overwrite
+  echo "$(grep -oP 'in \K[0-9.]+(?=s \()' "$work/log") $(cat "$work/times")" >> "$work/runs"
+done
+# median run by compute time for (a), by wall time for (b)
+read -r compute _ _ _ rss_a < <(sort -n -k1 "$work/runs" | sed -n "$(( (runs + 1) / 2 ))p")
+read -r _ wall user sys rss < <(sort -n -k2 "$work/runs" | sed -n "$(( (runs + 1) / 2 ))p")
+row "(a) in memory (compute only)" "$compute" "$compute" "$rss_a"
 row "(b) basin watershed, whole volume" "$wall" "$(echo "$user + $sys" | bc)" "$rss"
 cpu_b=$(echo "$user + $sys" | bc)
 
 for c in 64 128; do
+  rm -rf "$work/chunks$c"
   "$basin" chop --input "$work/aff.h5" --chunk "$c,$c,$c" --halo 2,2,2 --out-dir "$work/chunks$c" 2>/dev/null
-  mkdir -p "$work/ws$c"; : > "$work/times"
-  for f in "$work/chunks$c"/chunk_*.h5; do
-    timed "$basin" watershed --input "$f" --output "$work/ws$c/$(basename "$f")"
-  done
-  timed "$basin" stitch "$work/ws$c" --output "$work/seg$c.zarr" --tree "$work/tree$c.h5"
+  rm -rf "$work/ws$c"; mkdir -p "$work/ws$c"; : > "$work/times"
+  ls "$work/chunks$c"/chunk_*.h5 | xargs -n "$batch" > "$work/batches"
+  while read -r files; do
+    # shellcheck disable=SC2086 # one argument per chunk file
+    timed "$basin" watershed --input $files --out-dir "$work/ws$c"
+  done < "$work/batches"
+  timed "$basin" stitch "$work/ws$c" --output "$work/seg$c.zarr" --tree "$work/tree$c.h5" --overwrite
   read -r wall cpu rss < <(awk '{ w += $1; c += $2 + $3; if ($4 > r) r = $4 } END { print w, c, r }' "$work/times")
   n=$(ls "$work/chunks$c"/chunk_*.h5 | wc -l)
-  row "(c) $n chunks of $c^3 + stitch" "$wall" "$cpu" "$rss"
+  row "(c) $n chunks of $c^3 ($(wc -l < "$work/batches") tasks) + stitch" "$wall" "$cpu" "$rss"
+  read -r sw sc < <(tail -1 "$work/times" | awk '{ print $1, $2 + $3 }')
+  printf '    of which stitch: %.2f s wall, %.2f s CPU\n' "$sw" "$sc"
   awk -v c="$cpu" -v b="$cpu_b" 'BEGIN { printf "    CPU %.2fx of (b)\n", c / b }'
 done

@@ -97,13 +97,13 @@ public final class Watershed {
         g.markOutside(seg);
         IntList deferred = dividePlateaus(seg, g);
         IntList crossings = new IntList();
-        long[] basinSizes = findBasins(seg, g, crossings);
+        RegionGraph rg = new RegionGraph(1024);
+        long[] basinSizes = findBasins(seg, g, crossings, aff, rg);
         int basins = basinSizes.length - 1;
         boolean[] frozen = new boolean[basins + 1];
         PlateauVoxels plateaus = deferredVoxels(seg, g, deferred, frozen);
         int[] labels = g.coreLabels(seg);
         seg = null;
-        RegionGraph rg = regionGraph(aff, labels, g);
         g.markFaces(labels, frozen);
         int[] cross = crossings.toArray();
         for (int i = 0; i < cross.length; i += 2) {
@@ -462,70 +462,102 @@ public final class Watershed {
      * its whole component (through the kept edges, inside the core), a deferred voxel or one whose edge leaves the
      * core is a basin of its own (recorded in {@code crossings}). seg becomes ASSIGNED | id. Returns sizes by id.
      */
-    private static long[] findBasins(int[] seg, Geometry g, IntList crossings) {
+    private static long[] findBasins(int[] seg, Geometry g, IntList crossings, float[] aff, RegionGraph rg) {
         int[] off = g.off;
         int[] s = g.shape;
+        int n = g.n;
+        int sy = s[2];
+        int sz = s[1] * s[2];
         long[] sizes = new long[1024];
-        int next = 0;
+        int[] next = {0}; // the last basin id
         IntList path = new IntList();
         IntList flood = new IntList();
         for (int z = g.lo[0]; z < g.hi[0]; z++) {
             for (int y = g.lo[1]; y < g.hi[1]; y++) {
                 for (int x = g.lo[2], v = (z * s[1] + y) * s[2] + x; x < g.hi[2]; x++, v++) {
                     int sv = seg[v];
-                    if (sv <= 0) {
-                        continue; // background or done
-                    }
-                    if ((sv & ROOT) == 0) { // most voxels: the edge leads to a voxel already assigned
-                        int st = seg[v + off[(sv >>> DIR_SHIFT & 7) - 1]];
-                        if (st < 0) {
+                    if (sv > 0) { // not yet assigned (0: background)
+                        int st = (sv & ROOT) == 0 ? seg[v + off[(sv >>> DIR_SHIFT & 7) - 1]] : 0;
+                        if (st < 0) { // most voxels: the edge leads to a voxel already assigned
+                            sv = st;
                             seg[v] = st;
                             sizes[st & ~ASSIGNED]++;
-                            continue;
+                        } else {
+                            sizes = follow(seg, v, off, path, flood, crossings, sizes, next);
+                            sv = seg[v];
                         }
                     }
-                    path.clear();
-                    int u = v;
-                    int label;
-                    while (true) {
-                        int su = seg[u];
-                        if (su < 0) {
-                            label = su & ~ASSIGNED;
-                            break;
-                        }
-                        if ((su & ROOT) != 0) {
-                            label = ++next;
-                            if (next >= sizes.length) {
-                                sizes = Arrays.copyOf(sizes, sizes.length * 2);
+                    if (sv < 0) {
+                        // the region graph on the way: the neighbours before v in scan order are final
+                        if (x > g.lo[2]) {
+                            int b = seg[v - 1];
+                            if (b < 0 && b != sv) {
+                                rg.add(sv & ~ASSIGNED, b & ~ASSIGNED, aff[2 * n + v]);
                             }
-                            sizes[label] += floodRoot(seg, u, label, off, flood);
-                            break;
                         }
-                        int d = (su >>> DIR_SHIFT & 7) - 1;
-                        int t = u + off[d];
-                        int st = seg[t];
-                        if (st >= 0 && (st & OUTSIDE) != 0) {
-                            label = ++next;
-                            if (next >= sizes.length) {
-                                sizes = Arrays.copyOf(sizes, sizes.length * 2);
+                        if (y > g.lo[1]) {
+                            int b = seg[v - sy];
+                            if (b < 0 && b != sv) {
+                                rg.add(sv & ~ASSIGNED, b & ~ASSIGNED, aff[n + v]);
                             }
-                            seg[u] = ASSIGNED | label;
-                            sizes[label]++;
-                            crossings.add(u);
-                            crossings.add(d);
-                            break;
                         }
-                        path.add(u);
-                        u = t;
+                        if (z > g.lo[0]) {
+                            int b = seg[v - sz];
+                            if (b < 0 && b != sv) {
+                                rg.add(sv & ~ASSIGNED, b & ~ASSIGNED, aff[v]);
+                            }
+                        }
                     }
-                    for (int i = 0; i < path.size(); i++) {
-                        seg[path.get(i)] = ASSIGNED | label;
-                    }
-                    sizes[label] += path.size();
                 }
             }
         }
-        return Arrays.copyOf(sizes, next + 1);
+        return Arrays.copyOf(sizes, next[0] + 1);
+    }
+
+    /**
+     * Follows v's edges to an assigned voxel, a root (a new basin, flooded) or out of the core (a new basin of one
+     * voxel, a crossing), and assigns the path. {@code next[0]}: the last basin id, updated. Returns sizes (grown).
+     */
+    private static long[] follow(int[] seg, int v, int[] off, IntList path, IntList flood, IntList crossings, long[] sizes, int[] next) {
+        path.clear();
+        int u = v;
+        int label;
+        while (true) {
+            int su = seg[u];
+            if (su < 0) {
+                label = su & ~ASSIGNED;
+                break;
+            }
+            if ((su & ROOT) != 0) {
+                label = ++next[0];
+                if (label >= sizes.length) {
+                    sizes = Arrays.copyOf(sizes, sizes.length * 2);
+                }
+                sizes[label] += floodRoot(seg, u, label, off, flood);
+                break;
+            }
+            int d = (su >>> DIR_SHIFT & 7) - 1;
+            int t = u + off[d];
+            int st = seg[t];
+            if (st >= 0 && (st & OUTSIDE) != 0) {
+                label = ++next[0];
+                if (label >= sizes.length) {
+                    sizes = Arrays.copyOf(sizes, sizes.length * 2);
+                }
+                seg[u] = ASSIGNED | label;
+                sizes[label]++;
+                crossings.add(u);
+                crossings.add(d);
+                break;
+            }
+            path.add(u);
+            u = t;
+        }
+        for (int i = 0; i < path.size(); i++) {
+            seg[path.get(i)] = ASSIGNED | label;
+        }
+        sizes[label] += path.size();
+        return sizes;
     }
 
     private static int floodRoot(int[] seg, int root, int label, int[] off, IntList flood) {
@@ -585,48 +617,6 @@ public final class Watershed {
             }
         }
         return new PlateauVoxels(index, edges, exit, label, exitLabel);
-    }
-
-    static RegionGraph regionGraph(float[] aff, int[] labels, Geometry g) {
-        int[] s = g.shape;
-        int n = g.n;
-        int cz = g.coreSize(0);
-        int cy = g.coreSize(1);
-        int cx = g.coreSize(2);
-        RegionGraph rg = new RegionGraph(1024);
-        int sy = cx;
-        int sz = cy * cx;
-        for (int z = 0, i = 0; z < cz; z++) {
-            for (int y = 0; y < cy; y++) {
-                int v = ((z + g.lo[0]) * s[1] + y + g.lo[1]) * s[2] + g.lo[2];
-                for (int x = 0; x < cx; x++, v++, i++) {
-                    int a = labels[i];
-                    if (a == 0) {
-                        continue;
-                    }
-                    // most neighbours share the label: test that first, the rest is rare
-                    if (x > 0) {
-                        int b = labels[i - 1];
-                        if (b != a && b != 0) {
-                            rg.add(a, b, aff[2 * n + v]);
-                        }
-                    }
-                    if (y > 0) {
-                        int b = labels[i - sy];
-                        if (b != a && b != 0) {
-                            rg.add(a, b, aff[n + v]);
-                        }
-                    }
-                    if (z > 0) {
-                        int b = labels[i - sz];
-                        if (b != a && b != 0) {
-                            rg.add(a, b, aff[v]);
-                        }
-                    }
-                }
-            }
-        }
-        return rg;
     }
 
     static Result mergeAndRelabel(int[] labels, int basins, long[] sizes, RegionGraph.Edges edges, WatershedParams p, boolean[] frozen,
