@@ -110,6 +110,7 @@ workflow {
     checkInput()
 
     BASIN(halo)
+    BASIN.out.versions.unique().collectFile(name: 'software_versions.yml', storeDir: "${params.outdir}/pipeline_info", sort: true)
 }
 
 workflow.onComplete {
