@@ -100,11 +100,14 @@ final class WatershedCommand extends ToolCommand {
             throw new BasinException(e.exitCode(), where + ": " + e.getMessage());
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        boolean large = values.length >= (16 << 20); // 64 MiB of affinities
         values = null;
-        // The affinities (12 bytes per voxel) are garbage now, but in the old generation, which the young
-        // collections the writing triggers never free: without a full collection here the heap grows by the
-        // writer's buffers instead (256^3: peak RSS 670 -> 470 MB, for ~20 ms).
-        System.gc();
+        if (large) {
+            // The affinities (12 bytes per voxel) are garbage now, but in the old generation, which the young
+            // collections the writing triggers never free: without a full collection here the heap grows by the
+            // writer's buffers instead (256^3: peak RSS 670 -> 554 MB, for ~20 ms; not worth it for small chunks).
+            System.gc();
+        }
         // chunk-local ids fit 32 bits; stitch makes them global (uint64): half the memory and file size of uint64
         int[] labels = r.labels();
         RegionGraph.Edges e = r.regionGraph();

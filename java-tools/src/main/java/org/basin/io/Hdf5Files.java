@@ -95,8 +95,8 @@ public final class Hdf5Files {
                     }
                     if (deflate && e.shape().length >= 3) {
                         opts.chunkDimensions(chunkShape(e.shape())).shuffle().deflate(1);
-                    } else if (e.shape().length >= 2 && bytes(e) >= WHOLE_CHUNK_MIN) {
-                        opts.chunkDimensions(wholeChunks(e.shape(), e.dtype().bytes()));
+                    } else if (e.shape().length >= 2 && bytes(e) >= SLAB_MIN) {
+                        opts.chunkDimensions(slabChunks(e.shape(), e.dtype().bytes()));
                     }
                     WritableDataset ds = g.putDataset(parts[parts.length - 1], nested(e.flat(), e.shape()), opts.build());
                     for (Map.Entry<String, Object> a : e.attributes().entrySet()) {
@@ -115,10 +115,11 @@ public final class Hdf5Files {
     }
 
     // jhdf writes a contiguous multi-dimensional dataset one innermost row per system call (65,536 writes of 1 KiB
-    // for 256^3 labels); a chunked one, one call per chunk. So larger datasets are written as unfiltered chunks
-    // that span all but the first axis, up to 1 GiB each: usually a single chunk.
-    private static final long WHOLE_CHUNK_MIN = 64 << 10;
-    private static final long WHOLE_CHUNK_MAX = 1L << 30;
+    // for 256^3 labels); a chunked one, one call per chunk. So larger datasets are written as unfiltered chunks that
+    // are contiguous slabs of the array (1 x ... x k x whole trailing axes) of at most 8 MiB: few writes, and a
+    // reader copies them straight into place with one chunk's memory in hand.
+    private static final long SLAB_MIN = 64 << 10;
+    private static final long SLAB_MAX = 8 << 20;
 
     private static long bytes(Entry e) {
         long n = e.dtype().bytes();
@@ -128,13 +129,20 @@ public final class Hdf5Files {
         return n;
     }
 
-    static int[] wholeChunks(int[] shape, int elementBytes) {
+    /** Chunk dimensions 1, ..., 1, k, whole, ..., whole: the longest run of whole trailing axes that fits SLAB_MAX. */
+    static int[] slabChunks(int[] shape, int elementBytes) {
         int[] c = shape.clone();
-        long slab = elementBytes;
-        for (int a = 1; a < shape.length; a++) {
-            slab *= shape[a];
+        long bytes = elementBytes;
+        int a = shape.length - 1;
+        while (a > 0 && bytes * shape[a] <= SLAB_MAX) {
+            bytes *= shape[a];
+            a--;
         }
-        c[0] = (int) Math.max(1, Math.min(shape[0], WHOLE_CHUNK_MAX / Math.max(1, slab)));
+        // axes after a are whole; axis a takes as many as fit; axes before a are 1
+        c[a] = (int) Math.max(1, Math.min(shape[a], SLAB_MAX / bytes));
+        for (int i = 0; i < a; i++) {
+            c[i] = 1;
+        }
         return c;
     }
 

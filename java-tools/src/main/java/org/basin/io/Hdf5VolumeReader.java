@@ -192,14 +192,8 @@ public final class Hdf5VolumeReader implements VolumeReader {
         for (int c : chunk) {
             chunkLen *= c;
         }
-        if (java.util.Arrays.equals(chunk, dims) && java.util.Arrays.equals(outShape, dims)) {
-            // one chunk holding the whole dataset (basin's own unfiltered intermediates): straight into the output
-            byte[] raw = cd.getDecompressedChunk(new int[rank]);
-            if (raw.length < chunkLen * info.dtype().bytes()) {
-                throw BasinException.badInput(info.where() + ": its one chunk decompresses to " + raw.length + " bytes, expected "
-                        + chunkLen * info.dtype().bytes());
-            }
-            ByteCodec.decodeInto(ByteBuffer.wrap(raw), order, info.dtype(), out.data(), 0, chunkLen);
+        if (slabs(chunk) && java.util.Arrays.equals(outShape, dims)) {
+            readSlabs(cd, chunk, out);
             return;
         }
         int[] idx = first.clone();
@@ -240,6 +234,47 @@ public final class Hdf5VolumeReader implements VolumeReader {
             if (a < 0) {
                 return;
             }
+        }
+    }
+
+    /** True when every chunk is a contiguous block of the array: 1, ..., 1, k, whole, ..., whole. */
+    private boolean slabs(int[] chunk) {
+        int a = 0;
+        while (a < chunk.length - 1 && chunk[a] == 1) {
+            a++;
+        }
+        for (int i = a + 1; i < chunk.length; i++) {
+            if (chunk[i] != dims[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The whole dataset from slab chunks (basin's own unfiltered intermediates): each decoded straight into place. */
+    private void readSlabs(ChunkedDataset cd, int[] chunk, Block out) {
+        int rank = dims.length;
+        long[] stride = NdCopy.strides(dims);
+        long total = stride[0] * dims[0];
+        int es = info.dtype().bytes();
+        int[] offset = new int[rank];
+        for (long at = 0; at < total;) {
+            // the chunk starting at element `at`, and how much of it lies inside the array
+            for (int a = 0; a < rank; a++) {
+                offset[a] = (int) (at / stride[a] % dims[a]);
+            }
+            int a = 0;
+            while (a < rank - 1 && chunk[a] == 1) {
+                a++;
+            }
+            long n = Math.min(chunk[a], dims[a] - offset[a]) * stride[a];
+            byte[] raw = cd.getDecompressedChunk(offset);
+            if (raw.length < n * es) {
+                throw BasinException.badInput(info.where() + ": chunk at " + java.util.Arrays.toString(offset) + " decompresses to " + raw.length
+                        + " bytes, expected " + n * es);
+            }
+            ByteCodec.decodeInto(ByteBuffer.wrap(raw), order, info.dtype(), out.data(), Math.toIntExact(at), Math.toIntExact(n));
+            at += n;
         }
     }
 
