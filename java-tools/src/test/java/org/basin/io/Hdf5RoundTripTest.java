@@ -42,6 +42,25 @@ class Hdf5RoundTripTest {
     }
 
     @Test
+    void largeDatasetsAreWrittenAsSlabChunksAndReadBackExactly() {
+        // over 8 MiB: several slabs along the first axis, the last one partial
+        Block vol = ZarrArrayTest.pattern(DType.UINT8, 0, Box.ofShape(new int[] {300, 200, 200}));
+        Block aff = ZarrArrayTest.pattern(DType.UINT32, 3, Box.ofShape(new int[] {40, 130, 140}));
+        Path f = dir.resolve("slabs.h5");
+        Hdf5Files.write(f, Map.of(), List.of(Hdf5Files.Entry.of("vol", vol), Hdf5Files.Entry.of("aff", aff)), false);
+        try (VolumeReader r = Volumes.open(f, "vol")) {
+            assertArrayEquals(new int[] {209, 200, 200}, r.info().chunks());
+            assertArrayEquals(vol.bytes(), r.readAll().bytes());
+            Box region = new Box(new int[] {200, 5, 0}, new int[] {220, 9, 200});
+            assertArrayEquals(vol.crop(region).bytes(), r.read(region).bytes());
+        }
+        try (VolumeReader r = Volumes.open(f, "aff")) {
+            assertArrayEquals(new int[] {2, 40, 130, 140}, r.info().chunks());
+            assertArrayEquals(aff.ints(), r.readAll().ints());
+        }
+    }
+
+    @Test
     void fourDimensionalFloatRoundTrip() {
         Block aff = ZarrArrayTest.pattern(DType.FLOAT32, 3, Box.ofShape(new int[] {5, 6, 7}));
         Path f = dir.resolve("a.h5");
