@@ -257,17 +257,17 @@ public final class Hdf5VolumeReader implements VolumeReader {
         long[] stride = NdCopy.strides(dims);
         long total = stride[0] * dims[0];
         int es = info.dtype().bytes();
+        int k = 0; // the one axis a chunk covers in part (before it: 1, after it: whole)
+        while (k < rank - 1 && chunk[k] == 1) {
+            k++;
+        }
         int[] offset = new int[rank];
         for (long at = 0; at < total;) {
             // the chunk starting at element `at`, and how much of it lies inside the array
             for (int a = 0; a < rank; a++) {
                 offset[a] = (int) (at / stride[a] % dims[a]);
             }
-            int a = 0;
-            while (a < rank - 1 && chunk[a] == 1) {
-                a++;
-            }
-            long n = Math.min(chunk[a], dims[a] - offset[a]) * stride[a];
+            long n = Math.min(chunk[k], dims[k] - offset[k]) * stride[k];
             byte[] raw;
             try {
                 raw = cd.getDecompressedChunk(offset);

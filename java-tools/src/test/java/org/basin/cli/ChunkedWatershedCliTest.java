@@ -80,12 +80,7 @@ class ChunkedWatershedCliTest {
 
     @Test
     void aChunkWithoutTheTwoVoxelHaloIsRefused() throws Exception {
-        Path raw = dir.resolve("raw.h5");
-        assertEquals(0, CliTest.run("phantom", "--shape", "20,20,10", "--output", raw.toString()).code());
-        Path aff = dir.resolve("aff.h5");
-        assertEquals(0, CliTest.run("infer", "--input", raw.toString(), "--output", aff.toString()).code());
-        Path chunks = dir.resolve("c");
-        assertEquals(0, CliTest.run("chop", "--input", aff.toString(), "--chunk", "10,10,10", "--overlap", "1,1,1", "--out-dir", chunks.toString()).code());
+        Path chunks = phantomAffinityChunks("--chunk", "10,10,10", "--overlap", "1,1,1");
         Path out = dir.resolve("w.h5");
         CliTest.Run r = CliTest.run("watershed", "--input", chunks.resolve("chunk_0_0_0.h5").toString(), "--output", out.toString());
         assertEquals(3, r.code());
@@ -95,12 +90,7 @@ class ChunkedWatershedCliTest {
 
     @Test
     void severalInputsNeedAnOutputFolderAndNothingIsWrittenWhenAnOutputExists() throws Exception {
-        Path raw = dir.resolve("raw.h5");
-        assertEquals(0, CliTest.run("phantom", "--shape", "20,20,10", "--output", raw.toString()).code());
-        Path aff = dir.resolve("aff.h5");
-        assertEquals(0, CliTest.run("infer", "--input", raw.toString(), "--output", aff.toString()).code());
-        Path chunks = dir.resolve("c");
-        assertEquals(0, CliTest.run("chop", "--input", aff.toString(), "--chunk", "10,20,10", "--halo", "2,2,2", "--out-dir", chunks.toString()).code());
+        Path chunks = phantomAffinityChunks("--chunk", "10,20,10", "--halo", "2,2,2");
         String a = chunks.resolve("chunk_0_0_0.h5").toString();
         String b = chunks.resolve("chunk_0_0_1.h5").toString();
         CliTest.Run two = CliTest.run("watershed", "--input", a, b, "--output", dir.resolve("w.h5").toString());
@@ -117,6 +107,18 @@ class ChunkedWatershedCliTest {
         assertTrue(clash.err().contains("chunk_0_0_1.watershed.h5: already exists"), clash.err());
         assertFalse(Files.exists(out.resolve("chunk_0_0_0.watershed.h5")), "checked before any chunk is written");
         assertEquals("kept", Files.readString(out.resolve("chunk_0_0_1.watershed.h5")));
+    }
+
+    /** A 20x20x10 phantom's affinities chopped with the given chop options; the folder of chunk files. */
+    private Path phantomAffinityChunks(String... chopOptions) {
+        Path raw = dir.resolve("raw.h5");
+        assertEquals(0, CliTest.run("phantom", "--shape", "20,20,10", "--output", raw.toString()).code());
+        Path aff = dir.resolve("aff.h5");
+        assertEquals(0, CliTest.run("infer", "--input", raw.toString(), "--output", aff.toString()).code());
+        Path chunks = dir.resolve("c");
+        CliTest.Run c = CliTest.run(concat(new String[] {"chop", "--input", aff.toString(), "--out-dir", chunks.toString()}, chopOptions));
+        assertEquals(0, c.code(), c.err());
+        return chunks;
     }
 
     static String[] concat(String[] a, String[] b) {
