@@ -93,9 +93,10 @@ public final class Watershed {
             throw new IllegalArgumentException("core " + core + " outside the array " + Arrays.toString(shape));
         }
         Geometry g = new Geometry(shape, core);
-        int[] seg = steepestAscent(aff, shape, p.tLow(), p.tHigh());
+        boolean[] plateauRows = new boolean[shape[0] * shape[1]];
+        int[] seg = steepestAscent(aff, shape, p.tLow(), p.tHigh(), plateauRows);
         g.markOutside(seg);
-        IntList deferred = dividePlateaus(seg, g);
+        IntList deferred = dividePlateaus(seg, g, plateauRows);
         IntList crossings = new IntList();
         RegionGraph rg = new RegionGraph(1024);
         long[] basinSizes = findBasins(seg, g, crossings, aff, rg);
@@ -169,15 +170,21 @@ public final class Watershed {
             }
         }
 
-        /** The core's labels (ASSIGNED cleared), in the array itself when the core is the whole array. */
+        /**
+         * The core's labels, ASSIGNED left set (the relabelling clears it). The array itself when the core is the
+         * whole array: every voxel there is then 0 or assigned.
+         */
         int[] coreLabels(int[] seg) {
-            int[] out = whole ? seg : new int[coreVoxels()];
+            if (whole) {
+                return seg;
+            }
+            int[] out = new int[coreVoxels()];
             int i = 0;
             for (int z = lo[0]; z < hi[0]; z++) {
                 for (int y = lo[1]; y < hi[1]; y++) {
                     for (int x = lo[2], v = (z * shape[1] + y) * shape[2] + x; x < hi[2]; x++, v++, i++) {
                         int s = seg[v];
-                        out[i] = s < 0 ? s & ~ASSIGNED : 0;
+                        out[i] = s < 0 ? s : 0;
                     }
                 }
             }
@@ -186,6 +193,9 @@ public final class Watershed {
 
         /** Labels with a voxel on an inner face may continue beyond the core. */
         void markFaces(int[] labels, boolean[] frozen) {
+            if (whole) {
+                return;
+            }
             int[] cs = {coreSize(0), coreSize(1), coreSize(2)};
             for (int z = 0, i = 0; z < cs[0]; z++) {
                 for (int y = 0; y < cs[1]; y++) {
@@ -193,14 +203,14 @@ public final class Watershed {
                             || (y == 0 && innerFace(1)) || (y == cs[1] - 1 && innerFace(4));
                     if (edgeRow) {
                         for (int x = 0; x < cs[2]; x++) {
-                            frozen[labels[i + x]] = true;
+                            frozen[labels[i + x] & ~ASSIGNED] = true;
                         }
                     } else {
                         if (innerFace(2)) {
-                            frozen[labels[i]] = true;
+                            frozen[labels[i] & ~ASSIGNED] = true;
                         }
                         if (innerFace(5)) {
-                            frozen[labels[i + cs[2] - 1]] = true;
+                            frozen[labels[i + cs[2] - 1] & ~ASSIGNED] = true;
                         }
                     }
                     i += cs[2];
@@ -252,18 +262,19 @@ public final class Watershed {
      * neighbour has the same best affinity); otherwise the first kept edge as its direction. Both ends of an edge
      * are known once the later voxel in scan order is, so the plateau test looks only backwards (-z, -y, -x).
      */
-    static int[] steepestAscent(float[] aff, int[] s, float low, float high) {
+    static int[] steepestAscent(float[] aff, int[] s, float low, float high, boolean[] plateauRows) {
         int[] seg = new int[s[0] * s[1] * s[2]];
         // one call per row: short methods reach the optimising JIT early, where one long loop waits for on-stack replacement
         for (int z = 0; z < s[0]; z++) {
             for (int y = 0; y < s[1]; y++) {
-                steepestRow(aff, s, z, y, low, high, seg);
+                steepestRow(aff, s, z, y, low, high, seg, plateauRows);
             }
         }
         return seg;
     }
 
-    private static void steepestRow(float[] aff, int[] s, int z, int y, float low, float high, int[] seg) {
+    /** plateauRows (one per row z * ny + y) is set for each row where a voxel is marked PLATEAU. */
+    private static void steepestRow(float[] aff, int[] s, int z, int y, float low, float high, int[] seg, boolean[] plateauRows) {
         int nz = s[0];
         int ny = s[1];
         int nx = s[2];
@@ -320,17 +331,24 @@ public final class Watershed {
             boolean plateau = false;
             if ((b & 1) != 0 && (seg[v - sz] & 8) != 0) {
                 seg[v - sz] = (seg[v - sz] & ~DIR_MASK) | PLATEAU;
+                plateauRows[(z - 1) * ny + y] = true;
                 plateau = true;
             }
             if ((b & 2) != 0 && (seg[v - nx] & 16) != 0) {
                 seg[v - nx] = (seg[v - nx] & ~DIR_MASK) | PLATEAU;
+                plateauRows[z * ny + y - 1] = true;
                 plateau = true;
             }
             if ((b & 4) != 0 && (seg[v - 1] & 32) != 0) {
                 seg[v - 1] = (seg[v - 1] & ~DIR_MASK) | PLATEAU;
                 plateau = true;
             }
-            seg[v] = b | (plateau ? PLATEAU : (Integer.numberOfTrailingZeros(b) + 1) << DIR_SHIFT);
+            if (plateau) {
+                seg[v] = b | PLATEAU;
+                plateauRows[z * ny + y] = true;
+            } else {
+                seg[v] = b | (Integer.numberOfTrailingZeros(b) + 1) << DIR_SHIFT;
+            }
         }
     }
 
@@ -355,13 +373,16 @@ public final class Watershed {
      * (the first such direction), every exit its first edge leaving the plateau. A plateau without exits is one
      * basin (a root); one that crosses an inner face is deferred to the merge step, its voxels returned.
      */
-    private static IntList dividePlateaus(int[] seg, Geometry g) {
+    private static IntList dividePlateaus(int[] seg, Geometry g, boolean[] plateauRows) {
         IntList deferred = new IntList();
         IntList comp = new IntList();
         int[] off = g.off;
         int[] s = g.shape;
         for (int z = g.lo[0]; z < g.hi[0]; z++) {
             for (int y = g.lo[1]; y < g.hi[1]; y++) {
+                if (!plateauRows[z * s[1] + y]) {
+                    continue;
+                }
                 for (int x = g.lo[2], v0 = (z * s[1] + y) * s[2] + x; x < g.hi[2]; x++, v0++) {
                     if ((seg[v0] & (PLATEAU | SEEN)) != PLATEAU) {
                         continue;
@@ -629,9 +650,16 @@ public final class Watershed {
         int count = 0;
         long[] newSizes = new long[basins + 1];
         boolean[] newFrozen = new boolean[basins + 1];
+        int lastB = 0; // neighbours along x mostly share a basin: the last one's new id saves a lookup
+        int lastId = 0;
         for (int v = 0; v < labels.length; v++) {
-            int b = labels[v];
+            int b = labels[v] & ~ASSIGNED;
             if (b == 0) {
+                labels[v] = 0;
+                continue;
+            }
+            if (b == lastB) {
+                labels[v] = lastId;
                 continue;
             }
             int id = newId[b];
@@ -643,16 +671,14 @@ public final class Watershed {
                     newId[r] = id;
                     if (id > 0) {
                         newFrozen[id] = rootFrozen[r];
+                        newSizes[id] = sets.size(r); // a basin's voxels all go to its root's id
                     }
                 }
                 newId[b] = id;
             }
-            if (id < 0) {
-                labels[v] = 0;
-            } else {
-                labels[v] = id;
-                newSizes[id]++;
-            }
+            lastB = b;
+            lastId = Math.max(id, 0);
+            labels[v] = lastId;
         }
         RegionGraph finalGraph = new RegionGraph(Math.max(16, edges.size() / 2));
         for (int i = 0; i < edges.size(); i++) {
