@@ -261,6 +261,8 @@ public final class Hdf5VolumeReader implements VolumeReader {
         while (k < rank - 1 && chunk[k] == 1) {
             k++;
         }
+        // unfiltered (basin's own): decode from the mapped chunk, no copy of it on the heap first
+        boolean raw = cd.getFilters().isEmpty();
         int[] offset = new int[rank];
         for (long at = 0; at < total;) {
             // the chunk starting at element `at`, and how much of it lies inside the array
@@ -268,9 +270,9 @@ public final class Hdf5VolumeReader implements VolumeReader {
                 offset[a] = (int) (at / stride[a] % dims[a]);
             }
             long n = Math.min(chunk[k], dims[k] - offset[k]) * stride[k];
-            byte[] raw;
+            ByteBuffer bytes;
             try {
-                raw = cd.getDecompressedChunk(offset);
+                bytes = raw ? cd.getRawChunkBuffer(offset) : ByteBuffer.wrap(cd.getDecompressedChunk(offset));
             } catch (HdfException e) {
                 if (!String.valueOf(e.getMessage()).contains("No chunk")) {
                     throw e;
@@ -278,11 +280,11 @@ public final class Hdf5VolumeReader implements VolumeReader {
                 at += n; // never written: the fill value, zero, as allocated
                 continue;
             }
-            if (raw.length < n * es) {
-                throw BasinException.badInput(info.where() + ": chunk at " + java.util.Arrays.toString(offset) + " decompresses to " + raw.length
+            if (bytes.remaining() < n * es) {
+                throw BasinException.badInput(info.where() + ": chunk at " + java.util.Arrays.toString(offset) + " holds " + bytes.remaining()
                         + " bytes, expected " + n * es);
             }
-            ByteCodec.decodeInto(ByteBuffer.wrap(raw), order, info.dtype(), out.data(), Math.toIntExact(at), Math.toIntExact(n));
+            ByteCodec.decodeInto(bytes, order, info.dtype(), out.data(), Math.toIntExact(at), Math.toIntExact(n));
             at += n;
         }
     }
