@@ -130,11 +130,28 @@ final class StitchCommand extends ToolCommand {
         return ((Number) m.attributes().getOrDefault(attribute, 0L)).longValue();
     }
 
-    /** Everything a watershed chunk file hands the merge step besides its labels. */
+    /** Everything a watershed chunk file hands the merge step besides its labels (one open of the file). */
     private static FaceStitcher.ChunkSegments segments(ChunkFile.Meta m) {
         int count = (int) count(m, "segments");
-        long[] sizes = Hdf5Files.readTable(m.path(), "sizes").longs();
-        byte[] f = Hdf5Files.readTable(m.path(), "frozen").bytes();
+        int np = (int) count(m, "plateau_voxels");
+        List<String> names = new java.util.ArrayList<>(List.of("sizes", "frozen"));
+        if (count(m, "region_graph_edges") > 0) {
+            names.addAll(List.of("region_graph/ids", "region_graph/affinity"));
+        }
+        if (count(m, "crossings") > 0) {
+            names.add("faces/crossings");
+        }
+        if (np > 0) {
+            names.add("faces/plateau_voxels");
+        }
+        for (int a = 0; a < 3; a++) {
+            if (m.chunk().core().min(a) > 0) {
+                names.add("faces/lower_affinity_" + "zyx".charAt(a));
+            }
+        }
+        Map<String, Hdf5Files.Table> t = Hdf5Files.readTables(m.path(), names);
+        long[] sizes = t.get("sizes").longs();
+        byte[] f = t.get("frozen").bytes();
         if (sizes.length != count + 1 || f.length != count + 1) {
             throw BasinException.badInput(m.path() + ": sizes/frozen hold " + sizes.length + "/" + f.length + " entries for " + count + " segments");
         }
@@ -142,35 +159,32 @@ final class StitchCommand extends ToolCommand {
         for (int i = 0; i < f.length; i++) {
             frozen[i] = f[i] != 0;
         }
-        int[] crossings = count(m, "crossings") == 0 ? new int[0] : Hdf5Files.readTable(m.path(), "faces/crossings").ints();
+        int[] crossings = t.containsKey("faces/crossings") ? t.get("faces/crossings").ints() : new int[0];
         Watershed.PlateauVoxels pv = Watershed.PlateauVoxels.NONE;
-        int np = (int) count(m, "plateau_voxels");
         if (np > 0) {
-            int[] t = Hdf5Files.readTable(m.path(), "faces/plateau_voxels").ints();
+            int[] rows = t.get("faces/plateau_voxels").ints();
             int[][] cols = new int[5][np];
             for (int i = 0; i < np; i++) {
                 for (int c = 0; c < 5; c++) {
-                    cols[c][i] = t[5 * i + c];
+                    cols[c][i] = rows[5 * i + c];
                 }
             }
             pv = new Watershed.PlateauVoxels(cols[0], cols[1], cols[2], cols[3], cols[4]);
         }
         float[][] lower = new float[3][];
         for (int a = 0; a < 3; a++) {
-            if (m.chunk().core().min(a) > 0) {
-                lower[a] = Hdf5Files.readTable(m.path(), "faces/lower_affinity_" + "zyx".charAt(a)).floats();
-            }
+            Hdf5Files.Table plane = t.get("faces/lower_affinity_" + "zyx".charAt(a));
+            lower[a] = plane == null ? null : plane.floats();
         }
-        return new FaceStitcher.ChunkSegments(m.chunk(), count, sizes, frozen, regionGraph(m), crossings, pv, lower);
+        return new FaceStitcher.ChunkSegments(m.chunk(), count, sizes, frozen, regionGraph(t), crossings, pv, lower);
     }
 
-    private static RegionGraph.Edges regionGraph(ChunkFile.Meta m) {
-        long edges = ((Number) m.attributes().getOrDefault("region_graph_edges", 0L)).longValue();
-        if (edges == 0) {
+    private static RegionGraph.Edges regionGraph(Map<String, Hdf5Files.Table> t) {
+        if (!t.containsKey("region_graph/ids")) {
             return new RegionGraph.Edges(new int[0], new int[0], new float[0]);
         }
-        long[] ids = Hdf5Files.readTable(m.path(), "region_graph/ids").longs();
-        float[] w = Hdf5Files.readTable(m.path(), "region_graph/affinity").floats();
+        long[] ids = t.get("region_graph/ids").longs();
+        float[] w = t.get("region_graph/affinity").floats();
         int[] a = new int[w.length];
         int[] b = new int[w.length];
         for (int i = 0; i < w.length; i++) {

@@ -95,7 +95,7 @@ public final class Hdf5Files {
                     }
                     if (deflate && e.shape().length >= 3) {
                         opts.chunkDimensions(chunkShape(e.shape())).shuffle().deflate(1);
-                    } else if (e.shape().length >= 2 && bytes(e) >= SLAB_MIN) {
+                    } else if (e.shape().length >= 2 && rows(e) >= SLAB_MIN_ROWS) {
                         opts.chunkDimensions(slabChunks(e.shape(), e.dtype().bytes()));
                     }
                     WritableDataset ds = g.putDataset(parts[parts.length - 1], nested(e.flat(), e.shape()), opts.build());
@@ -115,16 +115,18 @@ public final class Hdf5Files {
     }
 
     // jhdf writes a contiguous multi-dimensional dataset one innermost row per system call (65,536 writes of 1 KiB
-    // for 256^3 labels); a chunked one, one call per chunk. So larger datasets are written as unfiltered chunks that
-    // are contiguous slabs of the array (1 x ... x k x whole trailing axes) of at most 8 MiB: few writes, and a
-    // reader copies them straight into place with one chunk's memory in hand.
-    private static final long SLAB_MIN = 64 << 10;
+    // for 256^3 labels, 3,311 writes of 16 bytes for a region graph of 3,311 edges); a chunked one, one call per
+    // chunk. So every dataset of more than a few rows is written as unfiltered chunks that are contiguous slabs of
+    // the array (1 x ... x k x whole trailing axes) of at most 8 MiB: few writes, and a reader copies them straight
+    // into place with one chunk's memory in hand. A table under 8 MiB is one chunk.
+    private static final long SLAB_MIN_ROWS = 16;
     private static final long SLAB_MAX = 8 << 20;
 
-    private static long bytes(Entry e) {
-        long n = e.dtype().bytes();
-        for (int d : e.shape()) {
-            n *= d;
+    /** The number of innermost rows: what jhdf would write one by one. */
+    private static long rows(Entry e) {
+        long n = 1;
+        for (int a = 0; a < e.shape().length - 1; a++) {
+            n *= e.shape()[a];
         }
         return n;
     }
@@ -207,45 +209,58 @@ public final class Hdf5Files {
 
     /** Reads a small contiguous table (1D or 2D) written by {@link #write}. */
     public static Table readTable(Path path, String name) {
+        return readTables(path, List.of(name)).get(name);
+    }
+
+    /** Reads several tables of one file, opening it once (a file open costs more than a small table). */
+    public static Map<String, Table> readTables(Path path, List<String> names) {
         try (HdfFile f = new HdfFile(path)) {
-            Node n;
-            try {
-                n = f.getByPath(name);
-            } catch (HdfException e) {
-                n = null;
+            Map<String, Table> out = new LinkedHashMap<>();
+            for (String name : names) {
+                out.put(name, table(f, path, name));
             }
-            if (!(n instanceof Dataset ds)) {
-                throw BasinException.badInput(path + ": no dataset '" + name + "'; the file holds " + Hdf5VolumeReader.datasetPaths(f));
-            }
-            DType dtype;
-            java.nio.ByteOrder order;
-            if (ds.getDataType() instanceof FixedPoint fp) {
-                dtype = DType.of(false, fp.isSigned(), fp.getSize());
-                order = fp.getByteOrder();
-            } else if (ds.getDataType() instanceof FloatingPoint fl) {
-                dtype = DType.of(true, true, fl.getSize());
-                order = fl.getByteOrder();
-            } else {
-                throw BasinException.badInput(path + ":" + name + ": unsupported element type");
-            }
-            int[] shape = ds.getDimensions();
-            int n1 = 1;
-            for (int s : shape) {
-                n1 *= s;
-            }
-            if (n1 == 0 || ds.isEmpty()) {
-                return new Table(dtype, shape, dtype.allocate(0));
-            }
-            if (ds instanceof ContiguousDataset cd) {
-                return new Table(dtype, shape, ByteCodec.decode(cd.getBuffer(), order, dtype, n1));
-            }
-            if (ds instanceof ChunkedDataset cd && java.util.Arrays.equals(cd.getChunkDimensions(), shape)) {
-                return new Table(dtype, shape, ByteCodec.decode(ByteBuffer.wrap(cd.getDecompressedChunk(new int[shape.length])), order, dtype, n1));
-            }
-            throw BasinException.badInput(path + ":" + name + ": expected a table in one piece (contiguous or a single chunk)");
+            return out;
         } catch (HdfException e) {
             throw BasinException.badInput(path + ": corrupt HDF5 file (" + e.getMessage() + ")");
         }
+    }
+
+    private static Table table(HdfFile f, Path path, String name) {
+        Node n;
+        try {
+            n = f.getByPath(name);
+        } catch (HdfException e) {
+            n = null;
+        }
+        if (!(n instanceof Dataset ds)) {
+            throw BasinException.badInput(path + ": no dataset '" + name + "'; the file holds " + Hdf5VolumeReader.datasetPaths(f));
+        }
+        DType dtype;
+        java.nio.ByteOrder order;
+        if (ds.getDataType() instanceof FixedPoint fp) {
+            dtype = DType.of(false, fp.isSigned(), fp.getSize());
+            order = fp.getByteOrder();
+        } else if (ds.getDataType() instanceof FloatingPoint fl) {
+            dtype = DType.of(true, true, fl.getSize());
+            order = fl.getByteOrder();
+        } else {
+            throw BasinException.badInput(path + ":" + name + ": unsupported element type");
+        }
+        int[] shape = ds.getDimensions();
+        int n1 = 1;
+        for (int s : shape) {
+            n1 *= s;
+        }
+        if (n1 == 0 || ds.isEmpty()) {
+            return new Table(dtype, shape, dtype.allocate(0));
+        }
+        if (ds instanceof ContiguousDataset cd) {
+            return new Table(dtype, shape, ByteCodec.decode(cd.getBuffer(), order, dtype, n1));
+        }
+        if (ds instanceof ChunkedDataset cd && java.util.Arrays.equals(cd.getChunkDimensions(), shape)) {
+            return new Table(dtype, shape, ByteCodec.decode(ByteBuffer.wrap(cd.getDecompressedChunk(new int[shape.length])), order, dtype, n1));
+        }
+        throw BasinException.badInput(path + ":" + name + ": expected a table in one piece (contiguous or a single chunk)");
     }
 
     /** True when {@code path} starts with the HDF5 signature. */
