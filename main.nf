@@ -100,7 +100,8 @@ workflow {
     if (!(params.infer_dtype in ['float32', 'uint8'])) error "--infer_dtype '${params.infer_dtype}' must be float32 or uint8"
     if (!(params.device ==~ /cpu|cuda(:\d+)?/)) error "--device '${params.device}' must be cpu, cuda or cuda:N"
     if (params.device != 'cpu' && params.backend != 'onnx') error "--device ${params.device} only applies to --backend onnx"
-    if (!(params.ws_batch instanceof Integer) || params.ws_batch < 1) error "--ws_batch '${params.ws_batch}' must be a whole number of chunks, at least 1"
+    if (params.ws_batch != null && (!(params.ws_batch instanceof Integer) || params.ws_batch < 1)) error "--ws_batch '${params.ws_batch}' must be a whole number of chunks, at least 1"
+    if (!(params.ws_batch_voxels instanceof Number) || params.ws_batch_voxels < 1) error "--ws_batch_voxels '${params.ws_batch_voxels}' must be a whole number of voxels, at least 1"
     if (triplet('ws_chunk').any { it < 3 }) error "--ws_chunk '${params.ws_chunk}' must be at least 3 on every axis (the watershed reads a halo of 2)"
     triplet('divs')
     triplet('omni_overlap')

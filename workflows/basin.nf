@@ -36,6 +36,15 @@ def batches(ch, int size) {
     }
 }
 
+// Watershed chunks per WATERSHED task: --ws_batch, or as many ws_chunk-sized chunks as hold --ws_batch_voxels, so
+// that a task does a few seconds of work (and pays its JVM start once) whatever the chunk size.
+def wsBatchSize() {
+    if (params.ws_batch != null) return params.ws_batch as int
+    def c = params.ws_chunk.toString().split(',')*.trim()*.toLong()
+    def voxels = c.size() == 1 ? c[0] * c[0] * c[0] : c[0] * c[1] * c[2]
+    return Math.max(1L, (params.ws_batch_voxels as long).intdiv(voxels)) as int
+}
+
 workflow BASIN {
     take:
     halo // the inference chunk halo x,y,z: the user's, or the ONNX model's need (main.nf)
@@ -61,7 +70,7 @@ workflow BASIN {
     MERGE_AFFINITIES(allChunks(INFER.out.affinities))
 
     WATERSHED_CHOP(MERGE_AFFINITIES.out.volume.map { meta, v -> [meta + [dataset: null], v] })
-    WATERSHED(batches(WATERSHED_CHOP.out.chunks, params.ws_batch as int))
+    WATERSHED(batches(WATERSHED_CHOP.out.chunks, wsBatchSize()))
     MERGE_SEGMENTS(allChunks(WATERSHED.out.segments).map { meta, f -> [meta.findAll { k, v -> k != 'dataset' }, f] })
 
     // Join on the volume id: metas differ in their dataset fields.
