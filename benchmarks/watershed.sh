@@ -4,7 +4,8 @@
 #   (a) the algorithm in memory, affinities to final labels (the compute time basin watershed reports),
 #   (b) end to end through `basin watershed` on the whole volume, reading and writing its chunk files,
 #   (c) the full WATERSHED + MERGE_SEGMENTS path: chop into 64^3 and 128^3 chunks (halo 2), one
-#       `basin watershed` per batch of BATCH chunks (the pipeline's --ws_batch, default 16), then `basin stitch`;
+#       `basin watershed` per batch of chunks, then `basin stitch`; a batch holds 2^24 voxels' worth of chunks as the
+#       pipeline's default (--ws_batch_voxels: 64 chunks of 64^3, 8 of 128^3), or BATCH chunks when set;
 #       CPU summed over every process (chop not counted).
 # (a) and (b) are the median of RUNS runs (default 3): this class of machine varies by 10-20% run to run.
 #   benchmarks/watershed.sh            (SIZE=256 by default; SIZE=128 for a quick look)
@@ -17,7 +18,6 @@ basin="$root/bin/basin"
 work="${WORK:-$(mktemp -d)}"; [[ -n "${WORK:-}" ]] || trap 'rm -rf "$work"' EXIT
 export BASIN_MEMORY="${BASIN_MEMORY:-12g}"
 runs="${RUNS:-3}"
-batch="${BATCH:-16}"
 voxels=$(( size * size * size ))
 timed() { # label, then the command; appends "wall user sys maxrss_kb" to $work/times
   /usr/bin/time -f "%e %U %S %M" -o "$work/t" "$@" 2> "$work/log" || { cat "$work/log"; exit 1; }
@@ -48,6 +48,7 @@ for c in 64 128; do
   rm -rf "$work/chunks$c"
   "$basin" chop --input "$work/aff.h5" --chunk "$c,$c,$c" --halo 2,2,2 --out-dir "$work/chunks$c" 2>/dev/null
   rm -rf "$work/ws$c"; mkdir -p "$work/ws$c"; : > "$work/times"
+  batch="${BATCH:-$(( 16777216 / (c * c * c) > 0 ? 16777216 / (c * c * c) : 1 ))}"
   ls "$work/chunks$c"/chunk_*.h5 | xargs -n "$batch" > "$work/batches"
   while read -r files; do
     # shellcheck disable=SC2086 # one argument per chunk file

@@ -226,6 +226,9 @@ class PipelineTest {
         Result batch = nextflow("run", ROOT.toString(), "-profile", "test", "--outdir", RUN.resolve("bad").toString(), "--ws_batch", "0");
         assertTrue(batch.code() != 0);
         assertTrue(batch.log().contains("--ws_batch '0' must be a whole number of chunks, at least 1"), batch.log());
+        Result voxels = nextflow("run", ROOT.toString(), "-profile", "test", "--outdir", RUN.resolve("bad").toString(), "--ws_batch_voxels", "0");
+        assertTrue(voxels.code() != 0);
+        assertTrue(voxels.log().contains("--ws_batch_voxels '0' must be a whole number of voxels, at least 1"), voxels.log());
         Result missing = nextflow("run", ROOT.toString(), "--input", RUN.resolve("nope.h5").toString(), "--outdir", RUN.resolve("bad").toString());
         assertTrue(missing.code() != 0);
         assertTrue(missing.log().contains("nope.h5': no such file"), missing.log());
