@@ -73,11 +73,17 @@ public final class Hdf5Files {
 
     /**
      * Writes {@code target} with the given root attributes and datasets. {@code deflate} gives chunked,
-     * shuffled, deflate(1) volumes; otherwise datasets are contiguous (several times faster to write).
+     * shuffled, deflate(1) volumes (through jhdf); otherwise datasets are contiguous, written by basin's own
+     * {@link Hdf5Writer} (jhdf for attribute kinds it does not handle).
      */
     public static void write(Path target, Map<String, Object> rootAttributes, List<Entry> entries, boolean deflate) {
         Path tmp = AtomicFiles.temporaryFor(target);
         try {
+            if (!deflate && Hdf5Writer.supports(rootAttributes, entries)) {
+                Hdf5Writer.write(tmp, rootAttributes, entries);
+                AtomicFiles.commit(tmp, target);
+                return;
+            }
             try (WritableHdfFile w = HdfFile.write(tmp)) {
                 for (Map.Entry<String, Object> a : rootAttributes.entrySet()) {
                     w.putAttribute(a.getKey(), a.getValue());
@@ -111,6 +117,9 @@ public final class Hdf5Files {
         } catch (RuntimeException e) {
             AtomicFiles.discard(tmp);
             throw BasinException.io(target + ": cannot write HDF5 file (" + e + ")", e);
+        } catch (java.io.IOException e) {
+            AtomicFiles.discard(tmp);
+            throw BasinException.io(target + ": cannot write HDF5 file (" + e.getMessage() + ")", e);
         }
     }
 

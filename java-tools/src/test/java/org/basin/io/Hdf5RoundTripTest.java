@@ -42,12 +42,31 @@ class Hdf5RoundTripTest {
     }
 
     @Test
-    void largeDatasetsAreWrittenAsSlabChunksAndReadBackExactly() {
-        // over 8 MiB: several slabs along the first axis, the last one partial
+    void largeDatasetsAreWrittenContiguousAndReadBackExactly() {
+        Block vol = ZarrArrayTest.pattern(DType.UINT8, 0, Box.ofShape(new int[] {300, 200, 200}));
+        Block aff = ZarrArrayTest.pattern(DType.UINT32, 3, Box.ofShape(new int[] {40, 130, 140}));
+        Path f = dir.resolve("whole.h5");
+        Hdf5Files.write(f, Map.of(), List.of(Hdf5Files.Entry.of("vol", vol), Hdf5Files.Entry.of("aff", aff)), false);
+        try (VolumeReader r = Volumes.open(f, "vol")) {
+            assertEquals(null, r.info().chunks()); // basin's own writer: contiguous, written in a few large writes
+            assertArrayEquals(vol.bytes(), r.readAll().bytes());
+            Box region = new Box(new int[] {200, 5, 0}, new int[] {220, 9, 200});
+            assertArrayEquals(vol.crop(region).bytes(), r.read(region).bytes());
+        }
+        try (VolumeReader r = Volumes.open(f, "aff")) {
+            assertArrayEquals(aff.ints(), r.readAll().ints());
+        }
+    }
+
+    @Test
+    void slabChunksFromJhdfAreReadBackExactly() {
+        // an attribute kind basin's writer leaves to jhdf: then large datasets are slab chunks of at most 8 MiB,
+        // several along the first axis, the last one partial
         Block vol = ZarrArrayTest.pattern(DType.UINT8, 0, Box.ofShape(new int[] {300, 200, 200}));
         Block aff = ZarrArrayTest.pattern(DType.UINT32, 3, Box.ofShape(new int[] {40, 130, 140}));
         Path f = dir.resolve("slabs.h5");
-        Hdf5Files.write(f, Map.of(), List.of(Hdf5Files.Entry.of("vol", vol), Hdf5Files.Entry.of("aff", aff)), false);
+        Map<String, Object> attrs = Map.of("names", new String[] {"a", "b"});
+        Hdf5Files.write(f, attrs, List.of(Hdf5Files.Entry.of("vol", vol), Hdf5Files.Entry.of("aff", aff)), false);
         try (VolumeReader r = Volumes.open(f, "vol")) {
             assertArrayEquals(new int[] {209, 200, 200}, r.info().chunks());
             assertArrayEquals(vol.bytes(), r.readAll().bytes());
@@ -58,6 +77,54 @@ class Hdf5RoundTripTest {
             assertArrayEquals(new int[] {2, 40, 130, 140}, r.info().chunks());
             assertArrayEquals(aff.ints(), r.readAll().ints());
         }
+    }
+
+    @Test
+    void everyAttributeKindAndTableRoundTrips() {
+        Map<String, Object> attrs = new java.util.LinkedHashMap<>();
+        attrs.put("text", "zyx \u00e9");
+        attrs.put("int", -7);
+        attrs.put("long", 1L << 40);
+        attrs.put("float", 0.25f);
+        attrs.put("double", -1.5e-3);
+        attrs.put("ints", new int[] {3, -1, Integer.MAX_VALUE});
+        attrs.put("longs", new long[] {Long.MIN_VALUE, 0, 9});
+        attrs.put("floats", new float[] {1.5f, Float.MIN_VALUE});
+        attrs.put("doubles", new double[] {40, 4, 4});
+        attrs.put("bytes", new byte[] {-1, 0, 1});
+        Path f = dir.resolve("kinds.h5");
+        List<Hdf5Files.Entry> tables = List.of(
+                Hdf5Files.Entry.table("sizes", DType.UINT64, new int[] {4}, new long[] {0, 5, -1L, 1L << 50}),
+                Hdf5Files.Entry.table("graph/ids", DType.UINT64, new int[] {2, 2}, new long[] {1, 2, 2, 3}),
+                Hdf5Files.Entry.table("graph/affinity", DType.FLOAT32, new int[] {2}, new float[] {0.5f, Float.NaN}),
+                Hdf5Files.Entry.table("faces/deep/crossings", DType.INT32, new int[] {1, 2}, new int[] {-4, 5}),
+                Hdf5Files.Entry.table("frozen", DType.UINT8, new int[] {3}, new byte[] {0, 1, (byte) 255}),
+                Hdf5Files.Entry.table("u16", DType.UINT16, new int[] {2}, new short[] {(short) 65535, 1}),
+                Hdf5Files.Entry.table("f64", DType.FLOAT64, new int[] {1, 1, 2}, new double[] {Math.PI, -0.0}));
+        Hdf5Files.write(f, attrs, tables, false);
+        Map<String, Object> back = Hdf5Files.readAttributes(f);
+        assertEquals(attrs.keySet(), back.keySet());
+        assertEquals("zyx \u00e9", back.get("text"));
+        assertEquals(-7, ((Number) back.get("int")).intValue());
+        assertEquals(1L << 40, ((Number) back.get("long")).longValue());
+        assertEquals(0.25f, ((Number) back.get("float")).floatValue());
+        assertEquals(-1.5e-3, ((Number) back.get("double")).doubleValue());
+        assertArrayEquals(new int[] {3, -1, Integer.MAX_VALUE}, (int[]) back.get("ints"));
+        assertArrayEquals(new long[] {Long.MIN_VALUE, 0, 9}, (long[]) back.get("longs"));
+        assertArrayEquals(new float[] {1.5f, Float.MIN_VALUE}, (float[]) back.get("floats"));
+        assertArrayEquals(new double[] {40, 4, 4}, (double[]) back.get("doubles"));
+        assertArrayEquals(new byte[] {-1, 0, 1}, (byte[]) back.get("bytes"));
+        assertArrayEquals(new long[] {0, 5, -1L, 1L << 50}, Hdf5Files.readTable(f, "sizes").longs());
+        Map<String, Hdf5Files.Table> t = Hdf5Files.readTables(f, List.of("graph/ids", "graph/affinity", "faces/deep/crossings", "frozen", "u16", "f64"));
+        assertArrayEquals(new int[] {2, 2}, t.get("graph/ids").shape());
+        assertArrayEquals(new long[] {1, 2, 2, 3}, t.get("graph/ids").longs());
+        assertArrayEquals(new float[] {0.5f, Float.NaN}, t.get("graph/affinity").floats());
+        assertArrayEquals(new int[] {-4, 5}, t.get("faces/deep/crossings").ints());
+        assertEquals(DType.UINT8, t.get("frozen").dtype());
+        assertArrayEquals(new byte[] {0, 1, (byte) 255}, t.get("frozen").bytes());
+        assertEquals(DType.UINT16, t.get("u16").dtype());
+        assertArrayEquals(new short[] {(short) 65535, 1}, (short[]) t.get("u16").data());
+        assertArrayEquals(new double[] {Math.PI, -0.0}, (double[]) t.get("f64").data());
     }
 
     @Test

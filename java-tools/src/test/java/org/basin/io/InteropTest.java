@@ -107,6 +107,38 @@ class InteropTest {
     }
 
     @Test
+    void basinsOwnHdf5WriterOpensInH5py() throws Exception {
+        // deflate off: basin's own writer (contiguous datasets, version-2 headers, compact links)
+        int[] shape = {9, 70, 66};
+        Map<String, Object> attrs = new java.util.LinkedHashMap<>();
+        attrs.put("voxel_size", new double[] {40, 4, 4});
+        attrs.put("grid_position", new int[] {1, 0, 2});
+        attrs.put("segments", 12L);
+        attrs.put("axes", "zyx");
+        Hdf5Files.write(dir.resolve("c.h5"), attrs, List.of(
+                Hdf5Files.Entry.of("u8", formula(DType.UINT8, 0, shape)),
+                Hdf5Files.Entry.of("labels/u32", formula(DType.UINT32, 0, shape), Map.of("unit", "id")),
+                Hdf5Files.Entry.of("labels/u64", formula(DType.UINT64, 0, shape)),
+                Hdf5Files.Entry.of("aff", formula(DType.FLOAT32, 3, shape)),
+                Hdf5Files.Entry.table("graph/ids", DType.UINT64, new int[] {2, 2}, new long[] {1, 2, 2, 3})), false);
+        String out = python("import h5py, numpy as np\n"
+                + "c, z, y, x = np.ogrid[0:3, 0:9, 0:70, 0:66]\n"
+                + "v = " + FORMULA + "\n"
+                + "h = h5py.File('" + dir.resolve("c.h5") + "', 'r')\n"
+                + "assert sorted(h.keys()) == ['aff', 'graph', 'labels', 'u8'], list(h.keys())\n"
+                + "assert h['u8'].dtype == np.uint8 and (h['u8'][:] == v[0]).all()\n"
+                + "assert h['labels/u32'].dtype == np.uint32 and (h['labels/u32'][:] == v[0]).all()\n"
+                + "assert h['labels/u32'].attrs['unit'] == b'id' or h['labels/u32'].attrs['unit'] == 'id'\n"
+                + "assert h['labels/u64'].dtype == np.uint64 and (h['labels/u64'][:] == v[0] + (1 << 40)).all()\n"
+                + "assert h['aff'].dtype == np.float32 and h['aff'].shape == (3, 9, 70, 66) and (h['aff'][:] == v / 4.0).all()\n"
+                + "assert h['graph/ids'].dtype == np.uint64 and h['graph/ids'][:].tolist() == [[1, 2], [2, 3]]\n"
+                + "assert list(h.attrs['voxel_size']) == [40, 4, 4] and list(h.attrs['grid_position']) == [1, 0, 2]\n"
+                + "assert h.attrs['segments'] == 12 and h.attrs['axes'] in (b'zyx', 'zyx')\n"
+                + "print('ok')\n");
+        assertEquals("ok", out);
+    }
+
+    @Test
     void h5pyAndZarrFilesOpenInBasin() throws Exception {
         python("import h5py, zarr, numpy as np, numcodecs\n"
                 + "c, z, y, x = np.ogrid[0:3, 0:9, 0:70, 0:66]\n"
