@@ -94,8 +94,7 @@ public final class Watershed {
         }
         Geometry g = new Geometry(shape, core);
         boolean[] plateauRows = new boolean[shape[0] * shape[1]];
-        int[] seg = steepestAscent(aff, shape, p.tLow(), p.tHigh(), plateauRows);
-        g.markOutside(seg);
+        int[] seg = steepestAscent(aff, shape, p.tLow(), p.tHigh(), plateauRows, g.lo, g.hi);
         IntList deferred = dividePlateaus(seg, g, plateauRows);
         IntList crossings = new IntList();
         RegionGraph rg = new RegionGraph(1024);
@@ -152,22 +151,6 @@ public final class Watershed {
 
         boolean innerFace(int d) {
             return d < 3 ? lo[d] > 0 : hi[d - 3] < shape[d - 3];
-        }
-
-        void markOutside(int[] seg) {
-            if (whole) {
-                return;
-            }
-            for (int z = 0, v = 0; z < shape[0]; z++) {
-                for (int y = 0; y < shape[1]; y++) {
-                    boolean rowIn = z >= lo[0] && z < hi[0] && y >= lo[1] && y < hi[1];
-                    for (int x = 0; x < shape[2]; x++, v++) {
-                        if (!rowIn || x < lo[2] || x >= hi[2]) {
-                            seg[v] |= OUTSIDE;
-                        }
-                    }
-                }
-            }
         }
 
         /**
@@ -261,20 +244,23 @@ public final class Watershed {
      * class: HIGH | ROOT where the best is at least T_high; PLATEAU where a kept edge is kept both ways (the
      * neighbour has the same best affinity); otherwise the first kept edge as its direction. Both ends of an edge
      * are known once the later voxel in scan order is, so the plateau test looks only backwards (-z, -y, -x).
+     * Voxels outside the core [lo, hi) are marked OUTSIDE (background ones need not be: no kept edge reaches them).
      */
-    static int[] steepestAscent(float[] aff, int[] s, float low, float high, boolean[] plateauRows) {
+    static int[] steepestAscent(float[] aff, int[] s, float low, float high, boolean[] plateauRows, int[] lo, int[] hi) {
         int[] seg = new int[s[0] * s[1] * s[2]];
         // one call per row: short methods reach the optimising JIT early, where one long loop waits for on-stack replacement
         for (int z = 0; z < s[0]; z++) {
             for (int y = 0; y < s[1]; y++) {
-                steepestRow(aff, s, z, y, low, high, seg, plateauRows);
+                boolean rowOut = z < lo[0] || z >= hi[0] || y < lo[1] || y >= hi[1];
+                steepestRow(aff, s, z, y, low, high, seg, plateauRows, rowOut, lo[2], hi[2]);
             }
         }
         return seg;
     }
 
     /** plateauRows (one per row z * ny + y) is set for each row where a voxel is marked PLATEAU. */
-    private static void steepestRow(float[] aff, int[] s, int z, int y, float low, float high, int[] seg, boolean[] plateauRows) {
+    private static void steepestRow(float[] aff, int[] s, int z, int y, float low, float high, int[] seg, boolean[] plateauRows,
+            boolean rowOut, int xlo, int xhi) {
         int nz = s[0];
         int ny = s[1];
         int nx = s[2];
@@ -321,8 +307,9 @@ public final class Watershed {
             if (m <= low) {
                 continue;
             }
+            int out = rowOut || x < xlo || x >= xhi ? OUTSIDE : 0;
             if (m >= high) {
-                seg[v] = (w0 >= high ? 1 : 0) | (w1 >= high ? 2 : 0) | (w2 >= high ? 4 : 0) | (w3 >= high ? 8 : 0)
+                seg[v] = out | (w0 >= high ? 1 : 0) | (w1 >= high ? 2 : 0) | (w2 >= high ? 4 : 0) | (w3 >= high ? 8 : 0)
                         | (w4 >= high ? 16 : 0) | (w5 >= high ? 32 : 0) | HIGH | ROOT;
                 continue;
             }
@@ -344,10 +331,10 @@ public final class Watershed {
                 plateau = true;
             }
             if (plateau) {
-                seg[v] = b | PLATEAU;
+                seg[v] = out | b | PLATEAU;
                 plateauRows[z * ny + y] = true;
             } else {
-                seg[v] = b | (Integer.numberOfTrailingZeros(b) + 1) << DIR_SHIFT;
+                seg[v] = out | b | (Integer.numberOfTrailingZeros(b) + 1) << DIR_SHIFT;
             }
         }
     }
