@@ -75,7 +75,12 @@ final class StitchCommand extends ToolCommand {
         Progress scan = new Progress("basin stitch: reading faces", metas.size());
         int done = 0;
         for (ChunkFile.Meta m : metas) {
-            stitcher.add(segments(m), coreLabels(m));
+            ChunkData c = read(m, shape);
+            try {
+                stitcher.add(c.segments(), c.planes() != null ? c.planes() : FaceStitcher.facePlanes(m.chunk(), shape, coreLabels(m)));
+            } catch (IllegalArgumentException e) {
+                throw BasinException.badInput(m.path() + ": " + e.getMessage());
+            }
             scan.step(++done);
         }
         if (tree != null) {
@@ -130,8 +135,12 @@ final class StitchCommand extends ToolCommand {
         return ((Number) m.attributes().getOrDefault(attribute, 0L)).longValue();
     }
 
+    /** A chunk file's segments and its labels on the inner faces (null: an older file without them). */
+    private record ChunkData(FaceStitcher.ChunkSegments segments, int[][] planes) {
+    }
+
     /** Everything a watershed chunk file hands the merge step besides its labels (one open of the file). */
-    private static FaceStitcher.ChunkSegments segments(ChunkFile.Meta m) {
+    private static ChunkData read(ChunkFile.Meta m, int[] volume) {
         int count = (int) count(m, "segments");
         int np = (int) count(m, "plateau_voxels");
         List<String> names = new java.util.ArrayList<>(List.of("sizes", "frozen"));
@@ -147,6 +156,13 @@ final class StitchCommand extends ToolCommand {
         for (int a = 0; a < 3; a++) {
             if (m.chunk().core().min(a) > 0) {
                 names.add("faces/lower_affinity_" + "zyx".charAt(a));
+            }
+        }
+        boolean hasPlanes = m.attributes().containsKey("face_planes");
+        boolean[] inner = FaceStitcher.innerFaces(m.chunk(), volume);
+        for (int d = 0; d < 6 && hasPlanes; d++) {
+            if (inner[d]) {
+                names.add(WatershedCommand.facePlaneName(d));
             }
         }
         Map<String, Hdf5Files.Table> t = Hdf5Files.readTables(m.path(), names);
@@ -176,7 +192,14 @@ final class StitchCommand extends ToolCommand {
             Hdf5Files.Table plane = t.get("faces/lower_affinity_" + "zyx".charAt(a));
             lower[a] = plane == null ? null : plane.floats();
         }
-        return new FaceStitcher.ChunkSegments(m.chunk(), count, sizes, frozen, regionGraph(t), crossings, pv, lower);
+        int[][] planes = null;
+        if (hasPlanes) {
+            planes = new int[6][];
+            for (int d = 0; d < 6; d++) {
+                planes[d] = inner[d] ? t.get(WatershedCommand.facePlaneName(d)).ints() : null;
+            }
+        }
+        return new ChunkData(new FaceStitcher.ChunkSegments(m.chunk(), count, sizes, frozen, regionGraph(t), crossings, pv, lower), planes);
     }
 
     private static RegionGraph.Edges regionGraph(Map<String, Hdf5Files.Table> t) {

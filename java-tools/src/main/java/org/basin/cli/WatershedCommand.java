@@ -152,6 +152,16 @@ final class WatershedCommand extends ToolCommand {
             }
             entries.add(Hdf5Files.Entry.table("faces/plateau_voxels", DType.INT32, new int[] {pv.size(), 5}, t));
         }
+        // the labels on the inner faces: all stitch's first pass needs of them, so it reads the labels only once
+        int[][] planes = org.basin.stitch.FaceStitcher.facePlanes(chunk, meta.volumeShape(), labels);
+        long written = 0;
+        for (int d = 0; d < 6; d++) {
+            if (planes[d] != null) {
+                entries.add(Hdf5Files.Entry.table(facePlaneName(d), DType.UINT32, new int[] {planes[d].length}, planes[d]));
+                written++;
+            }
+        }
+        attrs.put("face_planes", written);
         for (int a = 0; a < 3; a++) {
             float[] plane = r.lowerFaceAffinity()[a];
             if (plane != null) {
@@ -161,6 +171,11 @@ final class WatershedCommand extends ToolCommand {
         ChunkFile.write(output, attrs, entries, false);
         log("%s: %d segments (%d left to the merge step), %d region-graph edges, %s core voxels (x,y,z) in %.2fs (%.1f Mvoxel/s)",
                 meta.name(), r.count(), r.frozenCount(), e.size(), Triplet.xyz(chunk.core().shape()), seconds, labels.length / seconds / 1e6);
+    }
+
+    /** The dataset holding the core labels on face d (-z, -y, -x, +z, +y, +x) of a watershed chunk file. */
+    static String facePlaneName(int d) {
+        return "faces/labels_" + (d < 3 ? "lower_" : "upper_") + "zyx".charAt(d % 3);
     }
 
     /** The affinities as float32 (uint8 scaled from 0..255), after checking they are (3, z, y, x). */

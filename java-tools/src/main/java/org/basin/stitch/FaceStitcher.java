@@ -68,6 +68,36 @@ public final class FaceStitcher {
 
     /** Adds one chunk: its core labels (local ids 1..count, 0 = background). Returns the offset that makes its ids global. */
     public long add(ChunkSegments s, int[] coreLabels) {
+        return add(s, facePlanes(s.chunk(), volume, coreLabels));
+    }
+
+    /**
+     * The core labels on each face of the core that is not the volume's edge: -z, -y, -x (first plane along the
+     * axis), +z, +y, +x (last plane); null for the volume's own faces. Each plane in (z, y, x) order, its axis 1 long.
+     */
+    public static int[][] facePlanes(Chunk c, int[] volume, int[] coreLabels) {
+        boolean[] inner = innerFaces(c, volume);
+        int[][] planes = new int[6][];
+        for (int d = 0; d < 6; d++) {
+            if (inner[d]) {
+                planes[d] = plane(coreLabels, c.core().shape(), d % 3, d < 3 ? 0 : c.core().size(d % 3) - 1);
+            }
+        }
+        return planes;
+    }
+
+    /** Which faces of the chunk's core (-z, -y, -x, +z, +y, +x) are not the volume's edge. */
+    public static boolean[] innerFaces(Chunk c, int[] volume) {
+        boolean[] inner = new boolean[6];
+        for (int d = 0; d < 6; d++) {
+            int a = d % 3;
+            inner[d] = d < 3 ? c.core().min(a) > 0 : c.core().max(a) < volume[a];
+        }
+        return inner;
+    }
+
+    /** Adds one chunk by its face planes (see {@link #facePlanes}): all the merge needs of its labels. */
+    public long add(ChunkSegments s, int[][] planes) {
         if (finalIds != null) {
             throw new IllegalStateException("already resolved");
         }
@@ -94,12 +124,12 @@ public final class FaceStitcher {
         for (int i = 0; i < g.size(); i++) {
             graph.add((int) (g.a()[i] + offset), (int) (g.b()[i] + offset), g.w()[i]);
         }
-        int[][] planes = new int[6][];
+        boolean[] inner = innerFaces(c, volume);
         for (int d = 0; d < 6; d++) {
-            int a = d % 3;
-            boolean inner = d < 3 ? c.core().min(a) > 0 : c.core().max(a) < volume[a];
-            if (inner) {
-                planes[d] = plane(coreLabels, c.core().shape(), a, d < 3 ? 0 : c.core().size(a) - 1);
+            int[] ps = c.core().shape();
+            ps[d % 3] = 1;
+            if (inner[d] != (planes[d] != null) || (inner[d] && planes[d].length != ps[0] * ps[1] * ps[2])) {
+                throw new IllegalArgumentException(c.name() + ": face plane " + d + (inner[d] ? " missing or of the wrong size" : " given on the volume's edge"));
             }
         }
         byPosition.put(gridKey(c.position()), parts.size());
