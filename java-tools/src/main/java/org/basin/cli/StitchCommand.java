@@ -94,9 +94,12 @@ final class StitchCommand extends ToolCommand {
         try (VolumeOutput out = VolumeOutput.zarr(output, "segmentation", DType.UINT64, 0, shape, zc, ZarrCodec.parse(compression),
                 first.voxelSize(), attrs, overwrite)) {
             Progress write = new Progress("basin stitch: writing", metas.size());
+            long[] reuse = null; // one core's segmentation at a time: the writer is done with it when write returns
             for (int i = 0; i < metas.size(); i++) {
                 ChunkFile.Meta m = metas.get(i);
-                out.write(stitcher.relabelCore(i, coreLabels(m)));
+                Block seg = stitcher.relabelCore(i, coreLabels(m), reuse);
+                out.write(seg);
+                reuse = seg.longs();
                 write.step(i + 1);
             }
             if (tree != null) {

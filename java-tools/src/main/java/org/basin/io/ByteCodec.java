@@ -29,6 +29,23 @@ public final class ByteCodec {
         }
     }
 
+    /** The whole array into {@code dst} (little-endian) from its position on; advances it. */
+    public static void encodeInto(Object src, DType dtype, ByteBuffer dst) {
+        ByteBuffer b = dst.order(ByteOrder.LITTLE_ENDIAN);
+        int n = java.lang.reflect.Array.getLength(src);
+        switch (dtype) {
+            case UINT8 -> b.put((byte[]) src);
+            case UINT16 -> b.asShortBuffer().put((short[]) src);
+            case INT32, UINT32 -> b.asIntBuffer().put((int[]) src);
+            case INT64, UINT64 -> b.asLongBuffer().put((long[]) src);
+            case FLOAT32 -> b.asFloatBuffer().put((float[]) src);
+            case FLOAT64 -> b.asDoubleBuffer().put((double[]) src);
+        }
+        if (dtype != DType.UINT8) {
+            b.position(b.position() + n * dtype.bytes());
+        }
+    }
+
     /** Little-endian bytes of the whole array. */
     public static byte[] encode(Object src, DType dtype) {
         int n = java.lang.reflect.Array.getLength(src);

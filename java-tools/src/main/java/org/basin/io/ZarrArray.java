@@ -23,6 +23,7 @@ import org.basin.volume.DType;
  * align with chunks (partly covered chunks are read, updated and rewritten).
  */
 public final class ZarrArray implements VolumeReader {
+    private ByteBuffer scratch; // chunk bytes on their way to the codec, reused
     private final Path dir;
     private final DType dtype;
     private final ByteOrder order;
@@ -203,14 +204,22 @@ public final class ZarrArray implements VolumeReader {
 
     private void writeChunk(int[] idx, Object data) {
         Path p = chunkPath(idx);
-        byte[] raw = ByteCodec.encode(data, dtype);
         if (order == ByteOrder.BIG_ENDIAN) {
             throw BasinException.badInput(dir + ": basin writes only little-endian Zarr arrays");
         }
+        // one buffer for every chunk this array writes: a fresh 16 MB array per chunk costs more in page faults
+        // and zeroing than the copy itself
+        int bytes = java.lang.reflect.Array.getLength(data) * dtype.bytes();
+        if (scratch == null || scratch.capacity() < bytes) {
+            scratch = ByteBuffer.allocateDirect(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        scratch.clear();
+        ByteCodec.encodeInto(data, dtype, scratch);
+        scratch.flip();
         try {
             Files.createDirectories(p.getParent());
             Path tmp = p.resolveSibling("." + p.getFileName() + ".partial-" + ProcessHandle.current().pid());
-            Files.write(tmp, codec.encode(raw));
+            Files.write(tmp, codec.encode(scratch));
             Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw BasinException.io(p + ": cannot write Zarr chunk (" + e.getMessage() + ")", e);
@@ -282,6 +291,10 @@ public final class ZarrArray implements VolumeReader {
                 co[a] = idx[a] * chunks[a];
                 int hi = Math.min(co[a] + chunks[a], shape[a]);
                 covered &= bOrigin[a] <= co[a] && bOrigin[a] + bShape[a] >= hi;
+            }
+            if (covered && java.util.Arrays.equals(bShape, chunks) && java.util.Arrays.equals(bOrigin, co)) {
+                writeChunk(idx, block.data()); // the block is exactly this chunk (stitch writes chunk cores so)
+                continue;
             }
             Object chunk = covered ? dtype.allocate(chunkLength()) : readChunk(idx);
             NdCopy.copy(block.data(), bShape, bOrigin, chunk, chunks, co);

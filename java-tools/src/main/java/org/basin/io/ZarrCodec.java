@@ -4,6 +4,7 @@ import com.github.luben.zstd.Zstd;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.DataFormatException;
@@ -53,6 +54,25 @@ public record ZarrCodec(String id, int level) {
         m.put("id", id);
         m.put("level", level);
         return m;
+    }
+
+    /** Compresses the buffer's remaining bytes (zlib straight from the buffer; the others through a copy). */
+    public byte[] encode(ByteBuffer raw) {
+        if (id.equals("zlib")) {
+            Deflater d = new Deflater(level);
+            d.setInput(raw);
+            d.finish();
+            ByteArrayOutputStream out = new ByteArrayOutputStream(raw.remaining() / 4 + 64);
+            byte[] buf = new byte[65536];
+            while (!d.finished()) {
+                out.write(buf, 0, d.deflate(buf));
+            }
+            d.end();
+            return out.toByteArray();
+        }
+        byte[] bytes = new byte[raw.remaining()];
+        raw.get(bytes);
+        return encode(bytes);
     }
 
     public byte[] encode(byte[] raw) {

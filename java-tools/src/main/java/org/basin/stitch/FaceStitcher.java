@@ -424,8 +424,13 @@ public final class FaceStitcher {
 
     /** The final segmentation (uint64) of chunk {@code index}'s core, from its core labels. */
     public Block relabelCore(int index, int[] coreLabels) {
+        return relabelCore(index, coreLabels, null);
+    }
+
+    /** As {@link #relabelCore(int, int[])}, into {@code reuse} when it has the core's length (else a new array). */
+    public Block relabelCore(int index, int[] coreLabels, long[] reuse) {
         Part p = parts.get(index);
-        long[] out = new long[coreLabels.length];
+        long[] out = reuse != null && reuse.length == coreLabels.length ? reuse : new long[coreLabels.length];
         for (int i = 0; i < out.length; i++) {
             int v = coreLabels[i];
             out[i] = v == 0 ? 0 : finalIds[(int) (v + p.offset())];
