@@ -102,14 +102,12 @@ public final class Watershed {
         int basins = basinSizes.length - 1;
         boolean[] frozen = new boolean[basins + 1];
         PlateauVoxels plateaus = deferredVoxels(seg, g, deferred, frozen);
-        int[] labels = g.coreLabels(seg);
-        seg = null;
-        g.markFaces(labels, frozen);
+        g.markFaces(seg, frozen);
         int[] cross = crossings.toArray();
         for (int i = 0; i < cross.length; i += 2) {
             cross[i] = g.coreIndex(cross[i]);
         }
-        return mergeAndRelabel(labels, basins, basinSizes, rg.sorted(), p, frozen, cross, plateaus, g.lowerFaces(aff));
+        return mergeAndRelabel(seg, g, basins, basinSizes, rg.sorted(), p, frozen, cross, plateaus, g.lowerFaces(aff));
     }
 
     /** Index arithmetic between the padded array and its core. */
@@ -153,50 +151,28 @@ public final class Watershed {
             return d < 3 ? lo[d] > 0 : hi[d - 3] < shape[d - 3];
         }
 
-        /**
-         * The core's labels, ASSIGNED left set (the relabelling clears it). The array itself when the core is the
-         * whole array: every voxel there is then 0 or assigned.
-         */
-        int[] coreLabels(int[] seg) {
-            if (whole) {
-                return seg;
-            }
-            int[] out = new int[coreVoxels()];
-            int i = 0;
-            for (int z = lo[0]; z < hi[0]; z++) {
-                for (int y = lo[1]; y < hi[1]; y++) {
-                    for (int x = lo[2], v = (z * shape[1] + y) * shape[2] + x; x < hi[2]; x++, v++, i++) {
-                        int s = seg[v];
-                        out[i] = s < 0 ? s : 0;
-                    }
-                }
-            }
-            return out;
-        }
-
-        /** Labels with a voxel on an inner face may continue beyond the core. */
-        void markFaces(int[] labels, boolean[] frozen) {
+        /** Basins with a voxel on an inner face may continue beyond the core (seg: ASSIGNED | id over the core). */
+        void markFaces(int[] seg, boolean[] frozen) {
             if (whole) {
                 return;
             }
-            int[] cs = {coreSize(0), coreSize(1), coreSize(2)};
-            for (int z = 0, i = 0; z < cs[0]; z++) {
-                for (int y = 0; y < cs[1]; y++) {
-                    boolean edgeRow = (z == 0 && innerFace(0)) || (z == cs[0] - 1 && innerFace(3))
-                            || (y == 0 && innerFace(1)) || (y == cs[1] - 1 && innerFace(4));
+            for (int z = lo[0]; z < hi[0]; z++) {
+                for (int y = lo[1]; y < hi[1]; y++) {
+                    int row = (z * shape[1] + y) * shape[2];
+                    boolean edgeRow = (z == lo[0] && innerFace(0)) || (z == hi[0] - 1 && innerFace(3))
+                            || (y == lo[1] && innerFace(1)) || (y == hi[1] - 1 && innerFace(4));
                     if (edgeRow) {
-                        for (int x = 0; x < cs[2]; x++) {
-                            frozen[labels[i + x] & ~ASSIGNED] = true;
+                        for (int x = lo[2]; x < hi[2]; x++) {
+                            frozen[seg[row + x] & ~ASSIGNED] = true;
                         }
                     } else {
                         if (innerFace(2)) {
-                            frozen[labels[i] & ~ASSIGNED] = true;
+                            frozen[seg[row + lo[2]] & ~ASSIGNED] = true;
                         }
                         if (innerFace(5)) {
-                            frozen[labels[i + cs[2] - 1] & ~ASSIGNED] = true;
+                            frozen[seg[row + hi[2] - 1] & ~ASSIGNED] = true;
                         }
                     }
-                    i += cs[2];
                 }
             }
             frozen[0] = false;
@@ -627,8 +603,12 @@ public final class Watershed {
         return new PlateauVoxels(index, edges, exit, label, exitLabel);
     }
 
-    static Result mergeAndRelabel(int[] labels, int basins, long[] sizes, RegionGraph.Edges edges, WatershedParams p, boolean[] frozen,
-            int[] crossings, PlateauVoxels plateaus, float[][] lowerFaces) {
+    /**
+     * Single linkage, dust removal and the final labels over the core, read from seg (every core voxel 0 or
+     * ASSIGNED | basin): written into seg itself when the core is the whole array, else into a core-sized array.
+     */
+    private static Result mergeAndRelabel(int[] seg, Geometry g, int basins, long[] sizes, RegionGraph.Edges edges, WatershedParams p,
+            boolean[] frozen, int[] crossings, PlateauVoxels plateaus, float[][] lowerFaces) {
         DisjointSets sets = new DisjointSets(sizes);
         boolean[] rootFrozen = frozen.clone();
         Linkage.run(sets, edges, p, rootFrozen);
@@ -639,33 +619,39 @@ public final class Watershed {
         boolean[] newFrozen = new boolean[basins + 1];
         int lastB = 0; // neighbours along x mostly share a basin: the last one's new id saves a lookup
         int lastId = 0;
-        for (int v = 0; v < labels.length; v++) {
-            int b = labels[v] & ~ASSIGNED;
-            if (b == 0) {
-                labels[v] = 0;
-                continue;
-            }
-            if (b == lastB) {
-                labels[v] = lastId;
-                continue;
-            }
-            int id = newId[b];
-            if (id == 0) {
-                int r = sets.find(b);
-                id = newId[r];
-                if (id == 0) {
-                    id = sets.size(r) < p.tDust() && !rootFrozen[r] ? -1 : ++count;
-                    newId[r] = id;
-                    if (id > 0) {
-                        newFrozen[id] = rootFrozen[r];
-                        newSizes[id] = sets.size(r); // a basin's voxels all go to its root's id
+        int[] labels = g.whole ? seg : new int[g.coreVoxels()];
+        int at = 0;
+        for (int z = g.lo[0]; z < g.hi[0]; z++) {
+            for (int y = g.lo[1]; y < g.hi[1]; y++) {
+                for (int x = g.lo[2], v = (z * g.shape[1] + y) * g.shape[2] + x; x < g.hi[2]; x++, v++, at++) {
+                    int b = seg[v] & ~ASSIGNED;
+                    if (b == 0) {
+                        labels[at] = 0;
+                        continue;
                     }
+                    if (b == lastB) {
+                        labels[at] = lastId;
+                        continue;
+                    }
+                    int id = newId[b];
+                    if (id == 0) {
+                        int r = sets.find(b);
+                        id = newId[r];
+                        if (id == 0) {
+                            id = sets.size(r) < p.tDust() && !rootFrozen[r] ? -1 : ++count;
+                            newId[r] = id;
+                            if (id > 0) {
+                                newFrozen[id] = rootFrozen[r];
+                                newSizes[id] = sets.size(r); // a basin's voxels all go to its root's id
+                            }
+                        }
+                        newId[b] = id;
+                    }
+                    lastB = b;
+                    lastId = Math.max(id, 0);
+                    labels[at] = lastId;
                 }
-                newId[b] = id;
             }
-            lastB = b;
-            lastId = Math.max(id, 0);
-            labels[v] = lastId;
         }
         RegionGraph finalGraph = new RegionGraph(Math.max(16, edges.size() / 2));
         for (int i = 0; i < edges.size(); i++) {
