@@ -16,6 +16,10 @@ public final class RegionGraph {
     private float[] weights;
     private int size;
     private int mask;
+    // pairs the caller guarantees are added once and never through add (a chunk's own edges in the merge step)
+    private long[] uniqueKeys = new long[0];
+    private float[] uniqueWeights = new float[0];
+    private int uniqueCount;
 
     public RegionGraph() {
         this(1024);
@@ -57,6 +61,20 @@ public final class RegionGraph {
         recentWeights[slot] = w;
     }
 
+    /**
+     * Records an edge the caller guarantees no other call records (the same pair neither here nor through
+     * {@link #add}): kept as is, without the table (a merge step adding every chunk's already distinct edges).
+     */
+    public void addUnique(int a, int b, float w) {
+        if (uniqueCount == uniqueKeys.length) {
+            int cap = Math.max(16, uniqueKeys.length * 2);
+            uniqueKeys = Arrays.copyOf(uniqueKeys, cap);
+            uniqueWeights = Arrays.copyOf(uniqueWeights, cap);
+        }
+        uniqueKeys[uniqueCount] = key(a, b);
+        uniqueWeights[uniqueCount++] = w;
+    }
+
     private void flush() {
         for (int i = 0; i < RECENT; i++) {
             if (recentKeys[i] != -1L) {
@@ -87,14 +105,6 @@ public final class RegionGraph {
         }
     }
 
-    private float weight(long k) {
-        int i = hash(k) & mask;
-        while (keys[i] != k) {
-            i = (i + 1) & mask;
-        }
-        return weights[i];
-    }
-
     private void grow() {
         long[] ok = keys;
         float[] ow = weights;
@@ -113,39 +123,64 @@ public final class RegionGraph {
     /** The number of distinct pairs. */
     public int size() {
         flush();
-        return size;
+        return size + uniqueCount;
     }
 
     /** The edges sorted by decreasing weight, ties by (a, b): a deterministic order. */
     public Edges sorted() {
         flush();
-        // Two primitive sorts instead of one with a comparator: pairs by key give the tie order (their rank), then
-        // (descending weight, rank) packed in one long.
-        long[] ks = new long[size];
-        int n = 0;
-        for (long k : keys) {
-            if (k != -1L) {
-                ks[n++] = k;
+        // One primitive sort of (descending weight, where the pair is): table slot, or table length + i for the
+        // i-th unique pair. Then each run of equal weight is put in (a, b) order by sorting its keys alone.
+        int n = size + uniqueCount;
+        long[] order = new long[n];
+        int m = 0;
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i] != -1L) {
+                order[m++] = ((long) ~ascending(weights[i]) << 32) | i;
             }
         }
-        Arrays.sort(ks);
-        float[] ws = new float[n];
-        long[] order = new long[n];
-        for (int r = 0; r < n; r++) {
-            ws[r] = weight(ks[r]);
-            int bits = Float.floatToIntBits(ws[r]);
-            int ascending = bits ^ ((bits >> 31) & 0x7fffffff); // orders as the floats do
-            order[r] = ((long) ~ascending << 32) | r;
+        for (int i = 0; i < uniqueCount; i++) {
+            order[m++] = ((long) ~ascending(uniqueWeights[i]) << 32) | (keys.length + i);
         }
         Arrays.sort(order);
         Edges e = new Edges(new int[n], new int[n], new float[n]);
-        for (int i = 0; i < n; i++) {
-            int r = (int) order[i];
-            e.a[i] = (int) (ks[r] >>> 32);
-            e.b[i] = (int) ks[r];
-            e.w[i] = ws[r];
+        long[] run = new long[16];
+        for (int from = 0; from < n;) {
+            int to = from + 1;
+            while (to < n && (order[to] >>> 32) == (order[from] >>> 32)) {
+                to++;
+            }
+            if (run.length < to - from) {
+                run = new long[Math.max(to - from, run.length * 2)];
+            }
+            for (int i = from; i < to; i++) {
+                run[i - from] = keyAt((int) order[i]);
+            }
+            Arrays.sort(run, 0, to - from);
+            float w = weightAt((int) order[from]);
+            for (int i = from; i < to; i++) {
+                long k = run[i - from];
+                e.a[i] = (int) (k >>> 32);
+                e.b[i] = (int) k;
+                e.w[i] = w;
+            }
+            from = to;
         }
         return e;
+    }
+
+    /** An int that orders as the float does (and -0 just below +0, as before: equal weights are equal bits). */
+    private static int ascending(float w) {
+        int bits = Float.floatToIntBits(w);
+        return bits ^ ((bits >> 31) & 0x7fffffff);
+    }
+
+    private long keyAt(int at) {
+        return at < keys.length ? keys[at] : uniqueKeys[at - keys.length];
+    }
+
+    private float weightAt(int at) {
+        return at < keys.length ? weights[at] : uniqueWeights[at - keys.length];
     }
 
     /** Parallel arrays of edges: a[i] < b[i], weight w[i]. */

@@ -120,9 +120,10 @@ public final class FaceStitcher {
             sizes[(int) (offset + id)] = s.sizes()[id];
             frozen[(int) (offset + id)] = s.frozen()[id];
         }
+        // a chunk's edges are distinct pairs of its own ids, which no other chunk and no face edge has
         RegionGraph.Edges g = s.graph();
         for (int i = 0; i < g.size(); i++) {
-            graph.add((int) (g.a()[i] + offset), (int) (g.b()[i] + offset), g.w()[i]);
+            graph.addUnique((int) (g.a()[i] + offset), (int) (g.b()[i] + offset), g.w()[i]);
         }
         boolean[] inner = innerFaces(c, volume);
         for (int d = 0; d < 6; d++) {

@@ -26,6 +26,24 @@ class RegionGraphTest {
     }
 
     @Test
+    void uniquePairsSortWithTheOthersTiesByPair() {
+        RegionGraph g = new RegionGraph(4);
+        g.add(7, 3, 0.5f);
+        g.addUnique(2, 1, 0.5f);
+        g.addUnique(4, 9, 0.8f);
+        g.add(1, 5, 0.8f);
+        g.add(5, 1, 0.3f);
+        g.addUnique(3, 4, 0.5f);
+        g.addUnique(6, 8, -0.0f);
+        g.add(6, 7, 0.0f);
+        assertEquals(7, g.size());
+        RegionGraph.Edges e = g.sorted();
+        assertArrayEquals(new int[] {1, 4, 1, 3, 3, 6, 6}, e.a());
+        assertArrayEquals(new int[] {5, 9, 2, 4, 7, 7, 8}, e.b());
+        assertArrayEquals(new float[] {0.8f, 0.8f, 0.5f, 0.5f, 0.5f, 0.0f, -0.0f}, e.w());
+    }
+
+    @Test
     void manyPairsThroughTheRecentCacheAndTableGrowthMatchAPlainMap() {
         // more distinct pairs than the cache holds, revisited in random order: every maximum must survive eviction
         Random r = new Random(7);
