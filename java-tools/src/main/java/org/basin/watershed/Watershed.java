@@ -220,23 +220,34 @@ public final class Watershed {
      * class: HIGH | ROOT where the best is at least T_high; PLATEAU where a kept edge is kept both ways (the
      * neighbour has the same best affinity); otherwise the first kept edge as its direction. Both ends of an edge
      * are known once the later voxel in scan order is, so the plateau test looks only backwards (-z, -y, -x).
-     * Voxels outside the core [lo, hi) are marked OUTSIDE (background ones need not be: no kept edge reaches them).
+     * Voxels outside the core [lo, hi) are marked OUTSIDE row by row, right after each row (no pass of its own).
      */
     static int[] steepestAscent(float[] aff, int[] s, float low, float high, boolean[] plateauRows, int[] lo, int[] hi) {
         int[] seg = new int[s[0] * s[1] * s[2]];
         // one call per row: short methods reach the optimising JIT early, where one long loop waits for on-stack replacement
         for (int z = 0; z < s[0]; z++) {
             for (int y = 0; y < s[1]; y++) {
-                boolean rowOut = z < lo[0] || z >= hi[0] || y < lo[1] || y >= hi[1];
-                steepestRow(aff, s, z, y, low, high, seg, plateauRows, rowOut, lo[2], hi[2]);
+                steepestRow(aff, s, z, y, low, high, seg, plateauRows);
+                int row = (z * s[1] + y) * s[2];
+                if (z < lo[0] || z >= hi[0] || y < lo[1] || y >= hi[1]) {
+                    markOutside(seg, row, row + s[2]);
+                } else {
+                    markOutside(seg, row, row + lo[2]);
+                    markOutside(seg, row + hi[2], row + s[2]);
+                }
             }
         }
         return seg;
     }
 
     /** plateauRows (one per row z * ny + y) is set for each row where a voxel is marked PLATEAU. */
-    private static void steepestRow(float[] aff, int[] s, int z, int y, float low, float high, int[] seg, boolean[] plateauRows,
-            boolean rowOut, int xlo, int xhi) {
+    private static void markOutside(int[] seg, int from, int to) {
+        for (int v = from; v < to; v++) {
+            seg[v] |= OUTSIDE;
+        }
+    }
+
+    private static void steepestRow(float[] aff, int[] s, int z, int y, float low, float high, int[] seg, boolean[] plateauRows) {
         int nz = s[0];
         int ny = s[1];
         int nx = s[2];
@@ -283,9 +294,8 @@ public final class Watershed {
             if (m <= low) {
                 continue;
             }
-            int out = rowOut || x < xlo || x >= xhi ? OUTSIDE : 0;
             if (m >= high) {
-                seg[v] = out | (w0 >= high ? 1 : 0) | (w1 >= high ? 2 : 0) | (w2 >= high ? 4 : 0) | (w3 >= high ? 8 : 0)
+                seg[v] = (w0 >= high ? 1 : 0) | (w1 >= high ? 2 : 0) | (w2 >= high ? 4 : 0) | (w3 >= high ? 8 : 0)
                         | (w4 >= high ? 16 : 0) | (w5 >= high ? 32 : 0) | HIGH | ROOT;
                 continue;
             }
@@ -307,10 +317,10 @@ public final class Watershed {
                 plateau = true;
             }
             if (plateau) {
-                seg[v] = out | b | PLATEAU;
+                seg[v] = b | PLATEAU;
                 plateauRows[z * ny + y] = true;
             } else {
-                seg[v] = out | b | (Integer.numberOfTrailingZeros(b) + 1) << DIR_SHIFT;
+                seg[v] = b | (Integer.numberOfTrailingZeros(b) + 1) << DIR_SHIFT;
             }
         }
     }
