@@ -37,6 +37,16 @@ public final class Watershed {
     private static final int OUTSIDE = 1 << 17; // not in the core
     private static final int ASSIGNED = 1 << 31; // the rest of the word is the basin id
 
+    // DIR for a voxel whose first kept edge (the lowest bit of its edge bits) is its chosen edge. A table, not
+    // Integer.numberOfTrailingZeros: the quick JIT calls that per voxel (steepest ascent: 0.43 -> 0.38 s on 256^3)
+    private static final int[] FIRST_EDGE = new int[64];
+
+    static {
+        for (int b = 1; b < 64; b++) {
+            FIRST_EDGE[b] = (Integer.numberOfTrailingZeros(b) + 1) << DIR_SHIFT;
+        }
+    }
+
     private Watershed() {
     }
 
@@ -320,7 +330,7 @@ public final class Watershed {
                 seg[v] = b | PLATEAU;
                 plateauRows[z * ny + y] = true;
             } else {
-                seg[v] = b | (Integer.numberOfTrailingZeros(b) + 1) << DIR_SHIFT;
+                seg[v] = b | FIRST_EDGE[b];
             }
         }
     }
@@ -417,7 +427,7 @@ public final class Watershed {
             int v = comp.get(h);
             int out = seg[v] & EDGES & ~plateauEdges(seg, v, off);
             if (out != 0) {
-                seg[v] |= DIST_SET | ((Integer.numberOfTrailingZeros(out) + 1) << DIR_SHIFT);
+                seg[v] |= DIST_SET | FIRST_EDGE[out];
                 queue[tail++] = v;
             }
         }
