@@ -143,10 +143,7 @@ final class Hdf5Writer {
             writeFully(ch, meta, 0);
             ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
             for (Node d : datasets) {
-                writeData(ch, buf, d.dataset, d.dataAddress);
-            }
-            if (ch.size() < eof) { // the last dataset's padding: none, but keep EOF exact if ever there is
-                writeFully(ch, ByteBuffer.allocate(Math.toIntExact(eof - ch.size())), ch.size());
+                writeData(ch, buf, d.dataset, d.dataAddress); // the last one ends at eof; gaps before are holes
             }
         }
     }
