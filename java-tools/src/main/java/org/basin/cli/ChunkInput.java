@@ -24,7 +24,7 @@ record ChunkInput(Block data, VolumeInfo info, Map<String, Object> attributes, C
             Map<String, Object> rootAttrs = "hdf5".equals(info.format()) ? Hdf5Files.readAttributes(path) : Map.of();
             ChunkFile.Meta meta;
             if (rootAttrs.containsKey("grid_position")) {
-                meta = ChunkFile.readMeta(path);
+                meta = ChunkFile.meta(path, rootAttrs);
                 if (!java.util.Arrays.equals(info.shape(), meta.chunk().padded().shape())) {
                     throw org.basin.error.BasinException.badInput(info.where() + ": shape " + Triplet.xyz(info.shape())
                             + " (x,y,z) does not match the chunk's padded box " + meta.chunk().padded());

@@ -46,7 +46,11 @@ public final class ChunkFile {
     }
 
     public static Meta readMeta(Path path) {
-        Map<String, Object> a = Hdf5Files.readAttributes(path);
+        return meta(path, Hdf5Files.readAttributes(path));
+    }
+
+    /** The chunk a file describes, from its root attributes already read. */
+    public static Meta meta(Path path, Map<String, Object> a) {
         try {
             int[] pos = ints(a, "grid_position");
             Box core = new Box(ints(a, "core_min"), ints(a, "core_max"));

@@ -300,7 +300,7 @@ public final class Hdf5VolumeReader implements VolumeReader {
         }
         int es = info.dtype().bytes();
         long start = file.getUserBlockSize() + cd.getDataAddress();
-        ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(elements * es, 1 << 20)).order(order);
+        ByteBuffer buf = IoBuffers.direct((int) Math.min(elements * es, 1 << 20)).order(order);
         int perBlock = buf.capacity() / es;
         try (FileChannel ch = FileChannel.open(file.getFileAsPath(), StandardOpenOption.READ)) {
             long pos = start;

@@ -141,7 +141,11 @@ final class Hdf5Writer {
         meta.flip();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             writeFully(ch, meta, 0);
-            ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
+            long largest = 0;
+            for (Node d : datasets) {
+                largest = Math.max(largest, bytes(d.dataset));
+            }
+            ByteBuffer buf = IoBuffers.direct((int) Math.min(BUFFER, largest));
             for (Node d : datasets) {
                 writeData(ch, buf, d.dataset, d.dataAddress); // the last one ends at eof; gaps before are holes
             }
@@ -173,7 +177,7 @@ final class Hdf5Writer {
     /** The flat array, little-endian, in pieces of at most BUFFER bytes. */
     private static void writeData(FileChannel ch, ByteBuffer buf, Hdf5Files.Entry e, long address) throws IOException {
         int es = e.dtype().bytes();
-        int per = BUFFER / es;
+        int per = buf.capacity() / es;
         int total = java.lang.reflect.Array.getLength(e.flat());
         long pos = address;
         for (int from = 0; from < total; from += per) {
