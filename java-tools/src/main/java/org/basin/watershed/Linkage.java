@@ -1,8 +1,7 @@
 package org.basin.watershed;
 
-import java.util.HashMap;
-import java.util.Map;
 import org.basin.graph.DisjointSets;
+import org.basin.graph.IntList;
 import org.basin.graph.RegionGraph;
 
 /**
@@ -34,6 +33,7 @@ public final class Linkage {
         int[] ra = new int[16];
         int[] rb = new int[16];
         boolean[] join = new boolean[16];
+        Forest forest = frozen == null ? null : new Forest(frozen.length);
         int i = 0;
         while (i < m) {
             float w = ew[i];
@@ -78,7 +78,7 @@ public final class Linkage {
                 anyFrozen |= open && frozen != null && (frozen[a] || frozen[b]);
             }
             if (anyFrozen) {
-                freezeAround(ra, rb, join, len, frozen);
+                forest.freezeAround(ra, rb, join, len, frozen);
             }
             for (int k = 0; k < len; k++) {
                 if (join[k]) {
@@ -92,43 +92,59 @@ public final class Linkage {
     /**
      * Sets linked to a frozen set by this affinity's open edges (those that could join; through any chain of them)
      * are frozen and none of their edges joins now: which of those joins happen depends on sizes beyond the chunk.
-     * Edges with rb == ra are closed (certain not to join) and link nothing.
+     * Edges with rb == ra are closed (certain not to join) and link nothing. The forest of one affinity's open
+     * edges lives in arrays indexed by set, reset after each use (boxed maps cost a chunk ~5% of its watershed).
      */
-    private static void freezeAround(int[] ra, int[] rb, boolean[] join, int len, boolean[] frozen) {
-        Map<Integer, Integer> parent = new HashMap<>();
-        for (int k = 0; k < len; k++) {
-            if (ra[k] != rb[k]) {
-                int x = root(parent, ra[k]);
-                int y = root(parent, rb[k]);
-                if (x != y) {
-                    parent.put(x, y);
+    private static final class Forest {
+        private final int[] link; // parent within this affinity's forest; 0: a root (set ids start at 1)
+        private final boolean[] marked; // roots of components with a frozen set
+        private final IntList touched = new IntList();
+
+        Forest(int sets) {
+            link = new int[sets];
+            marked = new boolean[sets];
+        }
+
+        void freezeAround(int[] ra, int[] rb, boolean[] join, int len, boolean[] frozen) {
+            for (int k = 0; k < len; k++) {
+                if (ra[k] != rb[k]) {
+                    touched.add(ra[k]);
+                    touched.add(rb[k]);
+                    int x = root(ra[k]);
+                    int y = root(rb[k]);
+                    if (x != y) {
+                        link[x] = y;
+                    }
                 }
             }
-        }
-        Map<Integer, Boolean> componentFrozen = new HashMap<>();
-        for (int k = 0; k < len; k++) {
-            if (ra[k] != rb[k] && (frozen[ra[k]] || frozen[rb[k]])) {
-                componentFrozen.put(root(parent, ra[k]), true);
+            for (int k = 0; k < len; k++) {
+                if (ra[k] != rb[k] && (frozen[ra[k]] || frozen[rb[k]])) {
+                    marked[root(ra[k])] = true;
+                }
             }
-        }
-        for (int k = 0; k < len; k++) {
-            if (ra[k] != rb[k] && componentFrozen.containsKey(root(parent, ra[k]))) {
-                join[k] = false;
-                frozen[ra[k]] = true;
-                frozen[rb[k]] = true;
+            for (int k = 0; k < len; k++) {
+                if (ra[k] != rb[k] && marked[root(ra[k])]) {
+                    join[k] = false;
+                    frozen[ra[k]] = true;
+                    frozen[rb[k]] = true;
+                }
             }
+            for (int t = 0; t < touched.size(); t++) {
+                link[touched.get(t)] = 0;
+                marked[touched.get(t)] = false;
+            }
+            touched.clear();
         }
-    }
 
-    private static int root(Map<Integer, Integer> parent, int x) {
-        Integer p;
-        while ((p = parent.get(x)) != null) {
-            Integer up = parent.get(p);
-            if (up != null) {
-                parent.put(x, up); // path halving
+        private int root(int x) {
+            while (link[x] != 0) {
+                int up = link[link[x]];
+                if (up != 0) {
+                    link[x] = up; // path halving
+                }
+                x = link[x];
             }
-            x = p;
+            return x;
         }
-        return x;
     }
 }
