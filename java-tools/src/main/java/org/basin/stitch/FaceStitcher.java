@@ -42,7 +42,7 @@ public final class FaceStitcher {
     private final int[] grid;
     private final WatershedParams params;
     private final List<Part> parts = new ArrayList<>();
-    private final Map<Integer, Integer> byPosition = new HashMap<>();
+    private final int[] partAt; // by grid position (gridKey): index into parts, -1 before the chunk is added
     private final RegionGraph graph = new RegionGraph();
     private long[] sizes = new long[1024];
     private boolean[] frozen = new boolean[1024];
@@ -60,6 +60,8 @@ public final class FaceStitcher {
         for (int a = 0; a < 3; a++) {
             grid[a] = Math.max(1, (volume[a] + chunkShape[a] - 1) / chunkShape[a]);
         }
+        partAt = new int[grid[0] * grid[1] * grid[2]];
+        java.util.Arrays.fill(partAt, -1);
     }
 
     private int gridKey(int[] p) {
@@ -133,7 +135,7 @@ public final class FaceStitcher {
                 throw new IllegalArgumentException(c.name() + ": face plane " + d + (inner[d] ? " missing or of the wrong size" : " given on the volume's edge"));
             }
         }
-        byPosition.put(gridKey(c.position()), parts.size());
+        partAt[gridKey(c.position())] = parts.size();
         parts.add(new Part(c, offset, planes, s.lowerFaceAffinity(), s.crossings(), s.deferred()));
         return offset;
     }
@@ -157,29 +159,30 @@ public final class FaceStitcher {
 
     /** The global id of the segment at a voxel on an inner face plane of its chunk's core. */
     private int labelAt(int z, int y, int x) {
-        int[] p = {z, y, x};
-        int[] pos = {z / chunkShape[0], y / chunkShape[1], x / chunkShape[2]};
-        Integer index = byPosition.get(gridKey(pos));
-        if (index == null) {
-            throw new IllegalStateException("no chunk at grid position " + java.util.Arrays.toString(pos));
+        int index = partAt[((z / chunkShape[0]) * grid[1] + y / chunkShape[1]) * grid[2] + x / chunkShape[2]];
+        if (index < 0) {
+            throw new IllegalStateException("no chunk at voxel (z,y,x) " + z + "," + y + "," + x);
         }
         Part part = parts.get(index);
         Box core = part.chunk().core();
-        int[] cs = core.shape();
-        for (int d = 0; d < 6; d++) {
-            int a = d % 3;
-            int[] plane = part.planes()[d];
-            if (plane == null || p[a] != (d < 3 ? core.min(a) : core.max(a) - 1)) {
-                continue;
-            }
-            int[] l = {p[0] - core.min(0), p[1] - core.min(1), p[2] - core.min(2)};
-            l[a] = 0;
-            int[] ps = cs.clone();
-            ps[a] = 1;
-            int v = plane[(l[0] * ps[1] + l[1]) * ps[2] + l[2]];
-            return v == 0 ? 0 : (int) (part.offset() + v);
+        int lz = z - core.min(0);
+        int ly = y - core.min(1);
+        int lx = x - core.min(2);
+        int sy = core.size(1);
+        int sx = core.size(2);
+        int[][] planes = part.planes();
+        // the first inner face plane the voxel lies on; each plane is (z, y, x) with its own axis one long
+        int v;
+        if (planes[0] != null && lz == 0 || planes[3] != null && lz == core.size(0) - 1) {
+            v = planes[lz == 0 && planes[0] != null ? 0 : 3][ly * sx + lx];
+        } else if (planes[1] != null && ly == 0 || planes[4] != null && ly == sy - 1) {
+            v = planes[ly == 0 && planes[1] != null ? 1 : 4][lz * sx + lx];
+        } else if (planes[2] != null && lx == 0 || planes[5] != null && lx == sx - 1) {
+            v = planes[lx == 0 && planes[2] != null ? 2 : 5][lz * sy + ly];
+        } else {
+            throw new IllegalStateException("voxel (z,y,x) " + z + "," + y + "," + x + " is not on an inner face of " + part.chunk().name());
         }
-        throw new IllegalStateException("voxel " + java.util.Arrays.toString(p) + " is not on an inner face of " + part.chunk().name());
+        return v == 0 ? 0 : (int) (part.offset() + v);
     }
 
     private static final int[][] STEP = {{-1, 0, 0}, {0, -1, 0}, {0, 0, -1}, {1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
@@ -239,8 +242,8 @@ public final class FaceStitcher {
                 }
                 int[] pos = upper.chunk().position();
                 pos[a]--;
-                Integer li = byPosition.get(gridKey(pos));
-                if (li == null) {
+                int li = partAt[gridKey(pos)];
+                if (li < 0) {
                     throw new IllegalStateException("no chunk below " + upper.chunk().name() + " on axis " + a);
                 }
                 Part lower = parts.get(li);
