@@ -250,13 +250,13 @@ public final class Watershed {
         return seg;
     }
 
-    /** plateauRows (one per row z * ny + y) is set for each row where a voxel is marked PLATEAU. */
     private static void markOutside(int[] seg, int from, int to) {
         for (int v = from; v < to; v++) {
             seg[v] |= OUTSIDE;
         }
     }
 
+    /** One row of {@link #steepestAscent}; plateauRows (one per row, z * ny + y) is set for rows it marks PLATEAU in. */
     private static void steepestRow(float[] aff, int[] s, int z, int y, float low, float high, int[] seg, boolean[] plateauRows) {
         int nz = s[0];
         int ny = s[1];
