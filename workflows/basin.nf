@@ -70,7 +70,9 @@ workflow BASIN {
     MERGE_AFFINITIES(allChunks(INFER.out.affinities))
 
     WATERSHED_CHOP(MERGE_AFFINITIES.out.volume.map { meta, v -> [meta + [dataset: null], v] })
-    WATERSHED(batches(WATERSHED_CHOP.out.chunks, wsBatchSize()))
+    def wsBatch = wsBatchSize()
+    log.info "basin: watershed ${wsBatch} chunk${wsBatch == 1 ? '' : 's'} per task (${params.ws_batch != null ? '--ws_batch' : '--ws_batch_voxels ' + params.ws_batch_voxels})"
+    WATERSHED(batches(WATERSHED_CHOP.out.chunks, wsBatch))
     MERGE_SEGMENTS(allChunks(WATERSHED.out.segments).map { meta, f -> [meta.findAll { k, v -> k != 'dataset' }, f] })
 
     // Join on the volume id: metas differ in their dataset fields.
