@@ -31,15 +31,19 @@ public final class ByteCodec {
 
     /** The whole array into {@code dst} (little-endian) from its position on; advances it. */
     public static void encodeInto(Object src, DType dtype, ByteBuffer dst) {
+        encodeInto(src, 0, java.lang.reflect.Array.getLength(src), dtype, dst);
+    }
+
+    /** Elements {@code [from, from + n)} of the array into {@code dst} (little-endian) from its position on; advances it. */
+    public static void encodeInto(Object src, int from, int n, DType dtype, ByteBuffer dst) {
         ByteBuffer b = dst.order(ByteOrder.LITTLE_ENDIAN);
-        int n = java.lang.reflect.Array.getLength(src);
         switch (dtype) {
-            case UINT8 -> b.put((byte[]) src);
-            case UINT16 -> b.asShortBuffer().put((short[]) src);
-            case INT32, UINT32 -> b.asIntBuffer().put((int[]) src);
-            case INT64, UINT64 -> b.asLongBuffer().put((long[]) src);
-            case FLOAT32 -> b.asFloatBuffer().put((float[]) src);
-            case FLOAT64 -> b.asDoubleBuffer().put((double[]) src);
+            case UINT8 -> b.put((byte[]) src, from, n);
+            case UINT16 -> b.asShortBuffer().put((short[]) src, from, n);
+            case INT32, UINT32 -> b.asIntBuffer().put((int[]) src, from, n);
+            case INT64, UINT64 -> b.asLongBuffer().put((long[]) src, from, n);
+            case FLOAT32 -> b.asFloatBuffer().put((float[]) src, from, n);
+            case FLOAT64 -> b.asDoubleBuffer().put((double[]) src, from, n);
         }
         if (dtype != DType.UINT8) {
             b.position(b.position() + n * dtype.bytes());
@@ -48,17 +52,8 @@ public final class ByteCodec {
 
     /** Little-endian bytes of the whole array. */
     public static byte[] encode(Object src, DType dtype) {
-        int n = java.lang.reflect.Array.getLength(src);
-        byte[] out = new byte[n * dtype.bytes()];
-        ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
-        switch (dtype) {
-            case UINT8 -> b.put((byte[]) src);
-            case UINT16 -> b.asShortBuffer().put((short[]) src);
-            case INT32, UINT32 -> b.asIntBuffer().put((int[]) src);
-            case INT64, UINT64 -> b.asLongBuffer().put((long[]) src);
-            case FLOAT32 -> b.asFloatBuffer().put((float[]) src);
-            case FLOAT64 -> b.asDoubleBuffer().put((double[]) src);
-        }
+        byte[] out = new byte[java.lang.reflect.Array.getLength(src) * dtype.bytes()];
+        encodeInto(src, dtype, ByteBuffer.wrap(out));
         return out;
     }
 }

@@ -11,8 +11,6 @@ import io.jhdf.api.WritableGroup;
 import io.jhdf.api.dataset.ChunkedDataset;
 import io.jhdf.api.dataset.ContiguousDataset;
 import io.jhdf.exceptions.HdfException;
-import io.jhdf.object.datatype.FixedPoint;
-import io.jhdf.object.datatype.FloatingPoint;
 import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -244,15 +242,10 @@ public final class Hdf5Files {
         if (!(n instanceof Dataset ds)) {
             throw BasinException.badInput(path + ": no dataset '" + name + "'; the file holds " + Hdf5VolumeReader.datasetPaths(f));
         }
-        DType dtype;
-        java.nio.ByteOrder order;
-        if (ds.getDataType() instanceof FixedPoint fp) {
-            dtype = DType.of(false, fp.isSigned(), fp.getSize());
-            order = fp.getByteOrder();
-        } else if (ds.getDataType() instanceof FloatingPoint fl) {
-            dtype = DType.of(true, true, fl.getSize());
-            order = fl.getByteOrder();
-        } else {
+        Hdf5VolumeReader.ElementType et = Hdf5VolumeReader.ElementType.of(ds.getDataType());
+        DType dtype = et.dtype();
+        java.nio.ByteOrder order = et.order();
+        if (dtype == null) {
             throw BasinException.badInput(path + ":" + name + ": unsupported element type");
         }
         int[] shape = ds.getDimensions();

@@ -46,6 +46,19 @@ public final class Hdf5VolumeReader implements VolumeReader {
     }
 
     /** Opens {@code datasetPath} in {@code path}; a null path means "the only dataset in the file". */
+    /** An HDF5 element type as basin's (null where basin has none: int8, int16, strings, ...) with its byte order. */
+    record ElementType(DType dtype, ByteOrder order) {
+        static ElementType of(DataType t) {
+            if (t instanceof FixedPoint fp) {
+                return new ElementType(DType.of(false, fp.isSigned(), fp.getSize()), fp.getByteOrder());
+            }
+            if (t instanceof FloatingPoint fl) {
+                return new ElementType(DType.of(true, true, fl.getSize()), fl.getByteOrder());
+            }
+            return new ElementType(null, null);
+        }
+    }
+
     public static Hdf5VolumeReader open(Path path, String datasetPath) {
         HdfFile f;
         try {
@@ -72,21 +85,9 @@ public final class Hdf5VolumeReader implements VolumeReader {
                 throw BasinException.badArguments(path + ": no dataset '" + name + "'; the file holds " + datasetPaths(f));
             }
             DataType t = ds.getDataType();
-            DType dtype;
-            ByteOrder order;
-            if (t instanceof FixedPoint fp) {
-                dtype = DType.of(false, fp.isSigned(), fp.getSize());
-                order = fp.getByteOrder();
-                if (fp.getSize() == 1 && fp.isSigned()) {
-                    dtype = null;
-                }
-            } else if (t instanceof FloatingPoint fl) {
-                dtype = DType.of(true, true, fl.getSize());
-                order = fl.getByteOrder();
-            } else {
-                dtype = null;
-                order = null;
-            }
+            ElementType et = ElementType.of(t);
+            DType dtype = et.dtype();
+            ByteOrder order = et.order();
             if (dtype == null) {
                 throw BasinException.badInput(path + ":" + name + ": unsupported element type " + describe(t)
                         + "; basin reads uint8, uint16, int32, uint32, int64, uint64, float32, float64");

@@ -183,23 +183,8 @@ final class Hdf5Writer {
         for (int from = 0; from < total; from += per) {
             int n = Math.min(per, total - from);
             buf.clear();
-            Object a = e.flat();
-            if (a instanceof byte[] x) {
-                buf.put(x, from, n);
-            } else if (a instanceof short[] x) {
-                buf.asShortBuffer().put(x, from, n);
-            } else if (a instanceof int[] x) {
-                buf.asIntBuffer().put(x, from, n);
-            } else if (a instanceof long[] x) {
-                buf.asLongBuffer().put(x, from, n);
-            } else if (a instanceof float[] x) {
-                buf.asFloatBuffer().put(x, from, n);
-            } else if (a instanceof double[] x) {
-                buf.asDoubleBuffer().put(x, from, n);
-            } else {
-                throw new IllegalArgumentException(e.path() + ": unsupported array " + a.getClass());
-            }
-            buf.position(0).limit(n * es);
+            ByteCodec.encodeInto(e.flat(), from, n, e.dtype(), buf);
+            buf.flip();
             writeFully(ch, buf, pos);
             pos += (long) n * es;
         }

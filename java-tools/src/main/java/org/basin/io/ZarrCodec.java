@@ -80,18 +80,8 @@ public record ZarrCodec(String id, int level) {
             switch (id) {
                 case "none":
                     return raw;
-                case "zlib": {
-                    Deflater d = new Deflater(level);
-                    d.setInput(raw);
-                    d.finish();
-                    ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 4 + 64);
-                    byte[] buf = new byte[65536];
-                    while (!d.finished()) {
-                        out.write(buf, 0, d.deflate(buf));
-                    }
-                    d.end();
-                    return out.toByteArray();
-                }
+                case "zlib":
+                    return encode(ByteBuffer.wrap(raw));
                 case "gzip": {
                     ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 4 + 64);
                     try (GZIPOutputStream gz = new GZIPOutputStream(out) {
