@@ -107,6 +107,32 @@ class InteropTest {
     }
 
     @Test
+    void labelChunksOpenInZarrPython() throws Exception {
+        // integer chunks go through basin's own zlib encoder (LabelZlib): zarr-python's zlib must read them back
+        int[] shape = {9, 70, 66};
+        for (DType t : new DType[] {DType.UINT64, DType.UINT32}) {
+            Block b = Block.allocate(t, Box.ofShape(shape));
+            for (int i = 0; i < b.length(); i++) {
+                int[] p = b.position(i);
+                b.setLong(i, (p[2] / 5 * 7 + (p[3] + p[2] / 2) / 9) * 1000 + p[1] / 4 + (t == DType.UINT64 ? 1L << 50 : 0)); // p: c, z, y, x
+            }
+            ZarrArray a = ZarrArray.create(dir.resolve(t.label() + ".zarr"), t, 0, shape, new int[] {4, 32, 32}, ZarrCodec.parse("zlib"), "/", Map.of());
+            a.write(b);
+            byte[] stored = Files.readAllBytes(dir.resolve(t.label() + ".zarr/0/0/0"));
+            assertEquals(0b011, stored[2] & 0b111, "one final fixed-Huffman block: LabelZlib wrote it");
+        }
+        String out = python("import zarr, numpy as np\n"
+                + "z, y, x = np.ogrid[0:9, 0:70, 0:66]\n"
+                + "v = ((y // 5 * 7 + (x + y // 2) // 9) * 1000 + z // 4).astype(np.uint64)\n"
+                + "a = zarr.open('" + dir.resolve(DType.UINT64.label() + ".zarr") + "', mode='r')\n"
+                + "assert a.dtype == np.uint64 and (a[:] == v + (1 << 50)).all()\n"
+                + "b = zarr.open('" + dir.resolve(DType.UINT32.label() + ".zarr") + "', mode='r')\n"
+                + "assert b.dtype == np.uint32 and (b[:] == v).all()\n"
+                + "print('ok')\n");
+        assertEquals("ok", out);
+    }
+
+    @Test
     void basinsOwnHdf5WriterOpensInH5py() throws Exception {
         // deflate off: basin's own writer (contiguous datasets, version-2 headers, compact links)
         int[] shape = {9, 70, 66};
