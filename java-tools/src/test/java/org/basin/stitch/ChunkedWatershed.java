@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.basin.chunk.Chunk;
 import org.basin.graph.DisjointSets;
+import org.basin.graph.RegionGraph;
 import org.basin.volume.Box;
 import org.basin.watershed.Watershed;
 import org.basin.watershed.WatershedParams;
@@ -16,8 +17,17 @@ public final class ChunkedWatershed {
     private ChunkedWatershed() {
     }
 
+    /** The chunked path's segmentation and its segments' maximum spanning tree. */
+    record Stitched(long[] labels, RegionGraph.Edges tree) {
+    }
+
     /** The final labels of the whole volume from chunks of {@code chunk} (any size >= 1). */
     static long[] run(float[] aff, int[] shape, int[] chunk, WatershedParams p) {
+        return runStitched(aff, shape, chunk, p).labels();
+    }
+
+    /** As {@link #run}, with the tree. */
+    static Stitched runStitched(float[] aff, int[] shape, int[] chunk, WatershedParams p) {
         Box volume = Box.ofShape(shape);
         int[] grid = new int[3];
         for (int a = 0; a < 3; a++) {
@@ -82,7 +92,47 @@ public final class ChunkedWatershed {
                 }
             }
         }
-        return out;
+        return new Stitched(out, s.tree());
+    }
+
+    /**
+     * The weights of a maximum spanning forest of the graph between a labeling's segments (each edge the largest
+     * affinity between their adjacent voxels), in decreasing order: the same for every maximum spanning forest.
+     */
+    static float[] spanningWeights(int[] labels, float[] aff, int[] shape) {
+        int n = labels.length;
+        int[] step = {shape[1] * shape[2], shape[2], 1};
+        Map<Long, Float> edges = new HashMap<>();
+        int max = 0;
+        for (int z = 0, v = 0; z < shape[0]; z++) {
+            for (int y = 0; y < shape[1]; y++) {
+                for (int x = 0; x < shape[2]; x++, v++) {
+                    max = Math.max(max, labels[v]);
+                    int[] at = {z, y, x};
+                    for (int c = 0; c < 3; c++) { // channel c: the edge to the voxel before along axis c
+                        if (at[c] == 0 || labels[v] == 0 || labels[v - step[c]] == 0 || labels[v] == labels[v - step[c]]) {
+                            continue;
+                        }
+                        long key = ((long) Math.min(labels[v], labels[v - step[c]]) << 32) | Math.max(labels[v], labels[v - step[c]]);
+                        edges.merge(key, aff[c * n + v], Math::max);
+                    }
+                }
+            }
+        }
+        java.util.List<Map.Entry<Long, Float>> sorted = new java.util.ArrayList<>(edges.entrySet());
+        sorted.sort((e, f) -> Float.compare(f.getValue(), e.getValue()));
+        DisjointSets forest = new DisjointSets(max + 1);
+        float[] w = new float[sorted.size()];
+        int k = 0;
+        for (Map.Entry<Long, Float> e : sorted) {
+            int a = (int) (e.getKey() >>> 32);
+            int b = (int) (long) e.getKey();
+            if (forest.find(a) != forest.find(b)) {
+                forest.union(a, b);
+                w[k++] = e.getValue();
+            }
+        }
+        return java.util.Arrays.copyOf(w, k);
     }
 
     /** Asserts the two labelings are the same up to a renaming of ids (background 0 stays 0). */

@@ -13,8 +13,8 @@ import org.basin.watershed.WatershedParams.SizeRule;
 
 /**
  * The invariant of issue 3: for random affinity volumes (many exact ties, values exactly at T_high and T_low),
- * random thresholds and random chunkings, the chunked watershed equals the whole-volume one up to renaming, and
- * every segment is connected.
+ * random thresholds and random chunkings, the chunked watershed equals the whole-volume one up to renaming,
+ * every segment is connected, and the tree for proofreading is a maximum spanning forest of the final segments.
  */
 class ChunkedWatershedPropertyTest {
     record Case(int[] shape, float[] aff, int[] chunk, WatershedParams params, long seed) {
@@ -56,8 +56,12 @@ class ChunkedWatershedPropertyTest {
     @Property(tries = 400)
     void chunkedEqualsWholeVolume(@ForAll("cases") Case c) {
         Watershed.Result whole = Watershed.run(c.aff().clone(), c.shape(), c.params());
-        long[] chunked = ChunkedWatershed.run(c.aff(), c.shape(), c.chunk(), c.params());
-        ChunkedWatershed.assertSameUpToRenaming(whole.labels(), chunked, c.toString());
+        ChunkedWatershed.Stitched chunked = ChunkedWatershed.runStitched(c.aff(), c.shape(), c.chunk(), c.params());
+        ChunkedWatershed.assertSameUpToRenaming(whole.labels(), chunked.labels(), c.toString());
         ChunkedWatershed.assertConnected(whole.labels(), c.shape());
+        // the merge step's tree is a maximum spanning forest of the graph between the final segments (with ties
+        // there are several; their weights are the same)
+        org.junit.jupiter.api.Assertions.assertArrayEquals(ChunkedWatershed.spanningWeights(whole.labels(), c.aff(), c.shape()),
+                chunked.tree().w(), c + ": tree weights");
     }
 }
