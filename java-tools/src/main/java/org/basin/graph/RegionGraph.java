@@ -139,6 +139,9 @@ public final class RegionGraph {
                 order[m++] = ((long) ~ascending(weights[i]) << 32) | i;
             }
         }
+        // the unique pairs come as the merge step adds chunks: each chunk's edges already in this order, so once
+        // the table's pairs are sorted the array is a few sorted runs, which Arrays.sort merges instead of sorting
+        Arrays.sort(order, 0, m);
         for (int i = 0; i < uniqueCount; i++) {
             order[m++] = ((long) ~ascending(uniqueWeights[i]) << 32) | (keys.length + i);
         }
@@ -153,10 +156,14 @@ public final class RegionGraph {
             if (run.length < to - from) {
                 run = new long[Math.max(to - from, run.length * 2)];
             }
+            boolean inOrder = true; // mostly: a single edge, or one chunk's unique pairs, already by pair
             for (int i = from; i < to; i++) {
                 run[i - from] = keyAt((int) order[i]);
+                inOrder &= i == from || run[i - from] > run[i - from - 1];
             }
-            Arrays.sort(run, 0, to - from);
+            if (!inOrder) {
+                Arrays.sort(run, 0, to - from);
+            }
             float w = weightAt((int) order[from]);
             for (int i = from; i < to; i++) {
                 long k = run[i - from];

@@ -199,21 +199,7 @@ public final class FaceStitcher {
         RegionGraph.Edges sorted = graph.sorted();
         // only frozen segments are undecided: the others are final in their chunk and their remaining edges are
         // below anything that could still join them
-        IntList keep = new IntList();
-        for (int i = 0; i < sorted.size(); i++) {
-            if (frozen[sorted.a()[i]] && frozen[sorted.b()[i]]) {
-                keep.add(i);
-            }
-        }
-        int[] ka = new int[keep.size()];
-        int[] kb = new int[keep.size()];
-        float[] kw = new float[keep.size()];
-        for (int i = 0; i < ka.length; i++) {
-            ka[i] = sorted.a()[keep.get(i)];
-            kb[i] = sorted.b()[keep.get(i)];
-            kw[i] = sorted.w()[keep.get(i)];
-        }
-        Linkage.run(sets, new RegionGraph.Edges(ka, kb, kw), params, null);
+        Linkage.run(sets, sorted, params, null, frozen);
         finalIds = new int[(int) total + 1];
         int[] rootId = new int[(int) total + 1];
         int next = 0;

@@ -26,6 +26,14 @@ public final class Linkage {
 
     /** @param sorted edges by decreasing affinity; @param frozen by set root, updated; null when nothing is frozen */
     public static void run(DisjointSets sets, RegionGraph.Edges sorted, WatershedParams p, boolean[] frozen) {
+        run(sets, sorted, p, frozen, null);
+    }
+
+    /**
+     * As {@link #run(DisjointSets, RegionGraph.Edges, WatershedParams, boolean[])}, over only the edges whose two
+     * ends (segment ids) are marked in {@code between} (null: all): the merge step decides only what the chunks left.
+     */
+    public static void run(DisjointSets sets, RegionGraph.Edges sorted, WatershedParams p, boolean[] frozen, boolean[] between) {
         int m = sorted.size();
         int[] ea = sorted.a();
         int[] eb = sorted.b();
@@ -43,6 +51,9 @@ public final class Linkage {
             }
             if (w >= p.tHigh()) {
                 for (int k = i; k < j; k++) {
+                    if (between != null && !(between[ea[k]] && between[eb[k]])) {
+                        continue;
+                    }
                     int a = sets.find(ea[k]);
                     int b = sets.find(eb[k]);
                     if (a != b) {
@@ -71,7 +82,8 @@ public final class Linkage {
                 int a = sets.find(ea[i + k]);
                 int b = sets.find(eb[i + k]);
                 // both sides at or above the limit: no join, whatever a frozen side's global size (never smaller)
-                boolean open = a != b && (sets.size(a) < limit || sets.size(b) < limit);
+                boolean open = a != b && (sets.size(a) < limit || sets.size(b) < limit)
+                        && (between == null || between[ea[i + k]] && between[eb[i + k]]);
                 ra[k] = a;
                 rb[k] = open ? b : a;
                 join[k] = open;
