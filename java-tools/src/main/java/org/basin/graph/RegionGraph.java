@@ -176,6 +176,71 @@ public final class RegionGraph {
         return e;
     }
 
+    /**
+     * The sorted edges with their ends renamed through {@code to} (an end renamed to 0 or less drops the edge, as
+     * do ends that become one), a pair that repeats keeping its strongest edge, in the order {@link #sorted} gives.
+     * Only pairs with an end in {@code shared} (new ids that several old ones became) can repeat, and only those
+     * are looked up: a renaming that joins little costs a pass, not a table and a sort.
+     */
+    public static Edges renamed(Edges sorted, int[] to, boolean[] shared) {
+        int m = sorted.size();
+        Edges out = new Edges(new int[m], new int[m], new float[m]);
+        long[] seen = null; // open addressing over the pairs with a shared end; sized so it never fills
+        int mask = 0;
+        int k = 0;
+        for (int i = 0; i < m; i++) {
+            int a = to[sorted.a()[i]];
+            int b = to[sorted.b()[i]];
+            if (a <= 0 || b <= 0 || a == b) {
+                continue;
+            }
+            if (shared[a] || shared[b]) {
+                if (seen == null) {
+                    seen = new long[Integer.highestOneBit(Math.max(16, 2 * (m - i) - 1)) << 1];
+                    Arrays.fill(seen, -1L);
+                    mask = seen.length - 1;
+                }
+                long key = key(a, b);
+                int h = hash(key) & mask;
+                while (seen[h] != -1L && seen[h] != key) {
+                    h = (h + 1) & mask;
+                }
+                if (seen[h] == key) {
+                    continue; // an earlier edge of the pair was at least as strong
+                }
+                seen[h] = key;
+            }
+            out.a[k] = Math.min(a, b);
+            out.b[k] = Math.max(a, b);
+            out.w[k++] = sorted.w()[i];
+        }
+        // renaming can reorder pairs of equal weight: put each such run back in (a, b) order
+        long[] run = new long[16];
+        for (int from = 0; from < k;) {
+            int to2 = from + 1;
+            boolean inOrder = true;
+            while (to2 < k && out.w[to2] == out.w[from]) {
+                inOrder &= key(out.a[to2 - 1], out.b[to2 - 1]) < key(out.a[to2], out.b[to2]);
+                to2++;
+            }
+            if (!inOrder) {
+                if (run.length < to2 - from) {
+                    run = new long[Math.max(to2 - from, run.length * 2)];
+                }
+                for (int i = from; i < to2; i++) {
+                    run[i - from] = key(out.a[i], out.b[i]);
+                }
+                Arrays.sort(run, 0, to2 - from);
+                for (int i = from; i < to2; i++) {
+                    out.a[i] = (int) (run[i - from] >>> 32);
+                    out.b[i] = (int) run[i - from];
+                }
+            }
+            from = to2;
+        }
+        return k == m ? out : new Edges(Arrays.copyOf(out.a, k), Arrays.copyOf(out.b, k), Arrays.copyOf(out.w, k));
+    }
+
     /** An int that orders as the float does (and -0 just below +0, as before: equal weights are equal bits). */
     private static int ascending(float w) {
         int bits = Float.floatToIntBits(w);

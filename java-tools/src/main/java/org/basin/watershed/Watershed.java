@@ -673,14 +673,19 @@ public final class Watershed {
                 }
             }
         }
-        RegionGraph finalGraph = new RegionGraph(Math.max(16, edges.size() / 2));
-        for (int i = 0; i < edges.size(); i++) {
-            int a = newId[sets.find(edges.a()[i])];
-            int b = newId[sets.find(edges.b()[i])];
-            if (a > 0 && b > 0 && a != b) {
-                finalGraph.add(a, b, edges.w()[i]);
+        // each basin's final id, and which final segments hold several basins (only their edges can repeat)
+        int[] finalOf = new int[basins + 1];
+        boolean[] shared = new boolean[count + 1];
+        boolean[] taken = new boolean[count + 1];
+        for (int b = 1; b <= basins; b++) {
+            int id = newId[sets.find(b)];
+            finalOf[b] = id;
+            if (id > 0) {
+                shared[id] |= taken[id];
+                taken[id] = true;
             }
         }
+        RegionGraph.Edges finalGraph = RegionGraph.renamed(edges, finalOf, shared);
         PlateauVoxels renamed = plateaus;
         if (plateaus.size() > 0) {
             int[] l = new int[plateaus.size()];
@@ -691,7 +696,7 @@ public final class Watershed {
             }
             renamed = new PlateauVoxels(plateaus.index(), plateaus.plateauEdges(), plateaus.exit(), l, e);
         }
-        return new Result(labels, count, Arrays.copyOf(newSizes, count + 1), finalGraph.sorted(), Arrays.copyOf(newFrozen, count + 1), crossings,
+        return new Result(labels, count, Arrays.copyOf(newSizes, count + 1), finalGraph, Arrays.copyOf(newFrozen, count + 1), crossings,
                 renamed, lowerFaces);
     }
 }

@@ -70,4 +70,47 @@ class RegionGraphTest {
             }
         }
     }
+    @Test
+    void renamingEqualsAddingTheRenamedEdgesAgain() {
+        // random graphs, random renamings that join ids, drop some (0 and -1) and reorder the rest: the same edges,
+        // weights and order as building a new graph from the renamed edges
+        for (long seed = 0; seed < 60; seed++) {
+            Random r = new Random(seed);
+            int ids = 2 + r.nextInt(300);
+            RegionGraph g = new RegionGraph(16);
+            for (int i = 0; i < r.nextInt(3000); i++) {
+                int a = 1 + r.nextInt(ids);
+                int b = 1 + r.nextInt(ids);
+                if (a != b) {
+                    g.add(a, b, r.nextInt(seed % 2 == 0 ? 5 : 1000) / 8f);
+                }
+            }
+            RegionGraph.Edges e = g.sorted();
+            int joins = r.nextInt(4) == 0 ? 0 : 1 + r.nextInt(ids);
+            int newIds = Math.max(1, ids - joins);
+            int[] to = new int[ids + 1];
+            boolean[] shared = new boolean[newIds + 1];
+            boolean[] taken = new boolean[newIds + 1];
+            for (int id = 1; id <= ids; id++) {
+                to[id] = r.nextInt(20) == 0 ? -r.nextInt(2) : 1 + (joins == 0 ? (id * 7919) % newIds : r.nextInt(newIds));
+                if (to[id] > 0) {
+                    shared[to[id]] |= taken[to[id]];
+                    taken[to[id]] = true;
+                }
+            }
+            RegionGraph expected = new RegionGraph(16);
+            for (int i = 0; i < e.size(); i++) {
+                int a = to[e.a()[i]];
+                int b = to[e.b()[i]];
+                if (a > 0 && b > 0 && a != b) {
+                    expected.add(a, b, e.w()[i]);
+                }
+            }
+            RegionGraph.Edges want = expected.sorted();
+            RegionGraph.Edges got = RegionGraph.renamed(e, to, shared);
+            assertArrayEquals(want.a(), got.a(), "seed " + seed);
+            assertArrayEquals(want.b(), got.b(), "seed " + seed);
+            assertArrayEquals(want.w(), got.w(), "seed " + seed);
+        }
+    }
 }
