@@ -79,9 +79,17 @@ public final class LabelZlib {
         LabelZlib z = new LabelZlib(Math.min(limit + 64, bytes.remaining() / 32 + 1024));
         // back-reference candidates, in elements: the previous voxel, the row above, the plane above (within the window)
         int[] ks = new int[3];
+        int[] dist = new int[3]; // each candidate's distance code and extra bits, ready to write, and their count
+        int[] distBits = new int[3];
         int nk = 0;
         for (int k : new int[] {1, row, plane}) {
             if (k > 0 && (long) k * width <= WINDOW && (nk == 0 || k != ks[nk - 1])) {
+                int d = k * width;
+                int code = distanceCode(d);
+                int extra = code < 4 ? 0 : code / 2 - 1;
+                int base = code < 4 ? code + 1 : ((2 | (code & 1)) << extra) + 1;
+                dist[nk] = reverse(code, 5) | (d - base) << 5;
+                distBits[nk] = 5 + extra;
                 ks[nk++] = k;
             }
         }
@@ -92,7 +100,7 @@ public final class LabelZlib {
         int i = 0;
         while (i < n) {
             int best = 0;
-            int bestK = 0;
+            int bestC = 0;
             for (int c = 0; c < nk && best < n - i; c++) {
                 int k = ks[c];
                 if (i >= k && v[i] == v[i - k]) {
@@ -102,7 +110,7 @@ public final class LabelZlib {
                     }
                     if (j - i > best) {
                         best = j - i;
-                        bestK = k;
+                        bestC = c;
                     }
                 }
             }
@@ -117,7 +125,7 @@ public final class LabelZlib {
                     return null;
                 }
             } else {
-                z.match(best * width, bestK * width);
+                z.match(best * width, dist[bestC], distBits[bestC]);
                 i += best;
             }
         }
@@ -134,19 +142,22 @@ public final class LabelZlib {
         return java.util.Arrays.copyOf(z.out, z.size);
     }
 
-    /** Back-references covering {@code length} bytes at {@code distance}, in pieces of at most 258, none under 3. */
-    private void match(int length, int distance) {
-        int code = distanceCode(distance);
-        int extra = code < 4 ? 0 : code / 2 - 1;
-        int base = code < 4 ? code + 1 : ((2 | (code & 1)) << extra) + 1;
-        int dist = reverse(code, 5) | (distance - base) << 5;
-        int distBits = 5 + extra;
-        while (length > 0) {
-            int piece = length <= MAX_MATCH ? length : length - MAX_MATCH < 3 ? length - 3 : MAX_MATCH;
-            put(LENGTH[piece], LENGTH_BITS[piece]);
-            put(dist, distBits);
-            length -= piece;
+    /**
+     * Back-references covering {@code length} bytes, in pieces of at most 258 and none under 3, each one write of
+     * its length code and the distance code (at most 13 + 18 bits).
+     */
+    private void match(int length, int dist, int distBits) {
+        int full = LENGTH[MAX_MATCH] | dist << LENGTH_BITS[MAX_MATCH];
+        int fullBits = LENGTH_BITS[MAX_MATCH] + distBits;
+        while (length > MAX_MATCH + 2) {
+            put(full, fullBits);
+            length -= MAX_MATCH;
         }
+        if (length > MAX_MATCH) { // 259 or 260: two pieces, neither under 3
+            put(LENGTH[length - 3] | dist << LENGTH_BITS[length - 3], LENGTH_BITS[length - 3] + distBits);
+            length = 3;
+        }
+        put(LENGTH[length] | dist << LENGTH_BITS[length], LENGTH_BITS[length] + distBits);
     }
 
     /** Deflate's distance code (0..29) for a distance 1..32768. */
