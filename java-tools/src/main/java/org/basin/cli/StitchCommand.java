@@ -57,31 +57,40 @@ final class StitchCommand extends ToolCommand {
         if (!VolumeOutput.isZarr(output)) {
             throw BasinException.badArguments(output + ": stitch writes OME-Zarr; name the output *.zarr");
         }
-        List<ChunkFile.Meta> metas = ChunkFile.readAll(expandChunkFiles(inputs));
+        // each file opened once here (attributes and tables), once more for its labels when the output is written
+        List<Path> files = expandChunkFiles(inputs);
+        Progress scan = new Progress("basin stitch: reading faces", files.size());
+        List<ChunkData> chunks = new java.util.ArrayList<>();
+        for (Path f : files) {
+            chunks.add(read(f));
+            scan.step(chunks.size());
+        }
+        chunks.sort((x, y) -> ChunkFile.BY_POSITION.compare(x.meta(), y.meta()));
+        List<ChunkFile.Meta> metas = new java.util.ArrayList<>();
+        for (ChunkData c : chunks) {
+            metas.add(c.meta());
+        }
+        ChunkFile.checkGrid(metas);
         ChunkFile.Meta first = metas.get(0);
         int[] shape = first.volumeShape();
         int[] core = first.chunk().core().shape();
         String settings = String.valueOf(first.attributes().get("watershed"));
         for (ChunkFile.Meta m : metas) {
-            if (!m.attributes().containsKey("frozen_segments")) {
-                throw BasinException.badInput(m.path() + ": not a watershed chunk of this basin version (no 'frozen' segments); rerun basin watershed");
-            }
             if (!settings.equals(String.valueOf(m.attributes().get("watershed")))) {
                 throw BasinException.badInput(m.path() + ": watershed settings " + m.attributes().get("watershed") + " differ from "
                         + first.path() + "'s " + settings);
             }
         }
         FaceStitcher stitcher = new FaceStitcher(shape, core, thresholds.params());
-        Progress scan = new Progress("basin stitch: reading faces", metas.size());
-        int done = 0;
-        for (ChunkFile.Meta m : metas) {
-            ChunkData c = read(m, shape);
+        for (int i = 0; i < chunks.size(); i++) {
+            ChunkData c = chunks.get(i);
+            ChunkFile.Meta m = c.meta();
             try {
                 stitcher.add(c.segments(), c.planes() != null ? c.planes() : FaceStitcher.facePlanes(m.chunk(), shape, coreLabels(m)));
             } catch (IllegalArgumentException e) {
                 throw BasinException.badInput(m.path() + ": " + e.getMessage());
             }
-            scan.step(++done);
+            chunks.set(i, null); // the stitcher has what it needs (its own copy of the region graph)
         }
         if (tree != null) {
             AtomicFiles.checkWritable(tree, overwrite);
@@ -138,13 +147,25 @@ final class StitchCommand extends ToolCommand {
         return ((Number) m.attributes().getOrDefault(attribute, 0L)).longValue();
     }
 
-    /** A chunk file's segments and its labels on the inner faces (null: an older file without them). */
-    private record ChunkData(FaceStitcher.ChunkSegments segments, int[][] planes) {
+    /** A chunk file's grid place, its segments and its labels on the inner faces (null: an older file without them). */
+    private record ChunkData(ChunkFile.Meta meta, FaceStitcher.ChunkSegments segments, int[][] planes) {
     }
 
     /** Everything a watershed chunk file hands the merge step besides its labels (one open of the file). */
-    private static ChunkData read(ChunkFile.Meta m, int[] volume) {
-        int count = (int) count(m, "segments");
+    private static ChunkData read(Path path) {
+        ChunkFile.Meta[] meta = new ChunkFile.Meta[1];
+        Hdf5Files.Contents contents = Hdf5Files.readContents(path, attrs -> {
+            meta[0] = ChunkFile.meta(path, attrs);
+            if (!attrs.containsKey("frozen_segments")) {
+                throw BasinException.badInput(path + ": not a watershed chunk of this basin version (no 'frozen' segments); rerun basin watershed");
+            }
+            return tablesOf(meta[0]);
+        });
+        return data(meta[0], contents.tables());
+    }
+
+    /** The tables of a watershed chunk file the merge step reads. */
+    private static List<String> tablesOf(ChunkFile.Meta m) {
         int np = (int) count(m, "plateau_voxels");
         List<String> names = new java.util.ArrayList<>(List.of("sizes", "frozen"));
         if (count(m, "region_graph_edges") > 0) {
@@ -161,14 +182,20 @@ final class StitchCommand extends ToolCommand {
                 names.add("faces/lower_affinity_" + "zyx".charAt(a));
             }
         }
-        boolean hasPlanes = m.attributes().containsKey("face_planes");
-        boolean[] inner = FaceStitcher.innerFaces(m.chunk(), volume);
-        for (int d = 0; d < 6 && hasPlanes; d++) {
+        boolean[] inner = FaceStitcher.innerFaces(m.chunk(), m.volumeShape());
+        for (int d = 0; d < 6 && m.attributes().containsKey("face_planes"); d++) {
             if (inner[d]) {
                 names.add(WatershedCommand.facePlaneName(d));
             }
         }
-        Map<String, Hdf5Files.Table> t = Hdf5Files.readTables(m.path(), names);
+        return names;
+    }
+
+    private static ChunkData data(ChunkFile.Meta m, Map<String, Hdf5Files.Table> t) {
+        int count = (int) count(m, "segments");
+        int np = (int) count(m, "plateau_voxels");
+        boolean hasPlanes = m.attributes().containsKey("face_planes");
+        boolean[] inner = FaceStitcher.innerFaces(m.chunk(), m.volumeShape());
         long[] sizes = t.get("sizes").longs();
         byte[] f = t.get("frozen").bytes();
         if (sizes.length != count + 1 || f.length != count + 1) {
@@ -202,7 +229,7 @@ final class StitchCommand extends ToolCommand {
                 planes[d] = inner[d] ? t.get(WatershedCommand.facePlaneName(d)).ints() : null;
             }
         }
-        return new ChunkData(new FaceStitcher.ChunkSegments(m.chunk(), count, sizes, frozen, regionGraph(t), crossings, pv, lower), planes);
+        return new ChunkData(m, new FaceStitcher.ChunkSegments(m.chunk(), count, sizes, frozen, regionGraph(t), crossings, pv, lower), planes);
     }
 
     private static RegionGraph.Edges regionGraph(Map<String, Hdf5Files.Table> t) {

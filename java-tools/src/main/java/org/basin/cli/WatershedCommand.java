@@ -62,6 +62,9 @@ final class WatershedCommand extends ToolCommand {
         }
         List<Path> outputs = new ArrayList<>();
         for (Path in : inputs) {
+            if (!java.nio.file.Files.exists(in)) { // every input before any output, as every output below
+                throw BasinException.badArguments(in + ": no such file or folder");
+            }
             Path out = output != null ? output : outDir.resolve(in.getFileName().toString().replaceFirst("\\.h5$", "") + ".watershed.h5");
             if (outputs.contains(out)) {
                 throw BasinException.badArguments(in + ": a second input named " + in.getFileName() + " would overwrite " + out);

@@ -99,7 +99,16 @@ public final class ChunkFile {
         for (Path p : files) {
             metas.add(readMeta(p));
         }
-        metas.sort((x, y) -> java.util.Arrays.compare(x.chunk().position(), y.chunk().position()));
+        metas.sort(BY_POSITION);
+        checkGrid(metas);
+        return metas;
+    }
+
+    /** Orders chunks by grid position (z, then y, then x). */
+    public static final java.util.Comparator<Meta> BY_POSITION = (x, y) -> java.util.Arrays.compare(x.chunk().position(), y.chunk().position());
+
+    /** Fails with a clear error unless the chunks, sorted by position, are each chunk of one grid exactly once. */
+    public static void checkGrid(List<Meta> metas) {
         if (metas.isEmpty()) {
             throw BasinException.badArguments("no chunk files given");
         }
@@ -118,6 +127,5 @@ public final class ChunkFile {
             throw BasinException.badInput("got " + metas.size() + " chunk files, the grid " + grid[2] + "x" + grid[1] + "x" + grid[0]
                     + " (x,y,z) has " + expected);
         }
-        return metas;
     }
 }

@@ -202,13 +202,38 @@ public final class Hdf5Files {
     /** Root attributes of an HDF5 file. */
     public static Map<String, Object> readAttributes(Path path) {
         try (HdfFile f = new HdfFile(path)) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            for (Map.Entry<String, Attribute> e : f.getAttributes().entrySet()) {
-                if (!e.getKey().startsWith("_jHDF")) {
-                    out.put(e.getKey(), e.getValue().getData());
-                }
+            return attributes(f);
+        } catch (HdfException e) {
+            throw BasinException.badInput(path + ": not a readable HDF5 file (" + e.getMessage() + ")");
+        }
+    }
+
+    private static Map<String, Object> attributes(HdfFile f) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Attribute> e : f.getAttributes().entrySet()) {
+            if (!e.getKey().startsWith("_jHDF")) {
+                out.put(e.getKey(), e.getValue().getData());
             }
-            return out;
+        }
+        return out;
+    }
+
+    /** A file's root attributes and the tables they called for. */
+    public record Contents(Map<String, Object> attributes, Map<String, Table> tables) {
+    }
+
+    /**
+     * Reads the root attributes, then the tables {@code tablesFor} names from them, in one open of the file (the
+     * merge step reads ~15 small datasets from each of thousands of chunk files: jhdf's open is a good part of it).
+     */
+    public static Contents readContents(Path path, java.util.function.Function<Map<String, Object>, List<String>> tablesFor) {
+        try (HdfFile f = new HdfFile(path)) {
+            Map<String, Object> attrs = attributes(f);
+            Map<String, Table> out = new LinkedHashMap<>();
+            for (String name : tablesFor.apply(attrs)) {
+                out.put(name, table(f, path, name));
+            }
+            return new Contents(attrs, out);
         } catch (HdfException e) {
             throw BasinException.badInput(path + ": not a readable HDF5 file (" + e.getMessage() + ")");
         }

@@ -128,7 +128,7 @@ class ChunkedWatershedCliTest {
     void severalInputsNeedAnOutputFolderAndNothingIsWrittenWhenAnOutputExists() throws Exception {
         Path chunks = phantomAffinityChunks("--chunk", "10,20,10", "--halo", "2,2,2");
         String a = chunks.resolve("chunk_0_0_0.h5").toString();
-        String b = chunks.resolve("chunk_0_0_1.h5").toString();
+        String b = chunks.resolve("chunk_1_0_0.h5").toString();
         CliTest.Run two = CliTest.run("watershed", "--input", a, b, "--output", dir.resolve("w.h5").toString());
         assertEquals(2, two.code());
         assertTrue(two.err().contains("2 inputs need --out-dir, not --output"), two.err());
@@ -137,12 +137,52 @@ class ChunkedWatershedCliTest {
         assertTrue(none.err().contains("give either --output (one input) or --out-dir"), none.err());
         Path out = dir.resolve("out");
         Files.createDirectories(out);
-        Files.writeString(out.resolve("chunk_0_0_1.watershed.h5"), "kept");
+        Files.writeString(out.resolve("chunk_1_0_0.watershed.h5"), "kept");
         CliTest.Run clash = CliTest.run("watershed", "--input", a, b, "--out-dir", out.toString());
         assertEquals(2, clash.code(), clash.err());
-        assertTrue(clash.err().contains("chunk_0_0_1.watershed.h5: already exists"), clash.err());
+        assertTrue(clash.err().contains("chunk_1_0_0.watershed.h5: already exists"), clash.err());
         assertFalse(Files.exists(out.resolve("chunk_0_0_0.watershed.h5")), "checked before any chunk is written");
-        assertEquals("kept", Files.readString(out.resolve("chunk_0_0_1.watershed.h5")));
+        assertEquals("kept", Files.readString(out.resolve("chunk_1_0_0.watershed.h5")));
+        CliTest.Run missing = CliTest.run("watershed", "--input", a, chunks.resolve("chunk_9_0_0.h5").toString(), "--out-dir", dir.resolve("o2").toString());
+        assertEquals(2, missing.code(), missing.err());
+        assertTrue(missing.err().contains("chunk_9_0_0.h5: no such file or folder"), missing.err());
+        assertFalse(Files.exists(dir.resolve("o2").resolve("chunk_0_0_0.watershed.h5")), "inputs checked before any chunk is written");
+    }
+
+    @Test
+    void stitchNamesTheChunkFileAtFaultAndWritesNothing() throws Exception {
+        Path chunks = phantomAffinityChunks("--chunk", "10,20,10", "--halo", "2,2,2");
+        Path ws = dir.resolve("ws");
+        List<String> args = new java.util.ArrayList<>(List.of("watershed", "--input"));
+        for (String c : new String[] {"chunk_0_0_0", "chunk_1_0_0"}) {
+            args.add(chunks.resolve(c + ".h5").toString());
+        }
+        args.addAll(List.of("--out-dir", ws.toString()));
+        CliTest.Run w = CliTest.run(args.toArray(String[]::new));
+        assertEquals(0, w.code(), w.err());
+        Path a = ws.resolve("chunk_0_0_0.watershed.h5");
+        Path b = ws.resolve("chunk_1_0_0.watershed.h5");
+        Path seg = dir.resolve("seg.zarr");
+        CliTest.Run affinity = CliTest.run("stitch", a.toString(), chunks.resolve("chunk_1_0_0.h5").toString(), "--output", seg.toString());
+        assertEquals(3, affinity.code(), affinity.err());
+        assertTrue(affinity.err().contains(chunks.resolve("chunk_1_0_0.h5") + ": not a watershed chunk of this basin version"), affinity.err());
+        CliTest.Run twice = CliTest.run("stitch", a.toString(), a.toString(), "--output", seg.toString());
+        assertEquals(3, twice.code(), twice.err());
+        assertTrue(twice.err().contains(": chunk chunk_0_0_0 given twice (also "), twice.err());
+        CliTest.Run hole = CliTest.run("stitch", b.toString(), "--output", seg.toString());
+        assertEquals(3, hole.code(), hole.err());
+        assertTrue(hole.err().contains("got 1 chunk files, the grid 2x1x1 (x,y,z) has 2"), hole.err());
+        Path other = dir.resolve("other.h5");
+        assertEquals(0, CliTest.run("watershed", "--input", chunks.resolve("chunk_1_0_0.h5").toString(), "--output", other.toString(),
+                "--t-size", "50").code());
+        CliTest.Run settings = CliTest.run("stitch", a.toString(), other.toString(), "--output", seg.toString());
+        assertEquals(3, settings.code(), settings.err());
+        assertTrue(settings.err().contains(other + ": watershed settings ") && settings.err().contains(" differ from " + a + "'s "), settings.err());
+        assertFalse(Files.exists(seg));
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of(), left.filter(p -> p.getFileName().toString().contains("partial")).toList(), "no partial output");
+        }
+        assertEquals(0, CliTest.run("stitch", a.toString(), b.toString(), "--output", seg.toString()).code());
     }
 
     /** A 20x20x10 phantom's affinities chopped with the given chop options; the folder of chunk files. */
