@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.basin.chunk.Chunk;
 import org.basin.io.ChunkFile;
-import org.basin.io.Hdf5Files;
+import org.basin.io.Hdf5VolumeReader;
 import org.basin.io.VolumeInfo;
 import org.basin.io.VolumeReader;
 import org.basin.io.Volumes;
@@ -21,7 +21,7 @@ record ChunkInput(Block data, VolumeInfo info, Map<String, Object> attributes, C
         String name = dataset != null || java.nio.file.Files.isDirectory(path) ? dataset : hdf5Default;
         try (VolumeReader r = Volumes.open(path, name)) {
             VolumeInfo info = r.info();
-            Map<String, Object> rootAttrs = "hdf5".equals(info.format()) ? Hdf5Files.readAttributes(path) : Map.of();
+            Map<String, Object> rootAttrs = r instanceof Hdf5VolumeReader h ? h.rootAttributes() : Map.of();
             ChunkFile.Meta meta;
             if (rootAttrs.containsKey("grid_position")) {
                 meta = ChunkFile.meta(path, rootAttrs);

@@ -208,7 +208,7 @@ public final class Hdf5Files {
         }
     }
 
-    private static Map<String, Object> attributes(HdfFile f) {
+    static Map<String, Object> attributes(HdfFile f) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<String, Attribute> e : f.getAttributes().entrySet()) {
             if (!e.getKey().startsWith("_jHDF")) {

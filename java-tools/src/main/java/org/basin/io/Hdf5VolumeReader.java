@@ -45,7 +45,6 @@ public final class Hdf5VolumeReader implements VolumeReader {
         this.dims = dataset.getDimensions();
     }
 
-    /** Opens {@code datasetPath} in {@code path}; a null path means "the only dataset in the file". */
     /** An HDF5 element type as basin's (null where basin has none: int8, int16, strings, ...) with its byte order. */
     record ElementType(DType dtype, ByteOrder order) {
         static ElementType of(DataType t) {
@@ -59,6 +58,7 @@ public final class Hdf5VolumeReader implements VolumeReader {
         }
     }
 
+    /** Opens {@code datasetPath} in {@code path}; a null path means "the only dataset in the file". */
     public static Hdf5VolumeReader open(Path path, String datasetPath) {
         HdfFile f;
         try {
@@ -147,6 +147,11 @@ public final class Hdf5VolumeReader implements VolumeReader {
             }
         }
         return out;
+    }
+
+    /** The file's root attributes (a chunk file's place in its grid), from the file already open. */
+    public java.util.Map<String, Object> rootAttributes() {
+        return Hdf5Files.attributes(file);
     }
 
     @Override
