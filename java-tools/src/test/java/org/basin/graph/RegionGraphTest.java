@@ -3,6 +3,7 @@ package org.basin.graph;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
@@ -111,6 +112,28 @@ class RegionGraphTest {
             assertArrayEquals(want.a(), got.a(), "seed " + seed);
             assertArrayEquals(want.b(), got.b(), "seed " + seed);
             assertArrayEquals(want.w(), got.w(), "seed " + seed);
+        }
+    }
+    @Test
+    void radixSortIsUnsignedAndStable() {
+        Random r = new Random(3);
+        for (int n : new int[] {0, 1, 7, 5000}) {
+            int[] keys = new int[n];
+            int[] values = new int[n];
+            for (int i = 0; i < n; i++) {
+                keys[i] = r.nextInt(4) == 0 ? r.nextInt() : r.nextInt(9) - 4; // few distinct keys (ties), negatives
+                values[i] = i;
+            }
+            long[] expected = new long[n]; // unsigned key, then original position: what a stable sort gives
+            for (int i = 0; i < n; i++) {
+                expected[i] = (Integer.toUnsignedLong(keys[i]) << 20) | i;
+            }
+            Arrays.sort(expected);
+            RegionGraph.radixSort(keys, values);
+            for (int i = 0; i < n; i++) {
+                assertEquals(expected[i] >>> 20, Integer.toUnsignedLong(keys[i]), "key " + i);
+                assertEquals(expected[i] & 0xFFFFF, values[i], "value " + i);
+            }
         }
     }
 }
