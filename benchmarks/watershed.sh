@@ -7,7 +7,7 @@
 #       `basin watershed` per batch of chunks, then `basin stitch`; a batch holds 2^24 voxels' worth of chunks as the
 #       pipeline's default (--ws_batch_voxels: 64 chunks of 64^3, 8 of 128^3), or BATCH chunks when set;
 #       CPU summed over every process (chop not counted).
-# (a) and (b) are the median of RUNS runs (default 3): this class of machine varies by 10-20% run to run.
+# Each figure is the median of RUNS runs (default 3): this class of machine varies by 10-20% run to run.
 #   benchmarks/watershed.sh            (SIZE=256 by default; SIZE=128 for a quick look)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -50,19 +50,24 @@ cpu_b=$(echo "$user + $sys" | bc)
 for c in 64 128; do
   rm -rf "$work/chunks$c"
   "$basin" chop --input "$work/aff.h5" --chunk "$c,$c,$c" --halo 2,2,2 --out-dir "$work/chunks$c" 2>/dev/null
-  rm -rf "$work/ws$c"; mkdir -p "$work/ws$c"; : > "$work/times"
   batch="${BATCH:-$(( 16777216 / (c * c * c) > 0 ? 16777216 / (c * c * c) : 1 ))}"
   ls "$work/chunks$c"/chunk_*.h5 | xargs -n "$batch" > "$work/batches"
-  while read -r files; do
-    # shellcheck disable=SC2086 # one argument per chunk file
-    timed "$basin" watershed --input $files --out-dir "$work/ws$c"
-  done < "$work/batches"
-  rm -rf "$work/seg$c.zarr" "$work/tree$c.h5"
-  timed "$basin" stitch "$work/ws$c" --output "$work/seg$c.zarr" --tree "$work/tree$c.h5"
-  read -r wall cpu rss < <(awk '{ w += $1; c += $2 + $3; if ($4 > r) r = $4 } END { print w, c, r }' "$work/times")
+  : > "$work/cruns"
+  for r in $(seq "$runs"); do
+    rm -rf "$work/ws$c"; mkdir -p "$work/ws$c"; : > "$work/times"
+    while read -r files; do
+      # shellcheck disable=SC2086 # one argument per chunk file
+      timed "$basin" watershed --input $files --out-dir "$work/ws$c"
+    done < "$work/batches"
+    rm -rf "$work/seg$c.zarr" "$work/tree$c.h5"
+    timed "$basin" stitch "$work/ws$c" --output "$work/seg$c.zarr" --tree "$work/tree$c.h5"
+    # one line per run: total wall, total CPU, peak RSS, stitch wall, stitch CPU
+    echo "$(awk '{ w += $1; c += $2 + $3; if ($4 > r) r = $4 } END { print w, c, r }' "$work/times") $(tail -1 "$work/times" | awk '{ print $1, $2 + $3 }')" >> "$work/cruns"
+  done
+  # the median run by total CPU, as (a) and (b)
+  read -r wall cpu rss sw sc < <(sort -n -k2 "$work/cruns" | sed -n "$(( (runs + 1) / 2 ))p")
   n=$(ls "$work/chunks$c"/chunk_*.h5 | wc -l)
   row "(c) $n chunks of $c^3 ($(wc -l < "$work/batches") tasks) + stitch" "$wall" "$cpu" "$rss"
-  read -r sw sc < <(tail -1 "$work/times" | awk '{ print $1, $2 + $3 }')
   printf '    of which stitch: %.2f s wall, %.2f s CPU\n' "$sw" "$sc"
   awk -v c="$cpu" -v b="$cpu_b" 'BEGIN { printf "    CPU %.2fx of (b)\n", c / b }'
 done
