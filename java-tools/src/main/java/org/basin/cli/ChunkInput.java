@@ -18,6 +18,11 @@ import org.basin.volume.Box;
 record ChunkInput(Block data, VolumeInfo info, Map<String, Object> attributes, ChunkFile.Meta meta) {
     /** {@code dataset} null means {@code hdf5Default} for an HDF5 file and the array itself for Zarr. */
     static ChunkInput read(Path path, String dataset, String hdf5Default) {
+        return read(path, dataset, hdf5Default, null);
+    }
+
+    /** As above, the data read into an array {@code spare} gives for its length (see {@link VolumeReader#readAll}), or null. */
+    static ChunkInput read(Path path, String dataset, String hdf5Default, java.util.function.IntFunction<Object> spare) {
         String name = dataset != null || java.nio.file.Files.isDirectory(path) ? dataset : hdf5Default;
         try (VolumeReader r = Volumes.open(path, name)) {
             VolumeInfo info = r.info();
@@ -36,7 +41,7 @@ record ChunkInput(Block data, VolumeInfo info, Map<String, Object> attributes, C
                         ChunkFile.attributes(new Chunk(new int[3], all, all), new int[] {1, 1, 1}, info.shape(), vs, Version.get()));
                 rootAttrs = meta.attributes();
             }
-            Block data = r.readAll().moveTo(meta.chunk().padded().min());
+            Block data = (spare != null ? r.readAll(spare) : r.readAll()).moveTo(meta.chunk().padded().min());
             return new ChunkInput(data, info, new java.util.LinkedHashMap<>(rootAttrs), meta);
         }
     }

@@ -161,10 +161,29 @@ public final class Hdf5VolumeReader implements VolumeReader {
 
     @Override
     public Block read(Box box) {
+        return read(box, null);
+    }
+
+    /**
+     * The whole dataset, into the array {@code spare} gives where it is of the dataset's element type and length
+     * and the dataset is contiguous (every element is read, none left as allocated); else into a new array. A
+     * batch of chunks reads each into an earlier one's array: a fresh 15 MB array per 64^3 chunk cost about as
+     * much in page faults and zeroing as reading it.
+     */
+    @Override
+    public Block readAll(java.util.function.IntFunction<Object> spare) {
+        long n = Math.max(1, info.channels()) * info.box().voxels();
+        Object into = dataset instanceof ContiguousDataset && n <= Integer.MAX_VALUE ? spare.apply((int) n) : null;
+        boolean fits = into != null && into.getClass() == info.dtype().allocate(0).getClass() && java.lang.reflect.Array.getLength(into) == n;
+        return read(info.box(), fits ? into : null);
+    }
+
+    private Block read(Box box, Object into) {
         if (!info.box().contains(box)) {
             throw new IllegalArgumentException("read " + box + " outside " + info.where() + " " + info.box());
         }
-        Block out = info.channels() > 0 ? Block.allocate(info.dtype(), info.channels(), box) : Block.allocate(info.dtype(), box);
+        Block out = into != null ? Block.wrap(info.dtype(), info.channels(), box, into)
+                : info.channels() > 0 ? Block.allocate(info.dtype(), info.channels(), box) : Block.allocate(info.dtype(), box);
         int rank = dims.length;
         int[] outShape = out.arrayShape();
         int[] outOrigin = NdCopy.origin(rank, box.min());

@@ -14,6 +14,14 @@ public interface VolumeReader extends AutoCloseable {
         return read(info().box());
     }
 
+    /**
+     * The whole volume, into the array {@code spare} gives for its element count (one from an earlier read, or
+     * null) where the reader can; else into a new array.
+     */
+    default Block readAll(java.util.function.IntFunction<Object> spare) {
+        return readAll();
+    }
+
     @Override
     void close();
 }

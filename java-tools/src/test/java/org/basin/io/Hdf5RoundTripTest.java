@@ -128,6 +128,29 @@ class Hdf5RoundTripTest {
     }
 
     @Test
+    void aWholeReadGoesIntoASpareArrayOfItsTypeAndLength() {
+        Block aff = ZarrArrayTest.pattern(DType.FLOAT32, 3, Box.ofShape(new int[] {5, 6, 7}));
+        Path f = dir.resolve("s.h5");
+        Hdf5Files.write(f, Map.of(), List.of(Hdf5Files.Entry.of("aff", aff)), false);
+        float[] spare = new float[3 * 5 * 6 * 7];
+        java.util.Arrays.fill(spare, Float.NaN); // every element must be overwritten
+        int[] asked = new int[1];
+        try (Hdf5VolumeReader r = Hdf5VolumeReader.open(f, "aff")) {
+            Block b = r.readAll(n -> {
+                asked[0] = n;
+                return spare;
+            });
+            assertTrue(b.data() == spare, "read into the spare array");
+            assertArrayEquals(aff.floats(), b.floats());
+            assertEquals(spare.length, asked[0]);
+            Block wrongLength = r.readAll(n -> new float[n + 1]);
+            assertArrayEquals(aff.floats(), wrongLength.floats());
+            Block wrongType = r.readAll(n -> new int[n]);
+            assertArrayEquals(aff.floats(), wrongType.floats());
+        }
+    }
+
+    @Test
     void fourDimensionalFloatRoundTrip() {
         Block aff = ZarrArrayTest.pattern(DType.FLOAT32, 3, Box.ofShape(new int[] {5, 6, 7}));
         Path f = dir.resolve("a.h5");
