@@ -104,11 +104,14 @@ final class StitchCommand extends ToolCommand {
                 first.voxelSize(), attrs, overwrite)) {
             Progress write = new Progress("basin stitch: writing", metas.size());
             long[] reuse = null; // one core's segmentation at a time: the writer is done with it when write returns
+            Map<Integer, int[]> spare = new java.util.HashMap<>(); // labels arrays by length, at most 8 core shapes
             for (int i = 0; i < metas.size(); i++) {
                 ChunkFile.Meta m = metas.get(i);
-                Block seg = stitcher.relabelCore(i, coreLabels(m), reuse);
+                int[] labels = coreLabels(m, spare);
+                Block seg = stitcher.relabelCore(i, labels, reuse);
                 out.write(seg);
                 reuse = seg.longs();
+                spare.put(labels.length, labels); // read into again by a later chunk of this core size
                 write.step(i + 1);
             }
             if (tree != null) {
@@ -139,7 +142,11 @@ final class StitchCommand extends ToolCommand {
     }
 
     private static int[] coreLabels(ChunkFile.Meta m) {
-        Block b = ChunkFile.readCore(m.path(), "labels", m);
+        return coreLabels(m, new java.util.HashMap<>());
+    }
+
+    private static int[] coreLabels(ChunkFile.Meta m, Map<Integer, int[]> spare) {
+        Block b = ChunkFile.readCore(m.path(), "labels", m, spare::remove);
         return b.dtype() == DType.UINT32 ? b.ints() : b.convert(DType.UINT32).ints();
     }
 

@@ -80,16 +80,25 @@ public final class ChunkFile {
 
     /** A dataset that covers the chunk's core only (the watershed's labels). */
     public static Block readCore(Path path, String dataset, Meta meta) {
-        return read(path, dataset, meta.chunk().core(), "core");
+        return read(path, dataset, meta.chunk().core(), "core", n -> null);
+    }
+
+    /** As {@link #readCore}, into an array {@code spare} gives for its length where it can (see {@link VolumeReader#readAll}). */
+    public static Block readCore(Path path, String dataset, Meta meta, java.util.function.IntFunction<Object> spare) {
+        return read(path, dataset, meta.chunk().core(), "core", spare);
     }
 
     private static Block read(Path path, String dataset, Box box, String which) {
+        return read(path, dataset, box, which, n -> null);
+    }
+
+    private static Block read(Path path, String dataset, Box box, String which, java.util.function.IntFunction<Object> spare) {
         try (VolumeReader r = Hdf5VolumeReader.open(path, dataset)) {
             if (!java.util.Arrays.equals(r.info().shape(), box.shape())) {
                 throw BasinException.badInput(path + ":" + dataset + ": shape " + java.util.Arrays.toString(r.info().shape())
                         + " does not match the " + which + " box " + box);
             }
-            return r.readAll().moveTo(box.min());
+            return r.readAll(spare).moveTo(box.min());
         }
     }
 
