@@ -258,13 +258,8 @@ public final class Hdf5Files {
     }
 
     private static Table table(HdfFile f, Path path, String name) {
-        Node n;
-        try {
-            n = f.getByPath(name);
-        } catch (HdfException e) {
-            n = null;
-        }
-        if (!(n instanceof Dataset ds)) {
+        Dataset ds = Hdf5VolumeReader.dataset(f, name);
+        if (ds == null) {
             throw BasinException.badInput(path + ": no dataset '" + name + "'; the file holds " + Hdf5VolumeReader.datasetPaths(f));
         }
         Hdf5VolumeReader.ElementType et = Hdf5VolumeReader.ElementType.of(ds.getDataType());

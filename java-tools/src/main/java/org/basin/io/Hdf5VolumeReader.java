@@ -58,6 +58,15 @@ public final class Hdf5VolumeReader implements VolumeReader {
         }
     }
 
+    /** The dataset at {@code name} in the open file, or null where there is none (or a group). */
+    static Dataset dataset(HdfFile f, String name) {
+        try {
+            return f.getByPath(name) instanceof Dataset ds ? ds : null;
+        } catch (HdfException e) {
+            return null;
+        }
+    }
+
     /** Opens {@code datasetPath} in {@code path}; a null path means "the only dataset in the file". */
     public static Hdf5VolumeReader open(Path path, String datasetPath) {
         HdfFile f;
@@ -75,13 +84,8 @@ public final class Hdf5VolumeReader implements VolumeReader {
                 }
                 name = all.get(0);
             }
-            Node node;
-            try {
-                node = f.getByPath(name);
-            } catch (HdfException e) {
-                node = null;
-            }
-            if (!(node instanceof Dataset ds)) {
+            Dataset ds = dataset(f, name);
+            if (ds == null) {
                 throw BasinException.badArguments(path + ": no dataset '" + name + "'; the file holds " + datasetPaths(f));
             }
             DataType t = ds.getDataType();

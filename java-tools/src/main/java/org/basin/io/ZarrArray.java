@@ -219,23 +219,12 @@ public final class ZarrArray implements VolumeReader {
         try {
             Files.createDirectories(p.getParent());
             Path tmp = p.resolveSibling("." + p.getFileName() + ".partial-" + ProcessHandle.current().pid());
-            Files.write(tmp, encode(data));
+            int r = chunks.length;
+            Files.write(tmp, codec.encode(scratch, data, chunks[r - 1], chunks[r - 1] * chunks[r - 2]));
             Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw BasinException.io(p + ": cannot write Zarr chunk (" + e.getMessage() + ")", e);
         }
-    }
-
-    /** The chunk's stored bytes: integer chunks (labels) through {@link LabelZlib} when zlib is asked for and it compresses them. */
-    private byte[] encode(Object data) {
-        if (codec.id().equals("zlib") && !dtype.isFloating() && (data instanceof long[] || data instanceof int[])) {
-            int r = chunks.length;
-            byte[] z = LabelZlib.encode(data, chunks[r - 1], chunks[r - 1] * chunks[r - 2], scratch);
-            if (z != null) {
-                return z;
-            }
-        }
-        return codec.encode(scratch);
     }
 
     /** The chunk-grid index ranges (inclusive) covering a full-array region. */

@@ -56,6 +56,21 @@ public record ZarrCodec(String id, int level) {
         return m;
     }
 
+    /**
+     * Compresses a chunk: its little-endian bytes ({@code raw}'s remaining ones) and the array they came from, with
+     * {@code row} and {@code plane} values per row and plane. Integer chunks (labels) go through {@link LabelZlib}
+     * for zlib where their runs compress them; everything else as {@link #encode(ByteBuffer)}.
+     */
+    public byte[] encode(ByteBuffer raw, Object values, int row, int plane) {
+        if (id.equals("zlib") && (values instanceof long[] || values instanceof int[])) {
+            byte[] z = LabelZlib.encode(values, row, plane, raw);
+            if (z != null) {
+                return z;
+            }
+        }
+        return encode(raw);
+    }
+
     /** Compresses the buffer's remaining bytes (zlib straight from the buffer; the others through a copy). */
     public byte[] encode(ByteBuffer raw) {
         if (id.equals("zlib")) {
