@@ -149,33 +149,45 @@ public final class RegionGraph {
         }
         radixSort(weight, at);
         Edges e = new Edges(new int[n], new int[n], new float[n]);
+        for (int i = 0; i < n; i++) {
+            long k = keyAt(at[i]);
+            e.a[i] = (int) (k >>> 32);
+            e.b[i] = (int) k;
+            e.w[i] = weightAt(at[i]);
+        }
+        pairOrderWithinWeights(e, n);
+        return e;
+    }
+
+    /**
+     * Puts each run of equal weight (equal bits: -0 is not +0) among the first {@code n} edges in (a, b) order,
+     * sorting only runs that are not already (mostly: single edges, or one chunk's pairs as it handed them over).
+     */
+    private static void pairOrderWithinWeights(Edges e, int n) {
         long[] run = new long[16];
         for (int from = 0; from < n;) {
+            int bits = Float.floatToRawIntBits(e.w[from]);
             int to = from + 1;
-            while (to < n && weight[to] == weight[from]) {
+            boolean inOrder = true;
+            while (to < n && Float.floatToRawIntBits(e.w[to]) == bits) {
+                inOrder &= key(e.a[to - 1], e.b[to - 1]) < key(e.a[to], e.b[to]);
                 to++;
             }
-            if (run.length < to - from) {
-                run = new long[Math.max(to - from, run.length * 2)];
-            }
-            boolean inOrder = true; // mostly: a single edge, or one chunk's unique pairs, already by pair
-            for (int i = from; i < to; i++) {
-                run[i - from] = keyAt(at[i]);
-                inOrder &= i == from || run[i - from] > run[i - from - 1];
-            }
             if (!inOrder) {
+                if (run.length < to - from) {
+                    run = new long[Math.max(to - from, run.length * 2)];
+                }
+                for (int i = from; i < to; i++) {
+                    run[i - from] = key(e.a[i], e.b[i]);
+                }
                 Arrays.sort(run, 0, to - from);
-            }
-            float w = weightAt(at[from]);
-            for (int i = from; i < to; i++) {
-                long k = run[i - from];
-                e.a[i] = (int) (k >>> 32);
-                e.b[i] = (int) k;
-                e.w[i] = w;
+                for (int i = from; i < to; i++) {
+                    e.a[i] = (int) (run[i - from] >>> 32);
+                    e.b[i] = (int) run[i - from];
+                }
             }
             from = to;
         }
-        return e;
     }
 
     /** Sorts {@code keys} as unsigned ints, carrying {@code values} along, stably: LSD radix in 11-bit digits. */
@@ -251,30 +263,7 @@ public final class RegionGraph {
             out.b[k] = Math.max(a, b);
             out.w[k++] = sorted.w()[i];
         }
-        // renaming can reorder pairs of equal weight: put each such run back in (a, b) order
-        long[] run = new long[16];
-        for (int from = 0; from < k;) {
-            int to2 = from + 1;
-            boolean inOrder = true;
-            while (to2 < k && out.w[to2] == out.w[from]) {
-                inOrder &= key(out.a[to2 - 1], out.b[to2 - 1]) < key(out.a[to2], out.b[to2]);
-                to2++;
-            }
-            if (!inOrder) {
-                if (run.length < to2 - from) {
-                    run = new long[Math.max(to2 - from, run.length * 2)];
-                }
-                for (int i = from; i < to2; i++) {
-                    run[i - from] = key(out.a[i], out.b[i]);
-                }
-                Arrays.sort(run, 0, to2 - from);
-                for (int i = from; i < to2; i++) {
-                    out.a[i] = (int) (run[i - from] >>> 32);
-                    out.b[i] = (int) run[i - from];
-                }
-            }
-            from = to2;
-        }
+        pairOrderWithinWeights(out, k); // renaming can reorder pairs of equal weight
         return k == m ? out : new Edges(Arrays.copyOf(out.a, k), Arrays.copyOf(out.b, k), Arrays.copyOf(out.w, k));
     }
 
