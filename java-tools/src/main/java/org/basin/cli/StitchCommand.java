@@ -142,11 +142,14 @@ final class StitchCommand extends ToolCommand {
     }
 
     private static int[] coreLabels(ChunkFile.Meta m) {
-        return coreLabels(m, new java.util.HashMap<>());
+        return uint32(ChunkFile.readCore(m.path(), "labels", m));
     }
 
     private static int[] coreLabels(ChunkFile.Meta m, Map<Integer, int[]> spare) {
-        Block b = ChunkFile.readCore(m.path(), "labels", m, spare::remove);
+        return uint32(ChunkFile.readCore(m.path(), "labels", m, spare::remove));
+    }
+
+    private static int[] uint32(Block b) {
         return b.dtype() == DType.UINT32 ? b.ints() : b.convert(DType.UINT32).ints();
     }
 
