@@ -78,6 +78,22 @@ public final class ChunkGrid {
         return new Chunk(position, core, core.grow(below, above, Box.ofShape(volume)));
     }
 
+    /**
+     * The store chunk for tasks whose cores are {@code core}: per axis the largest divisor of the core no larger
+     * than {@code cap}, so every task's core is whole store chunks and no two tasks ever write one store chunk.
+     */
+    public static int[] storeChunk(int[] core, int cap) {
+        int[] out = new int[3];
+        for (int a = 0; a < 3; a++) {
+            int d = Math.min(core[a], cap);
+            while (core[a] % d != 0) {
+                d--;
+            }
+            out[a] = d;
+        }
+        return out;
+    }
+
     /** Every chunk, in C order of grid position. */
     public List<Chunk> chunks() {
         List<Chunk> out = new ArrayList<>(count());

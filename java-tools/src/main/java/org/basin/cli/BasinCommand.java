@@ -7,8 +7,9 @@ import picocli.CommandLine.Command;
         description = {"From a raw EM volume to a dense segmentation and Omni proofreading projects.",
             "Triplets (chunk, halo, overlap, voxel size, shape) are written x,y,z.",
             "Exit codes: 0 ok, 1 internal error, 2 bad arguments, 3 bad input data, 4 I/O failure, 5 out of memory."},
-        subcommands = {PhantomCommand.class, InfoCommand.class, ChopCommand.class, InferCommand.class, MergeCommand.class,
-            WatershedCommand.class, StitchCommand.class, OmnifyChopCommand.class, OmniProjectCommand.class,
+        subcommands = {PhantomCommand.class, InfoCommand.class, PlanCommand.class, FingerprintCommand.class, ChopCommand.class,
+            InferCommand.class, MergeCommand.class, WatershedCommand.class, StitchCommand.class, RelabelCommand.class,
+            OmnifyChopCommand.class, OmniProjectCommand.class,
             EvaluateCommand.class, SnapshotCommand.class})
 public final class BasinCommand implements Runnable {
     @picocli.CommandLine.Spec

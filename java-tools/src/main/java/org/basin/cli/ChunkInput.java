@@ -16,6 +16,18 @@ import org.basin.volume.Box;
  * (so the per-chunk tools also run on a plain volume).
  */
 record ChunkInput(Block data, VolumeInfo info, Map<String, Object> attributes, ChunkFile.Meta meta) {
+    /**
+     * One chunk of a grid over a volume, cut from {@code padded}: a block already read that contains the chunk's
+     * padded box (a task reads its whole block of chunks once). The meta is what a chunk file would say.
+     */
+    static ChunkInput of(Block padded, VolumeInfo info, Chunk chunk, int[] gridShape, double[] voxelSize) {
+        Block data = padded.box().equals(chunk.padded()) ? padded : padded.crop(chunk.padded());
+        Map<String, Object> attrs = ChunkFile.attributes(chunk, gridShape, info.shape(), voxelSize, Version.get());
+        attrs.put("source", info.where());
+        ChunkFile.Meta meta = new ChunkFile.Meta(Path.of(info.path()), chunk, gridShape, info.shape(), voxelSize, attrs);
+        return new ChunkInput(data, info, attrs, meta);
+    }
+
     /** {@code dataset} null means {@code hdf5Default} for an HDF5 file and the array itself for Zarr. */
     static ChunkInput read(Path path, String dataset, String hdf5Default) {
         return read(path, dataset, hdf5Default, null);

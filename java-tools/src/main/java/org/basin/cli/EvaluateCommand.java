@@ -2,11 +2,14 @@ package org.basin.cli;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.basin.chunk.ChunkGrid;
 import org.basin.error.BasinException;
 import org.basin.evaluate.SegmentationScores;
 import org.basin.io.AtomicFiles;
+import org.basin.io.Hdf5Files;
 import org.basin.io.Json;
 import org.basin.io.VolumeInfo;
 import org.basin.io.VolumeReader;
@@ -14,6 +17,7 @@ import org.basin.io.Volumes;
 import org.basin.volume.Box;
 import org.basin.volume.DType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -21,13 +25,13 @@ import picocli.CommandLine.Option;
             "split / merge (bits) and adapted Rand error (CREMI / SNEMI3D F-score form; segmentation 0 counts as singletons).",
             "Reads both volumes slab by slab."})
 final class EvaluateCommand extends ToolCommand {
-    @Option(names = "--segmentation", required = true, description = "Segmentation volume.")
+    @Option(names = "--segmentation", description = "Segmentation volume.")
     Path segmentation;
 
     @Option(names = "--segmentation-dataset", description = "Dataset inside the segmentation file or group.")
     String segmentationDataset;
 
-    @Option(names = "--truth", required = true, description = "Ground-truth volume.")
+    @Option(names = "--truth", description = "Ground-truth volume.")
     Path truth;
 
     @Option(names = "--truth-dataset", description = "Dataset inside the ground-truth file or group.")
@@ -36,9 +40,33 @@ final class EvaluateCommand extends ToolCommand {
     @Option(names = "--output", description = "Also write the scores as JSON here.")
     Path output;
 
+    @Mixin
+    GridOptions region;
+
+    @Option(names = "--partial", description = {"Count only the chunks of --grid-block (grid --chunk) and write their contingency table",
+        "(truth, segment, voxels) to this HDF5 file, for a later --partials sum: blocks are scored in parallel."})
+    Path partial;
+
+    @Option(names = "--partials", arity = "1..*", description = "Score the sum of these contingency tables (from --partial) instead of reading volumes.")
+    List<Path> partials;
+
     @Override
     protected int execute() {
         SegmentationScores scores = new SegmentationScores();
+        if (partials != null) {
+            for (Path p : partials) {
+                if (((Number) Hdf5Files.readAttributes(p).getOrDefault("cells", 0L)).longValue() > 0) {
+                    long[] cells = Hdf5Files.readTable(p, "contingency").longs();
+                    for (int i = 0; i < cells.length; i += 3) {
+                        scores.addCount(cells[i], cells[i + 1], cells[i + 2]);
+                    }
+                }
+            }
+            return report(scores, partials.size() + " partial tables");
+        }
+        if (segmentation == null || truth == null) {
+            throw BasinException.badArguments("give --segmentation and --truth (or --partials)");
+        }
         try (VolumeReader s = Volumes.open(segmentation, segmentationDataset); VolumeReader t = Volumes.open(truth, truthDataset)) {
             VolumeInfo si = s.info();
             VolumeInfo ti = t.info();
@@ -53,16 +81,35 @@ final class EvaluateCommand extends ToolCommand {
                         + Triplet.xyz(ti.shape()) + " (x,y,z); they must match");
             }
             int[] shape = si.shape();
+            if (partial != null) {
+                ChunkGrid grid = region.grid(shape, new int[3], si.where());
+                Box b = region.block.core(grid);
+                scores.add(t.read(b).convert(DType.INT64).longs(), s.read(b).convert(DType.INT64).longs());
+                long[] cells = scores.cells();
+                Map<String, Object> attrs = new LinkedHashMap<>();
+                attrs.put("basin_version", Version.get());
+                attrs.put("cells", (long) cells.length / 3);
+                attrs.put("box_min", b.min());
+                attrs.put("box_max", b.max());
+                AtomicFiles.checkWritable(partial, true);
+                Hdf5Files.write(partial, attrs, cells.length == 0 ? List.of()
+                        : List.of(Hdf5Files.Entry.table("contingency", DType.INT64, new int[] {cells.length / 3, 3}, cells)), false);
+                log("%s: %d cells of the contingency table of %s", region.block.name(), cells.length / 3, b);
+                return 0;
+            }
             int slab = Math.max(1, (int) Math.min(shape[0], 16_000_000L / Math.max(1, (long) shape[1] * shape[2])));
             for (int z = 0; z < shape[0]; z += slab) {
                 Box b = new Box(new int[] {z, 0, 0}, new int[] {Math.min(shape[0], z + slab), shape[1], shape[2]});
                 scores.add(t.read(b).convert(DType.INT64).longs(), s.read(b).convert(DType.INT64).longs());
             }
         }
+        return report(scores, segmentation + " against " + truth);
+    }
+
+    private int report(SegmentationScores scores, String what) {
         SegmentationScores.Scores r = scores.scores();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("segmentation", segmentation.toString());
-        m.put("truth", truth.toString());
+        m.put("scored", what);
         m.put("voi_split", r.voiSplit());
         m.put("voi_merge", r.voiMerge());
         m.put("voi", r.voiSplit() + r.voiMerge());

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.basin.chunk.Chunk;
+import org.basin.chunk.ChunkGrid;
 import org.basin.error.BasinException;
 import org.basin.infer.Affinities;
 import org.basin.infer.IntensityAffinity;
@@ -11,10 +13,19 @@ import org.basin.infer.ModelSpec;
 import org.basin.infer.SlidingWindow;
 import org.basin.io.AtomicFiles;
 import org.basin.io.ChunkFile;
+import org.basin.io.Digest;
 import org.basin.io.Hdf5Files;
+import org.basin.io.OmeZarr;
+import org.basin.io.TaskTable;
+import org.basin.io.VolumeInfo;
+import org.basin.io.VolumeReader;
+import org.basin.io.Volumes;
+import org.basin.io.ZarrArray;
+import org.basin.io.ZarrCodec;
 import org.basin.volume.Block;
 import org.basin.volume.DType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "infer", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -25,14 +36,49 @@ import picocli.CommandLine.Option;
 final class InferCommand extends ToolCommand {
     enum Backend { intensity, boundary, onnx }
 
-    @Option(names = "--input", required = true, description = "Raw chunk file from chop (or any volume, treated as one chunk).")
+    @Option(names = "--input", required = true, description = {"Raw chunk file from chop (or any volume, treated as one chunk); with --store,",
+        "the raw volume the chunks of --grid-block are read from."})
     Path input;
 
     @Option(names = "--dataset", description = "Dataset to read (default: raw in an HDF5 file; a Zarr array or OME-Zarr group's first scale).")
     String dataset;
 
-    @Option(names = "--output", required = true, description = "Affinity chunk file (.h5).")
+    @Option(names = "--output", description = "Affinity chunk file (.h5).")
     Path output;
+
+    @Option(names = "--store", description = {"Write the chunk cores into this OME-Zarr affinity store (created by the first task to",
+        "write it) instead of a file; needs --chunk, --grid-block and --halo."})
+    Path store;
+
+    @Mixin
+    GridOptions region;
+
+    @Option(names = "--halo", defaultValue = "0", description = "With --store: context x,y,z read on both sides of each core (default ${DEFAULT-VALUE}).")
+    void halo(String v) {
+        this.halo = Triplet.ints(v);
+    }
+
+    int[] halo;
+
+    @Option(names = "--zarr-chunk", description = "With --store: store chunk x,y,z (default: the largest divisor of the chunk core up to 128).")
+    void zarrChunk(String v) {
+        this.zarrChunk = Triplet.ints(v);
+    }
+
+    int[] zarrChunk;
+
+    @Option(names = "--compression", defaultValue = "zlib", description = "With --store: none, zlib, gzip or zstd[:level] (default ${DEFAULT-VALUE}).")
+    String compression;
+
+    @Option(names = "--voxel-size", description = "With --store: voxel size x,y,z in nm when the input does not say (default 1,1,1).")
+    void voxelSize(String v) {
+        this.voxelSize = Triplet.doubles(v);
+    }
+
+    double[] voxelSize;
+
+    @Option(names = "--digest-output", description = "With --store: a table of each chunk's name and the digest of the store chunks it wrote.")
+    Path digestOutput;
 
     @Option(names = "--backend", defaultValue = "intensity", description = "intensity, boundary or onnx (default ${DEFAULT-VALUE}).")
     Backend backend;
@@ -88,13 +134,19 @@ final class InferCommand extends ToolCommand {
         if (model != null && !java.nio.file.Files.isRegularFile(model)) {
             throw BasinException.badArguments(model + ": no such model file");
         }
+        if ((output == null) == (store == null)) {
+            throw BasinException.badArguments("give either --output (a chunk file) or --store (an affinity store)");
+        }
+        if (store != null && !region.given()) {
+            throw BasinException.badArguments("--store needs --chunk and --grid-block (the chunks to infer)");
+        }
         if (!outputDtype.equals("float32") && !outputDtype.equals("uint8")) {
             throw BasinException.badArguments("--output-dtype '" + outputDtype + "' must be float32 or uint8");
         }
         // The model is opened and checked against its description before the chunk is read.
         ModelInput onnx = backend == Backend.onnx ? ModelInput.open(model, threads, device, batch) : null;
         try {
-            return run(onnx);
+            return store != null ? runRegion(onnx) : run(onnx);
         } finally {
             if (onnx != null) {
                 onnx.model().close();
@@ -107,6 +159,73 @@ final class InferCommand extends ToolCommand {
         long tRead = System.nanoTime();
         ChunkInput in = ChunkInput.read(input, dataset, "raw");
         tRead = System.nanoTime() - tRead;
+        long t0 = System.nanoTime();
+        Block out = affinities(in, onnx);
+        Map<String, Object> attrs = new LinkedHashMap<>(in.attributes());
+        attrs.put("basin_version", Version.get());
+        long tWrite = System.nanoTime();
+        double compute = (tWrite - t0) / 1e9;
+        ChunkFile.write(output, attrs, List.of(Hdf5Files.Entry.of("affinities", out, datasetAttributes())), compress);
+        tWrite = System.nanoTime() - tWrite;
+        log("%s: %s affinities for %s voxels (x,y,z): read %.2fs, compute %.2fs, write %.2fs", in.meta().name(), backend,
+                Triplet.xyz(in.data().shape()), tRead / 1e9, compute, tWrite / 1e9);
+        return 0;
+    }
+
+    /** The chunks of --grid-block, each read with its halo straight from the raw volume, their cores written into the store. */
+    private int runRegion(ModelInput onnx) {
+        TaskTable digests = new TaskTable("name", "digest");
+        try (VolumeReader r = Volumes.open(input, dataset)) {
+            VolumeInfo info = r.info();
+            ChunkGrid grid = region.grid(info.shape(), halo, info.where());
+            double[] vs = voxelSize != null ? voxelSize : info.voxelSize() != null ? info.voxelSize() : new double[] {1, 1, 1};
+            int[] zc = zarrChunk != null ? zarrChunk : ChunkGrid.storeChunk(region.chunk, 128);
+            for (int a = 0; a < 3; a++) {
+                if (region.chunk[a] % zc[a] != 0) {
+                    throw BasinException.badArguments("--zarr-chunk " + Triplet.xyz(zc) + " must divide --chunk " + Triplet.xyz(region.chunk)
+                            + " (x,y,z): a task writes whole store chunks, never one another task writes");
+                }
+            }
+            Map<String, Object> attrs = new LinkedHashMap<>(datasetAttributes());
+            attrs.put("basin_version", Version.get());
+            ZarrArray out = OmeZarr.openOrCreate(store, "affinities", outputDtype.equals("uint8") ? DType.UINT8 : DType.FLOAT32, 3, info.shape(), zc,
+                    ZarrCodec.parse(compression), vs, attrs);
+            for (int[] p : region.block.positions()) {
+                Chunk c = grid.chunk(p);
+                long tRead = System.nanoTime();
+                ChunkInput in = ChunkInput.of(r.read(c.padded()), info, c, grid.gridShape(), vs);
+                tRead = System.nanoTime() - tRead;
+                long t0 = System.nanoTime();
+                Block aff = affinities(in, onnx);
+                long tWrite = System.nanoTime();
+                out.recordWrites();
+                out.write(aff.crop(c.core()));
+                digests.add(c.name(), Digest.of(out.writtenChunks().toString()));
+                log("%s: %s affinities for %s core voxels (x,y,z): read %.2fs, compute %.2fs, write %.2fs into %s", c.name(), backend,
+                        Triplet.xyz(c.core().shape()), tRead / 1e9, (tWrite - t0) / 1e9, (System.nanoTime() - tWrite) / 1e9, store);
+            }
+        }
+        if (digestOutput != null) {
+            digests.write(digestOutput);
+        }
+        return 0;
+    }
+
+    private Map<String, Object> datasetAttributes() {
+        Map<String, Object> dsAttrs = new LinkedHashMap<>();
+        dsAttrs.put("affinity_convention", "c: v <-> v - e_c, e_0=z e_1=y e_2=x; high = same object");
+        dsAttrs.put("backend", backend.name());
+        if (outputDtype.equals("uint8")) {
+            dsAttrs.put("quantization", "uint8 = round(affinity * 255)");
+        }
+        if (backend == Backend.onnx) {
+            dsAttrs.put("model", model.getFileName().toString());
+        }
+        return dsAttrs;
+    }
+
+    /** The affinities over the chunk's padded box, in the output dtype, after checking the raw. */
+    private Block affinities(ChunkInput in, ModelInput onnx) {
         Block raw = in.data();
         if (raw.hasChannelAxis()) {
             throw BasinException.badInput(in.info().where() + ": infer takes a 3D (z, y, x) volume; this one has " + raw.channels() + " channels");
@@ -118,7 +237,6 @@ final class InferCommand extends ToolCommand {
         }
         int[] shape = raw.shape();
         float[] aff;
-        long t0 = System.nanoTime();
         switch (backend) {
             case intensity -> {
                 double[] w = window(raw.dtype());
@@ -143,25 +261,7 @@ final class InferCommand extends ToolCommand {
             case onnx -> aff = infer(onnx, raw, in);
             default -> throw new IllegalStateException();
         }
-        Block out = outputDtype.equals("uint8") ? quantise(aff, raw) : Block.wrap(DType.FLOAT32, 3, raw.box(), aff);
-        Map<String, Object> dsAttrs = new LinkedHashMap<>();
-        dsAttrs.put("affinity_convention", "c: v <-> v - e_c, e_0=z e_1=y e_2=x; high = same object");
-        dsAttrs.put("backend", backend.name());
-        if (outputDtype.equals("uint8")) {
-            dsAttrs.put("quantization", "uint8 = round(affinity * 255)");
-        }
-        if (onnx != null) {
-            dsAttrs.put("model", model.getFileName().toString());
-        }
-        Map<String, Object> attrs = new LinkedHashMap<>(in.attributes());
-        attrs.put("basin_version", Version.get());
-        long tWrite = System.nanoTime();
-        double compute = (tWrite - t0) / 1e9;
-        ChunkFile.write(output, attrs, List.of(Hdf5Files.Entry.of("affinities", out, dsAttrs)), compress);
-        tWrite = System.nanoTime() - tWrite;
-        log("%s: %s affinities for %s voxels (x,y,z): read %.2fs, compute %.2fs, write %.2fs", in.meta().name(), backend, Triplet.xyz(shape),
-                tRead / 1e9, compute, tWrite / 1e9);
-        return 0;
+        return outputDtype.equals("uint8") ? quantise(aff, raw) : Block.wrap(DType.FLOAT32, 3, raw.box(), aff);
     }
 
     private float[] infer(ModelInput onnx, Block raw, ChunkInput in) {

@@ -57,6 +57,14 @@ final class OmnifyChopCommand extends ToolCommand {
         "segments as dend (uint32, 2 x N, local ids) and dendValues (float32, N)."})
     Path tree;
 
+    @Option(names = "--region", description = {"Only this region (its position x,y,z in the --divs grid): the pipeline runs one task per",
+        "region, each reading its own box; manifest.json then lists that region alone."})
+    void region(String v) {
+        this.region = Triplet.ints(v);
+    }
+
+    int[] region;
+
     @Option(names = "--out-dir", required = true, description = "Folder for region files and manifest.json.")
     Path outDir;
 
@@ -81,6 +89,12 @@ final class OmnifyChopCommand extends ToolCommand {
             }
             double[] vs = si.voxelSize() != null ? si.voxelSize() : ri.voxelSize() != null ? ri.voxelSize() : new double[] {1, 1, 1};
             List<Chunk> regions = RegionGrid.regions(si.shape(), divs, overlap);
+            if (region != null) {
+                regions = regions.stream().filter(c -> java.util.Arrays.equals(c.position(), region)).toList();
+                if (regions.isEmpty()) {
+                    throw BasinException.badArguments("--region " + Triplet.xyz(region) + " is outside the --divs grid " + Triplet.xyz(divs) + " (x,y,z)");
+                }
+            }
             long[] treeIds = new long[0];
             float[] treeAffinity = new float[0];
             if (tree != null) {

@@ -7,6 +7,8 @@ import java.util.Map;
 import org.basin.error.BasinException;
 import org.basin.io.AtomicFiles;
 import org.basin.io.ChunkFile;
+import org.basin.io.Digest;
+import org.basin.io.TaskTable;
 import org.basin.io.VolumeOutput;
 import org.basin.io.ZarrCodec;
 import org.basin.stitch.FaceStitcher;
@@ -26,11 +28,23 @@ import picocli.CommandLine.Parameters;
             "merging and dust removal the chunks left to it over the global region graph (same thresholds as watershed),",
             "and write the uint64 segmentation (OME-Zarr): the same segmentation as one watershed of the whole volume."})
 final class StitchCommand extends ToolCommand {
-    @Parameters(arity = "1..*", description = "Watershed chunk files, or folders of them.")
-    List<Path> inputs;
+    @Parameters(arity = "0..*", description = "Watershed chunk files, or folders of them.")
+    List<Path> inputs = new java.util.ArrayList<>();
 
-    @Option(names = "--output", required = true, description = "Segmentation folder (.zarr).")
+    @Option(names = "--list", description = {"A table (.tsv, columns name and path) of folders of watershed chunk files, one per",
+        "watershed task: the pipeline passes its blocks so (no file per chunk is staged)."})
+    Path list;
+
+    @Option(names = "--output", description = "Segmentation folder (.zarr).")
     Path output;
+
+    @Option(names = {"--id-tables"}, description = {"Instead of writing the segmentation, write per folder of chunk files (per --list row)",
+        "NAME.ids.h5 into this folder: per chunk a dataset chunk_X_Y_Z (uint64), entry v the final id of local id v.",
+        "basin relabel writes the segmentation from them, block by block, in parallel."})
+    Path idTables;
+
+    @Option(names = "--digest-output", description = "With --id-tables: a table of each id-table file's name and the digest of its contents.")
+    Path digestOutput;
 
     @Option(names = "--tree", description = {"Also write the final segments' maximum spanning tree (Omni's dendrogram) to this HDF5 file:",
         "edges uint64 (N, 2) segment ids, affinity float32 (N), in decreasing affinity."})
@@ -54,11 +68,32 @@ final class StitchCommand extends ToolCommand {
 
     @Override
     protected int execute() {
-        if (!VolumeOutput.isZarr(output)) {
+        if ((output == null) == (idTables == null)) {
+            throw BasinException.badArguments("give either --output (the segmentation) or --id-tables (tables for basin relabel)");
+        }
+        if (output != null && !VolumeOutput.isZarr(output)) {
             throw BasinException.badArguments(output + ": stitch writes OME-Zarr; name the output *.zarr");
         }
+        // which id-table file each chunk's table goes to: its --list row, else the folder it was found in
+        Map<Path, String> groupOf = new java.util.HashMap<>();
+        List<Path> given = new java.util.ArrayList<>(inputs);
+        if (list != null) {
+            TaskTable rows = TaskTable.read(list, "name", "path");
+            List<String> names = rows.column("name");
+            List<String> paths = rows.column("path");
+            for (int i = 0; i < names.size(); i++) {
+                Path folder = Path.of(paths.get(i));
+                given.add(folder);
+                for (Path f : expandChunkFiles(List.of(folder))) {
+                    groupOf.put(f, names.get(i));
+                }
+            }
+        }
+        if (given.isEmpty()) {
+            throw BasinException.badArguments("no watershed chunk files given (files, folders or --list)");
+        }
         // each file opened once here (attributes and tables), once more for its labels when the output is written
-        List<Path> files = expandChunkFiles(inputs);
+        List<Path> files = expandChunkFiles(given);
         Progress scan = new Progress("basin stitch: reading faces", files.size());
         List<ChunkData> chunks = new java.util.ArrayList<>();
         for (Path f : files) {
@@ -96,6 +131,15 @@ final class StitchCommand extends ToolCommand {
             AtomicFiles.checkWritable(tree, overwrite);
         }
         stitcher.resolve();
+        if (idTables != null) {
+            writeIdTables(stitcher, metas, groupOf);
+            if (tree != null) {
+                writeTree(stitcher.tree());
+            }
+            log("%d chunks -> %d segments; id tables in %s%s", metas.size(), stitcher.count(), idTables,
+                    tree != null ? ", tree of " + stitcher.tree().size() + " edges in " + tree : "");
+            return 0;
+        }
         int[] zc = zarrChunk != null ? zarrChunk : new int[] {Math.min(128, core[0]), Math.min(128, core[1]), Math.min(128, core[2])};
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("basin_version", Version.get());
@@ -122,6 +166,39 @@ final class StitchCommand extends ToolCommand {
         log("%d chunks -> %d segments in %s (%s x,y,z)%s", metas.size(), stitcher.count(), output, Triplet.xyz(shape),
                 tree != null ? ", tree of " + stitcher.tree().size() + " edges in " + tree : "");
         return 0;
+    }
+
+    /** One file per group of chunks (a watershed task's block): each chunk's local -> final id table. */
+    private void writeIdTables(FaceStitcher stitcher, List<ChunkFile.Meta> metas, Map<Path, String> groupOf) {
+        Map<String, List<Integer>> groups = new java.util.TreeMap<>();
+        for (int i = 0; i < metas.size(); i++) {
+            Path f = metas.get(i).path();
+            String g = groupOf.getOrDefault(f, f.toAbsolutePath().getParent().getFileName().toString());
+            groups.computeIfAbsent(g, k -> new java.util.ArrayList<>()).add(i);
+        }
+        TaskTable digests = new TaskTable("name", "digest");
+        for (Map.Entry<String, List<Integer>> g : groups.entrySet()) {
+            List<Hdf5Files.Entry> entries = new java.util.ArrayList<>();
+            Digest d = new Digest();
+            for (int i : g.getValue()) {
+                long[] table = stitcher.idTable(i);
+                String name = metas.get(i).name();
+                entries.add(Hdf5Files.Entry.table(name, DType.UINT64, new int[] {table.length}, table));
+                d.update(name + ":" + java.util.Arrays.toString(table) + ";");
+            }
+            Map<String, Object> attrs = new LinkedHashMap<>();
+            attrs.put("basin_version", Version.get());
+            attrs.put("segments", stitcher.count());
+            attrs.put("volume_shape", metas.get(0).volumeShape());
+            attrs.put("description", "per chunk: entry v is the final segment id of the chunk's local id v (0 = background)");
+            Path target = idTables.resolve(g.getKey() + ".ids.h5");
+            AtomicFiles.checkWritable(target, overwrite);
+            Hdf5Files.write(target, attrs, entries, false);
+            digests.add(g.getKey(), d.hex());
+        }
+        if (digestOutput != null) {
+            digests.write(digestOutput);
+        }
     }
 
     private void writeTree(RegionGraph.Edges t) {

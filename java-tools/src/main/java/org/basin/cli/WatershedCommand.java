@@ -5,10 +5,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.basin.chunk.Chunk;
+import org.basin.chunk.ChunkGrid;
 import org.basin.error.BasinException;
 import org.basin.graph.RegionGraph;
 import org.basin.io.AtomicFiles;
 import org.basin.io.ChunkFile;
+import org.basin.io.Digest;
+import org.basin.io.TaskTable;
+import org.basin.io.VolumeInfo;
+import org.basin.io.VolumeReader;
+import org.basin.io.Volumes;
 import org.basin.io.Hdf5Files;
 import org.basin.volume.Block;
 import org.basin.volume.Box;
@@ -25,9 +32,19 @@ import picocli.CommandLine.Option;
             "segment sizes, region graph (pairs of ids with their maximum affinity) and what the merge step settles.",
             "Several chunks in one call share one JVM start: --input a.h5 --input b.h5 --out-dir DIR."})
 final class WatershedCommand extends ToolCommand {
-    @Option(names = "--input", required = true, arity = "1..*",
+    @Option(names = "--input", arity = "1..*",
             description = "Affinity chunk file(s) (or any (3, z, y, x) volume); several need --out-dir.")
     List<Path> inputs;
+
+    @Option(names = "--affinities", description = {"Read the chunks of --grid-block (grid --chunk, each with a halo of 2) straight from",
+        "this affinity store (Zarr / OME-Zarr) instead of --input files; outputs go to --out-dir."})
+    Path affinities;
+
+    @Mixin
+    GridOptions region;
+
+    @Option(names = "--digest-output", description = "With --affinities: a table of each chunk's name and the digest of its output file.")
+    Path digestOutput;
 
     @Option(names = "--dataset", description = "Dataset to read (default: affinities in an HDF5 file; a Zarr array or OME-Zarr group's first scale).")
     String dataset;
@@ -51,6 +68,18 @@ final class WatershedCommand extends ToolCommand {
     @Override
     protected int execute() {
         WatershedParams params = thresholds.params();
+        if ((inputs == null) == (affinities == null)) {
+            throw BasinException.badArguments("give either --input (affinity chunk files) or --affinities (a store, with --chunk and --grid-block)");
+        }
+        if (affinities != null) {
+            if (outDir == null || output != null) {
+                throw BasinException.badArguments("--affinities writes one file per chunk: give --out-dir, not --output");
+            }
+            if (testFail) {
+                throw BasinException.io(affinities + " " + region.block.name() + ": injected failure (--test_fail_chunk, used by the resume tests)", null);
+            }
+            return runRegion(params);
+        }
         if ((output == null) == (outDir == null)) {
             throw BasinException.badArguments("give either --output (one input) or --out-dir");
         }
@@ -89,8 +118,48 @@ final class WatershedCommand extends ToolCommand {
     // by the volume's edge on each axis); reading into them spares 15 MB of zeroing and page faults per 64^3 chunk
     private final Map<Integer, float[]> spare = new java.util.HashMap<>();
 
+    /** The block's chunks, read together with their halos of 2 from the store (each store chunk decoded once). */
+    private int runRegion(WatershedParams params) {
+        TaskTable digests = new TaskTable("name", "digest");
+        try (VolumeReader r = Volumes.open(affinities, dataset)) {
+            VolumeInfo info = r.info();
+            ChunkGrid grid = region.grid(info.shape(), new int[] {2, 2, 2}, info.where());
+            double[] vs = info.voxelSize() != null ? info.voxelSize() : new double[] {1, 1, 1};
+            List<Chunk> chunks = new ArrayList<>();
+            for (int[] p : region.block.positions()) {
+                chunks.add(grid.chunk(p));
+            }
+            List<Path> outs = new ArrayList<>();
+            for (Chunk c : chunks) {
+                Path out = outDir.resolve(c.name() + ".watershed.h5");
+                AtomicFiles.checkWritable(out, overwrite); // all checked before any is written
+                outs.add(out);
+            }
+            Block all = r.read(region.block.padded(grid));
+            for (int i = 0; i < chunks.size(); i++) {
+                run(ChunkInput.of(all, info, chunks.get(i), grid.gridShape(), vs), outs.get(i), params);
+                digests.add(chunks.get(i).name(), Digest.of(readBytes(outs.get(i))));
+            }
+        }
+        if (digestOutput != null) {
+            digests.write(digestOutput);
+        }
+        return 0;
+    }
+
+    private static byte[] readBytes(Path p) {
+        try {
+            return java.nio.file.Files.readAllBytes(p);
+        } catch (java.io.IOException e) {
+            throw BasinException.io(p + ": cannot read back (" + e.getMessage() + ")", e);
+        }
+    }
+
     private void run(Path input, Path output, WatershedParams params) {
-        ChunkInput in = ChunkInput.read(input, dataset, "affinities", spare::remove);
+        run(ChunkInput.read(input, dataset, "affinities", spare::remove), output, params);
+    }
+
+    private void run(ChunkInput in, Path output, WatershedParams params) {
         String where = in.info().where();
         ChunkFile.Meta meta = in.meta();
         Map<String, Object> inputAttributes = in.attributes();
@@ -109,7 +178,7 @@ final class WatershedCommand extends ToolCommand {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         boolean large = values.length >= (16 << 20); // 64 MiB of affinities
-        if (!large && asRead && spare.size() < 8) {
+        if (!large && asRead && affinities == null && spare.size() < 8) {
             spare.put(values.length, values); // a later chunk of this padded size reads into it (overwritten whole)
         }
         values = null;

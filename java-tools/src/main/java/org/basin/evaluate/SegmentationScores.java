@@ -1,6 +1,9 @@
 package org.basin.evaluate;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,6 +37,28 @@ public final class SegmentationScores {
             cell[0]++;
             voxels++;
         }
+    }
+
+    /** Adds {@code count} voxels of truth label {@code truth} in segment {@code seg} (a partial table from elsewhere). */
+    public void addCount(long truth, long seg, long count) {
+        if (truth == 0 || count <= 0) {
+            return;
+        }
+        table.computeIfAbsent(new Pair(truth, seg), k -> new long[1])[0] += count;
+        voxels += count;
+    }
+
+    /** The contingency table as (truth, segment, voxels) triples, sorted: what one block hands the final sum. */
+    public long[] cells() {
+        List<Pair> keys = new ArrayList<>(table.keySet());
+        keys.sort(Comparator.comparingLong(Pair::truth).thenComparingLong(Pair::seg));
+        long[] out = new long[3 * keys.size()];
+        for (int i = 0; i < keys.size(); i++) {
+            out[3 * i] = keys.get(i).truth();
+            out[3 * i + 1] = keys.get(i).seg();
+            out[3 * i + 2] = table.get(keys.get(i))[0];
+        }
+        return out;
     }
 
     /** The scores; {@code voxels} is the number of voxels scored (truth non-zero). */

@@ -24,6 +24,16 @@ public final class ChunkFile {
         public String name() {
             return chunk.name();
         }
+
+        /** The grid's core size (z, y, x), from this chunk's place in it (a grid one chunk wide has the volume's size). */
+        public int[] gridChunkShape() {
+            int[] out = new int[3];
+            for (int a = 0; a < 3; a++) {
+                int p = chunk.position()[a];
+                out[a] = p > 0 ? chunk.core().min(a) / p : chunk.core().size(a);
+            }
+            return out;
+        }
     }
 
     public static Map<String, Object> attributes(Chunk chunk, int[] gridShape, int[] volumeShape, double[] voxelSize, String version) {

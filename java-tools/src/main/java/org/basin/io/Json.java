@@ -12,6 +12,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -110,10 +111,21 @@ public final class Json {
         return out.toString();
     }
 
+    /**
+     * Writes under a temporary sibling name and renames it into place: tasks that create one store's metadata at
+     * the same time (each writes the same text) never let a reader see half a file.
+     */
     public static void write(Path path, Object value) {
+        writeText(path, write(value) + "\n");
+    }
+
+    static void writeText(Path path, String text) {
+        Path tmp = path.resolveSibling("." + path.getFileName() + ".partial-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().getId());
         try {
-            Files.writeString(path, write(value) + "\n", StandardCharsets.UTF_8);
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
+            AtomicFiles.discard(tmp);
             throw BasinException.io(path + ": cannot write (" + e.getMessage() + ")", e);
         }
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +29,21 @@ public final class OmeZarr {
             double[] voxelSize, Map<String, Object> attrs) {
         try {
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve(".zgroup"), "{\n  \"zarr_format\": 2\n}\n");
+            Json.writeText(dir.resolve(".zgroup"), "{\n  \"zarr_format\": 2\n}\n");
         } catch (IOException e) {
             throw BasinException.io(dir + ": cannot create Zarr group (" + e.getMessage() + ")", e);
         }
+        Json.write(dir.resolve(".zattrs"), groupAttributes(name, channels, voxelSize, attrs));
+        return ZarrArray.create(dir.resolve(SCALE0), dtype, channels, shape, chunks, codec, "/", arrayAttributes(voxelSize, attrs));
+    }
+
+    private static Map<String, Object> arrayAttributes(double[] voxelSize, Map<String, Object> attrs) {
+        Map<String, Object> arrayAttrs = new LinkedHashMap<>(attrs);
+        arrayAttrs.put("voxel_size", voxelSize);
+        return arrayAttrs;
+    }
+
+    private static Map<String, Object> groupAttributes(String name, int channels, double[] voxelSize, Map<String, Object> attrs) {
         List<Map<String, Object>> axes = new ArrayList<>();
         List<Double> scale = new ArrayList<>();
         if (channels > 0) {
@@ -55,10 +67,49 @@ public final class OmeZarr {
         groupAttrs.put("multiscales", List.of(multiscale));
         groupAttrs.putAll(attrs);
         groupAttrs.put("voxel_size", voxelSize);
-        Json.write(dir.resolve(".zattrs"), groupAttrs);
-        Map<String, Object> arrayAttrs = new LinkedHashMap<>(attrs);
-        arrayAttrs.put("voxel_size", voxelSize);
-        return ZarrArray.create(dir.resolve(SCALE0), dtype, channels, shape, chunks, codec, "/", arrayAttrs);
+        return groupAttrs;
+    }
+    /**
+     * The full-resolution array of the store at {@code dir}, created as {@link #create} does when it is not there
+     * yet. Every task writing a region of one store calls this with the same arguments, so whichever comes first
+     * creates it (each metadata file appears whole); an existing store of another type, shape or chunking is
+     * refused rather than mixed with.
+     */
+    public static ZarrArray openOrCreate(Path dir, String name, DType dtype, int channels, int[] shape, int[] chunks, ZarrCodec codec,
+            double[] voxelSize, Map<String, Object> attrs) {
+        Path array = dir.resolve(SCALE0);
+        if (!ZarrArray.isArray(array)) {
+            return create(dir, name, dtype, channels, shape, chunks, codec, voxelSize, attrs);
+        }
+        ZarrArray a = ZarrArray.open(array);
+        VolumeInfo i = a.info();
+        int[] full = channels > 0 ? new int[] {channels, shape[0], shape[1], shape[2]} : shape.clone();
+        int[] want = channels > 0 ? new int[] {channels, chunks[0], chunks[1], chunks[2]} : chunks.clone();
+        for (int k = 0; k < want.length; k++) {
+            want[k] = Math.max(1, Math.min(want[k], Math.max(1, full[k]))); // as create clips them
+        }
+        String have = i.dtype().label() + " " + Arrays.toString(i.arrayShape()) + " chunks " + Arrays.toString(i.chunks());
+        String need = dtype.label() + " " + Arrays.toString(full) + " chunks " + Arrays.toString(want);
+        if (!have.equals(need)) {
+            throw BasinException.badInput(array + ": an existing store holds " + have + "; this run writes " + need
+                    + "; remove it (or write elsewhere) to start again");
+        }
+        // a rerun may say something new (the segment count); every task of one run writes the same text
+        replaceIfChanged(dir.resolve(".zattrs"), groupAttributes(name, channels, voxelSize, attrs));
+        replaceIfChanged(array.resolve(".zattrs"), arrayAttributes(voxelSize, attrs));
+        return a;
+    }
+
+    private static void replaceIfChanged(Path file, Map<String, Object> value) {
+        String text = Json.write(value) + "\n";
+        try {
+            if (Files.isRegularFile(file) && Files.readString(file).equals(text)) {
+                return;
+            }
+        } catch (IOException e) {
+            // unreadable: write it anew
+        }
+        Json.writeText(file, text);
     }
 
     /** The path of the full-resolution array of an OME-Zarr group, or null when the group has no multiscales. */

@@ -24,6 +24,7 @@ import org.basin.volume.DType;
  */
 public final class ZarrArray implements VolumeReader {
     private ByteBuffer scratch; // chunk bytes on their way to the codec, reused
+    private Map<String, String> written; // chunk key -> digest of its stored bytes, when asked for (recordWrites)
     private final Path dir;
     private final DType dtype;
     private final ByteOrder order;
@@ -161,7 +162,20 @@ public final class ZarrArray implements VolumeReader {
         return dir;
     }
 
-    private Path chunkPath(int[] idx) {
+    /**
+     * From now on remember every chunk written, with the digest of its stored bytes: a pipeline task reports them
+     * so the stages reading this region are keyed on what it wrote.
+     */
+    public void recordWrites() {
+        written = new java.util.TreeMap<>();
+    }
+
+    /** Chunk key (e.g. {@code 0/1/0/2}) -> digest of the stored bytes, for the chunks written since {@link #recordWrites}. */
+    public Map<String, String> writtenChunks() {
+        return written == null ? Map.of() : java.util.Collections.unmodifiableMap(written);
+    }
+
+    private String chunkKey(int[] idx) {
         StringBuilder sb = new StringBuilder();
         for (int a = 0; a < idx.length; a++) {
             if (a > 0) {
@@ -169,7 +183,11 @@ public final class ZarrArray implements VolumeReader {
             }
             sb.append(idx[a]);
         }
-        return dir.resolve(sb.toString());
+        return sb.toString();
+    }
+
+    private Path chunkPath(int[] idx) {
+        return dir.resolve(chunkKey(idx));
     }
 
     private int chunkLength() {
@@ -220,8 +238,12 @@ public final class ZarrArray implements VolumeReader {
             Files.createDirectories(p.getParent());
             Path tmp = p.resolveSibling("." + p.getFileName() + ".partial-" + ProcessHandle.current().pid());
             int r = chunks.length;
-            Files.write(tmp, codec.encode(scratch, data, chunks[r - 1], chunks[r - 1] * chunks[r - 2]));
+            byte[] stored = codec.encode(scratch, data, chunks[r - 1], chunks[r - 1] * chunks[r - 2]);
+            Files.write(tmp, stored);
             Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            if (written != null) {
+                written.put(chunkKey(idx), Digest.of(stored));
+            }
         } catch (IOException e) {
             throw BasinException.io(p + ": cannot write Zarr chunk (" + e.getMessage() + ")", e);
         }

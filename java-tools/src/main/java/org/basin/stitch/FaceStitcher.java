@@ -34,7 +34,7 @@ public final class FaceStitcher {
         }
     }
 
-    private record Part(Chunk chunk, long offset, int[][] planes, float[][] lowerFaceAffinity, int[] crossings, Watershed.PlateauVoxels deferred) {
+    private record Part(Chunk chunk, long offset, int count, int[][] planes, float[][] lowerFaceAffinity, int[] crossings, Watershed.PlateauVoxels deferred) {
     }
 
     private final int[] volume;
@@ -136,7 +136,7 @@ public final class FaceStitcher {
             }
         }
         partAt[gridKey(c.position())] = parts.size();
-        parts.add(new Part(c, offset, planes, s.lowerFaceAffinity(), s.crossings(), s.deferred()));
+        parts.add(new Part(c, offset, s.count(), planes, s.lowerFaceAffinity(), s.crossings(), s.deferred()));
         return offset;
     }
 
@@ -214,7 +214,7 @@ public final class FaceStitcher {
         tree = spanningTree(sorted, finalIds, finalCount);
         for (int i = 0; i < parts.size(); i++) {
             Part p = parts.get(i);
-            parts.set(i, new Part(p.chunk(), p.offset(), null, null, null, null));
+            parts.set(i, new Part(p.chunk(), p.offset(), p.count(), null, null, null, null));
         }
     }
 
@@ -410,6 +410,19 @@ public final class FaceStitcher {
 
     public int count() {
         return finalCount;
+    }
+
+    /**
+     * Chunk {@code index}'s table from its local ids to final ids: entry {@code v} is the final id of local id
+     * {@code v} (0 for background and dust). The parallel relabel step writes the segmentation from these.
+     */
+    public long[] idTable(int index) {
+        Part p = parts.get(index);
+        long[] out = new long[p.count() + 1];
+        for (int v = 1; v <= p.count(); v++) {
+            out[v] = finalIds[(int) (v + p.offset())];
+        }
+        return out;
     }
 
     /** The final segmentation (uint64) of chunk {@code index}'s core, from its core labels. */

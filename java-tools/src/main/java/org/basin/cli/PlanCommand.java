@@ -1,0 +1,155 @@
+package org.basin.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.basin.chunk.Chunk;
+import org.basin.chunk.ChunkGrid;
+import org.basin.chunk.GridBlock;
+import org.basin.error.BasinException;
+import org.basin.io.Json;
+import org.basin.io.TaskTable;
+import org.basin.io.VolumeInfo;
+import org.basin.io.VolumeReader;
+import org.basin.io.Volumes;
+import org.basin.omni.RegionGrid;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "plan", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {"Read a volume's header and list the pipeline's tasks: boxes only, no voxels read or copied.",
+            "Writes into --out-dir: plan.json (volume, grids, store chunks) and one table per stage, a row per task:",
+            "fingerprint.tsv and infer.tsv (inference chunks), watershed.tsv (blocks of watershed chunks), omni.tsv (regions)."})
+final class PlanCommand extends ToolCommand {
+    @Option(names = "--input", required = true, description = "The raw volume (HDF5, Zarr, TIFF).")
+    Path input;
+
+    @Option(names = "--dataset", description = "Dataset inside an HDF5 file or Zarr group.")
+    String dataset;
+
+    @Option(names = "--chunk", required = true, description = "Inference chunk core x,y,z.")
+    void chunk(String v) {
+        this.chunk = Triplet.ints(v);
+    }
+
+    int[] chunk;
+
+    @Option(names = "--halo", defaultValue = "0", description = "Inference context x,y,z on both sides of each core (default ${DEFAULT-VALUE}).")
+    void halo(String v) {
+        this.halo = Triplet.ints(v);
+    }
+
+    int[] halo;
+
+    @Option(names = "--ws-chunk", required = true, description = "Watershed chunk core x,y,z (each reads a halo of 2 from the affinity store).")
+    void wsChunk(String v) {
+        this.wsChunk = Triplet.ints(v);
+    }
+
+    int[] wsChunk;
+
+    @Option(names = "--ws-batch", description = "Watershed chunks per task (default: as many as hold --ws-batch-voxels).")
+    Integer wsBatch;
+
+    @Option(names = "--ws-batch-voxels", defaultValue = "16777216", description = "Core voxels per watershed task when --ws-batch is not given (default ${DEFAULT-VALUE}).")
+    long wsBatchVoxels;
+
+    @Option(names = "--fingerprint-voxels", defaultValue = "67108864",
+            description = "Core voxels per fingerprint task, which reads its chunks' input to key inference on it (default ${DEFAULT-VALUE}).")
+    long fingerprintVoxels;
+
+    @Option(names = "--divs", defaultValue = "1", description = "Omni proofreading regions per axis x,y,z (default ${DEFAULT-VALUE}).")
+    void divs(String v) {
+        this.divs = Triplet.ints(v);
+    }
+
+    int[] divs;
+
+    @Option(names = "--omni-overlap", defaultValue = "0", description = "Voxels x,y,z each region shares with its upper neighbours (default ${DEFAULT-VALUE}).")
+    void omniOverlap(String v) {
+        this.omniOverlap = Triplet.ints(v);
+    }
+
+    int[] omniOverlap;
+
+    @Option(names = "--out-dir", required = true, description = "Folder for plan.json and the task tables.")
+    Path outDir;
+
+    @Override
+    protected int execute() {
+        if (wsBatch != null && wsBatch < 1) {
+            throw BasinException.badArguments("--ws-batch " + wsBatch + " must be at least 1");
+        }
+        if (wsBatchVoxels < 1 || fingerprintVoxels < 1) {
+            throw BasinException.badArguments("--ws-batch-voxels and --fingerprint-voxels must be at least 1");
+        }
+        for (int a = 0; a < 3; a++) {
+            if (wsChunk[a] < 3) {
+                throw BasinException.badArguments("--ws-chunk " + Triplet.xyz(wsChunk) + " must be at least 3 on every axis (the watershed reads a halo of 2)");
+            }
+        }
+        VolumeInfo info;
+        try (VolumeReader r = Volumes.open(input, dataset)) {
+            info = r.info();
+        }
+        int[] shape = info.shape();
+        ChunkGrid infer = ChunkGrid.withHalo(shape, chunk, halo);
+        ChunkGrid ws = ChunkGrid.withHalo(shape, wsChunk, new int[] {2, 2, 2});
+        int perWs = wsBatch != null ? wsBatch : (int) Math.max(1, Math.min(Integer.MAX_VALUE, wsBatchVoxels / voxels(wsChunk)));
+        int perPrint = (int) Math.max(1, Math.min(Integer.MAX_VALUE, fingerprintVoxels / voxels(chunk)));
+
+        TaskTable inferTasks = new TaskTable("name", "block");
+        for (Chunk c : infer.chunks()) {
+            GridBlock b = GridBlock.of(c.position());
+            inferTasks.add(b.name(), b.xyz());
+        }
+        TaskTable printTasks = blocks(GridBlock.tile(infer.gridShape(), chunk, perPrint));
+        List<GridBlock> wsBlocks = GridBlock.tile(ws.gridShape(), wsChunk, perWs);
+        TaskTable wsTasks = blocks(wsBlocks);
+        TaskTable omniTasks = new TaskTable("name", "position");
+        for (Chunk region : RegionGrid.regions(shape, divs, omniOverlap)) {
+            int[] p = region.position();
+            omniTasks.add("region_" + p[2] + "_" + p[1] + "_" + p[0], p[2] + "," + p[1] + "," + p[0]);
+        }
+        printTasks.write(outDir.resolve("fingerprint.tsv"));
+        inferTasks.write(outDir.resolve("infer.tsv"));
+        wsTasks.write(outDir.resolve("watershed.tsv"));
+        omniTasks.write(outDir.resolve("omni.tsv"));
+
+        Map<String, Object> plan = new LinkedHashMap<>();
+        plan.put("basin_version", Version.get());
+        plan.put("input", info.where());
+        plan.put("dtype", info.dtype().label());
+        plan.put("volume_shape_xyz", Triplet.xyz(shape));
+        plan.put("voxels", info.voxels());
+        plan.put("infer_chunk_xyz", Triplet.xyz(chunk));
+        plan.put("infer_halo_xyz", Triplet.xyz(halo));
+        plan.put("infer_grid_xyz", Triplet.xyz(infer.gridShape()));
+        plan.put("infer_tasks", inferTasks.size());
+        plan.put("affinity_store_chunk_xyz", Triplet.xyz(ChunkGrid.storeChunk(chunk, 128)));
+        plan.put("fingerprint_tasks", printTasks.size());
+        plan.put("ws_chunk_xyz", Triplet.xyz(wsChunk));
+        plan.put("ws_grid_xyz", Triplet.xyz(ws.gridShape()));
+        plan.put("ws_chunks_per_task", perWs);
+        plan.put("ws_tasks", wsTasks.size());
+        plan.put("segmentation_store_chunk_xyz", Triplet.xyz(ChunkGrid.storeChunk(wsChunk, 128)));
+        plan.put("omni_regions", omniTasks.size());
+        Json.write(outDir.resolve("plan.json"), plan);
+        log("%s %s (x,y,z): %d inference chunks of %s, %d watershed tasks of up to %d chunks of %s, %d Omni regions", info.where(),
+                Triplet.xyz(shape), inferTasks.size(), Triplet.xyz(chunk), wsTasks.size(), perWs, Triplet.xyz(wsChunk), omniTasks.size());
+        return 0;
+    }
+
+    private static long voxels(int[] c) {
+        return (long) c[0] * c[1] * c[2];
+    }
+
+    private static TaskTable blocks(List<GridBlock> blocks) {
+        TaskTable t = new TaskTable("name", "block");
+        for (GridBlock b : blocks) {
+            t.add(b.name(), b.xyz());
+        }
+        return t;
+    }
+}

@@ -1,0 +1,108 @@
+package org.basin.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.basin.chunk.ChunkGrid;
+import org.basin.error.BasinException;
+import org.basin.io.ChunkFile;
+import org.basin.io.Digest;
+import org.basin.io.Hdf5Files;
+import org.basin.io.OmeZarr;
+import org.basin.io.TaskTable;
+import org.basin.io.ZarrArray;
+import org.basin.io.ZarrCodec;
+import org.basin.volume.Block;
+import org.basin.volume.DType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "relabel", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {"Write final segment ids into the segmentation store for a block of watershed chunks: each chunk's",
+            "local labels through its id table from stitch --id-tables. Tasks run in parallel, each writing only",
+            "the store chunks of its own chunk cores."})
+final class RelabelCommand extends ToolCommand {
+    @Option(names = "--watershed", required = true, arity = "1..*", description = "Watershed chunk files, or a folder of them (one block).")
+    List<Path> watershed;
+
+    @Option(names = "--id-table", required = true, description = "The block's id tables (NAME.ids.h5 from stitch --id-tables).")
+    Path idTable;
+
+    @Option(names = "--segmentation", required = true, description = "Segmentation store (.zarr, OME-Zarr; created by the first task).")
+    Path segmentation;
+
+    @Option(names = "--zarr-chunk", description = "Store chunk x,y,z (default: the largest divisor of the watershed chunk core up to 128).")
+    void zarrChunk(String v) {
+        this.zarrChunk = Triplet.ints(v);
+    }
+
+    int[] zarrChunk;
+
+    @Option(names = "--compression", defaultValue = "zlib", description = "none, zlib, gzip or zstd[:level] (default ${DEFAULT-VALUE}).")
+    String compression;
+
+    @Option(names = "--digest-output", description = "A table of each chunk's name and the digest of the store chunks written for it.")
+    Path digestOutput;
+
+    @Override
+    protected int execute() {
+        List<Path> files = expandChunkFiles(watershed);
+        if (files.isEmpty()) {
+            throw BasinException.badArguments(watershed + ": no watershed chunk files");
+        }
+        List<ChunkFile.Meta> metas = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (Path f : files) {
+            ChunkFile.Meta m = ChunkFile.readMeta(f);
+            metas.add(m);
+            names.add(m.name());
+        }
+        Map<String, Object> tableAttrs = Hdf5Files.readAttributes(idTable);
+        Map<String, Hdf5Files.Table> tables = Hdf5Files.readTables(idTable, names);
+        ChunkFile.Meta first = metas.get(0);
+        int[] core = first.gridChunkShape();
+        int[] zc = zarrChunk != null ? zarrChunk : ChunkGrid.storeChunk(core, 128);
+        for (int a = 0; a < 3; a++) {
+            if (core[a] % zc[a] != 0) {
+                throw BasinException.badArguments("--zarr-chunk " + Triplet.xyz(zc) + " must divide the watershed chunk " + Triplet.xyz(core)
+                        + " (x,y,z): a task writes whole store chunks, never one another task writes");
+            }
+        }
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        attrs.put("basin_version", Version.get());
+        attrs.put("segments", tableAttrs.get("segments"));
+        ZarrArray out = OmeZarr.openOrCreate(segmentation, "segmentation", DType.UINT64, 0, first.volumeShape(), zc, ZarrCodec.parse(compression),
+                first.voxelSize(), attrs);
+        TaskTable digests = new TaskTable("name", "digest");
+        long[] reuse = null;
+        for (ChunkFile.Meta m : metas) {
+            Hdf5Files.Table t = tables.get(m.name());
+            if (t == null || t.dtype() != DType.UINT64) {
+                throw BasinException.badInput(idTable + ": no uint64 id table '" + m.name() + "' for " + m.path());
+            }
+            long[] ids = t.longs();
+            Block labels = ChunkFile.readCore(m.path(), "labels", m);
+            int[] local = labels.dtype() == DType.UINT32 ? labels.ints() : labels.convert(DType.UINT32).ints();
+            long[] seg = reuse != null && reuse.length == local.length ? reuse : new long[local.length];
+            for (int i = 0; i < local.length; i++) {
+                int v = local[i];
+                if (v < 0 || v >= ids.length) {
+                    throw BasinException.badInput(m.path() + ":labels: local id " + Integer.toUnsignedString(v) + " has no entry in "
+                            + idTable + ":" + m.name() + " (" + ids.length + " entries): the id tables are from another run");
+                }
+                seg[i] = ids[v];
+            }
+            out.recordWrites();
+            out.write(Block.of(seg, m.chunk().core()));
+            digests.add(m.name(), Digest.of(out.writtenChunks().toString()));
+            reuse = seg;
+        }
+        if (digestOutput != null) {
+            digests.write(digestOutput);
+        }
+        log("%d chunks relabelled into %s", metas.size(), segmentation);
+        return 0;
+    }
+}
