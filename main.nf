@@ -90,6 +90,9 @@ workflow {
         error "-profile awsbatch needs an S3 work directory shared by the Batch jobs: add -work-dir s3://BUCKET/work (now '${workflow.workDir}')"
     }
     if (workflow.profile.tokenize(',').contains('awsbatch') && !params.queue) error "-profile awsbatch needs --queue JOB_QUEUE"
+    if (!(params.sample.toString() ==~ /[A-Za-z0-9][A-Za-z0-9._-]*/)) {
+        error "--sample '${params.sample}' must be letters, digits, '.', '_' or '-' (it names files and tasks)"
+    }
     if (!params.input && !params.demo) {
         error "give --input raw.h5 (with --dataset) or run the demo with -profile test"
     }

@@ -1,48 +1,48 @@
 /*
- * The basin DAG: chop -> infer -> merge -> watershed-chop -> watershed -> stitch -> omnify-chop -> omni project,
- * with the optional demo phantom, evaluation against ground truth and a snapshot picture.
+ * The basin DAG over chunked stores written in place (DESIGN.md section 1):
+ *   CHOP (plan: boxes only) -> FINGERPRINT -> INFER (-> affinities.zarr) -> WATERSHED (block + halo 2 from the store)
+ *   -> MERGE_SEGMENTS (face data and region graphs only: id tables, tree) -> RELABEL (-> segmentation.zarr)
+ *   -> OMNIFY_CHOP (per region) -> OMNI_PROJECT, with EVALUATE_BLOCK -> EVALUATE and SNAPSHOT beside them.
+ * Nothing voxel-sized travels between processes: tasks get boxes, store locations and the digests of what they
+ * read, so a task's cache key changes exactly when its input data changes (see the README, "Resume").
  */
 include { PHANTOM                  } from '../modules/local/phantom'
-include { CHOP as CHOP_RAW         } from '../modules/local/chop'
+include { PLAN as CHOP             } from '../modules/local/plan'
+include { FINGERPRINT              } from '../modules/local/fingerprint'
 include { INFER                    } from '../modules/local/infer'
-include { MERGE as MERGE_AFFINITIES } from '../modules/local/merge'
-include { CHOP as WATERSHED_CHOP   } from '../modules/local/chop'
 include { WATERSHED                } from '../modules/local/watershed'
 include { STITCH as MERGE_SEGMENTS } from '../modules/local/stitch'
+include { RELABEL                  } from '../modules/local/relabel'
 include { OMNIFY_CHOP              } from '../modules/local/omnify_chop'
 include { OMNI_PROJECT             } from '../modules/local/omni_project'
+include { EVALUATE_BLOCK           } from '../modules/local/evaluate_block'
 include { EVALUATE                 } from '../modules/local/evaluate'
 include { SNAPSHOT                 } from '../modules/local/snapshot'
 
-// One channel element per chunk file, its meta naming the chunk.
-def perChunk(ch) {
-    ch.transpose().map { meta, f -> [meta + [chunk: f.baseName.replaceAll(/\..*$/, '')], f] }
+// One digest for several: the cache key of a task that reads what several other tasks wrote.
+def digestOf(List parts) {
+    def sha = java.security.MessageDigest.getInstance('SHA-256')
+    parts.each { sha.update((it.toString() + '\n').getBytes('UTF-8')) }
+    sha.digest().encodeHex().toString().substring(0, 32)
 }
 
-// Back to one element per volume, with every chunk file (from single chunks or batches).
-def allChunks(ch) {
-    ch.map { meta, f -> [meta.findAll { k, v -> !(k in ['chunk', 'chunks', 'batch']) }, f] }.groupTuple().map { meta, f -> [meta, f.flatten()] }
+// The rows of a tab-separated task or digest table, each with the element's meta.
+def rows(ch) {
+    ch.splitCsv(header: true, sep: '\t', elem: 1)
 }
 
-// Chunk files in batches of `size` (in name order), one element per batch; meta.chunk names the first and last
-// chunk (the task's tag), meta.chunks every chunk in it.
-def batches(ch, int size) {
-    ch.flatMap { meta, files ->
-        def sorted = (files instanceof List ? files : [files]).sort { it.name }
-        sorted.collate(size).withIndex().collect { group, i ->
-            def names = group.collect { it.baseName.replaceAll(/\..*$/, '') }
-            [meta + [batch: i, chunks: names, chunk: names.size() == 1 ? names[0] : "${names[0]}-${names[-1]}".toString()], group]
-        }
+// name -> digest for every row of every digest table of one volume: [id, map], once all tasks have finished.
+def digestMap(ch) {
+    rows(ch).map { meta, r -> [meta.id, r.name, r.digest] }.groupTuple()
+        .map { id, names, digests -> [id, [names, digests].transpose().collectEntries()] }
+}
+
+// The digests of the named parts, failing loudly on one that no task reported.
+def digestsOf(Map digests, String names, String what) {
+    names.tokenize(',').collect { n ->
+        if (!digests.containsKey(n)) error "basin: no digest for ${what} ${n}; the plan and the tasks disagree"
+        "${n}=${digests[n]}"
     }
-}
-
-// Watershed chunks per WATERSHED task: --ws_batch, or as many ws_chunk-sized chunks as hold --ws_batch_voxels, so
-// that a task does a few seconds of work (and pays its JVM start once) whatever the chunk size.
-def wsBatchSize() {
-    if (params.ws_batch != null) return params.ws_batch as int
-    def c = params.ws_chunk.toString().split(',')*.trim()*.toLong()
-    def voxels = c.size() == 1 ? c[0] * c[0] * c[0] : c[0] * c[1] * c[2]
-    return Math.max(1L, (params.ws_batch_voxels as long).intdiv(voxels)) as int
 }
 
 workflow BASIN {
@@ -51,6 +51,10 @@ workflow BASIN {
 
     main:
     ch_versions = Channel.empty()
+    def outdir    = file(params.outdir).toAbsolutePath().toString()
+    def inter     = params.intermediate_dir ? file(params.intermediate_dir).toAbsolutePath().toString() : "${outdir}/intermediate"
+    def affStore  = "${outdir}/affinities.zarr"
+    def segStore  = "${outdir}/segmentation.zarr"
 
     if (params.input) {
         ch_raw   = Channel.of([[id: params.sample, dataset: params.dataset], file(params.input, checkIfExists: true)])
@@ -63,46 +67,96 @@ workflow BASIN {
         ch_truth    = PHANTOM.out.truth.map { meta, f -> [meta + [truth_dataset: 'truth'], f] }
         ch_versions = ch_versions.mix(PHANTOM.out.versions)
     }
+    // The raw volume as a location: tasks read their own boxes from it; its digests, not its date, key them.
+    ch_raw_at = ch_raw.map { meta, f -> [meta.id, f.toAbsolutePath().toString()] }
 
-    CHOP_RAW(ch_raw.map { meta, f -> [meta + [halo: halo], f] })
+    CHOP(ch_raw.map { meta, f -> [meta + [halo: halo], f] })
+
+    ch_print = rows(CHOP.out.fingerprint).map { meta, r -> [meta.id, meta + [block: r.block, block_name: r.name]] }
+        .combine(ch_raw_at, by: 0).map { id, meta, raw -> [meta, raw] }
+    FINGERPRINT(ch_print)
+    ch_raw_digests = digestMap(FINGERPRINT.out.digests)
+
     model = params.model ? file(params.model, checkIfExists: true) : file("${projectDir}/assets/NO_MODEL")
-    INFER(perChunk(CHOP_RAW.out.chunks), model)
-    MERGE_AFFINITIES(allChunks(INFER.out.affinities))
+    ch_infer = rows(CHOP.out.infer).map { meta, r -> [meta.id, meta + [chunk: r.name, block: r.block, store: affStore]] }
+        .combine(ch_raw_digests, by: 0)
+        .map { id, meta, digests -> [id, meta + [input_digest: digestsOf(digests, meta.chunk, 'raw chunk')[0]]] }
+        .combine(ch_raw_at, by: 0).map { id, meta, raw -> [meta, raw] }
+    INFER(ch_infer, model)
+    ch_aff_digests = digestMap(INFER.out.digests)
 
-    WATERSHED_CHOP(MERGE_AFFINITIES.out.volume.map { meta, v -> [meta + [dataset: null], v] })
-    def wsBatch = wsBatchSize()
-    log.info "basin: watershed ${wsBatch} chunk${wsBatch == 1 ? '' : 's'} per task (${params.ws_batch != null ? '--ws_batch' : '--ws_batch_voxels ' + params.ws_batch_voxels})"
-    WATERSHED(batches(WATERSHED_CHOP.out.chunks, wsBatch))
-    MERGE_SEGMENTS(allChunks(WATERSHED.out.segments).map { meta, f -> [meta.findAll { k, v -> k != 'dataset' }, f] })
+    // Each watershed block is keyed on the inference chunks whose cores its padded box meets.
+    ch_ws = rows(CHOP.out.watershed)
+        .map { meta, r -> [meta.id, [id: meta.id, block: r.block, block_name: r.name, infer_chunks: r.infer_chunks]] }
+        .combine(ch_aff_digests, by: 0)
+        .map { id, meta, digests ->
+            meta.findAll { k, v -> k != 'infer_chunks' } + [store: affStore, out_dir: "${inter}/watershed/${meta.block_name}".toString(),
+                affinity_digest: digestOf(digestsOf(digests, meta.infer_chunks, 'inference chunk'))]
+        }
+    WATERSHED(ch_ws)
+    ch_ws_done = WATERSHED.out.digests.map { meta, f -> [meta, digestOf(f.readLines())] }
 
-    // Join on the volume id: metas differ in their dataset fields.
-    ch_seg_raw = MERGE_SEGMENTS.out.segmentation.map { meta, s -> [meta.id, s] }
-        .join(ch_raw.map { meta, r -> [meta.id, meta, r] })
-        .join(MERGE_SEGMENTS.out.tree.map { meta, t -> [meta.id, t] })
-        .map { id, s, meta, r, t -> [meta, s, r, t] }
-    OMNIFY_CHOP(ch_seg_raw)
-    OMNI_PROJECT(OMNIFY_CHOP.out.regions.transpose())
+    // The merge step gets every block's folder and digest as a value: it reruns exactly when a block changed.
+    ch_merge = ch_ws_done.map { meta, d -> [meta.id, [meta.block_name, meta.out_dir, d].join('\t')] }.groupTuple()
+        .map { id, lines -> [[id: id, id_tables: "${inter}/id_tables".toString()], lines.sort().join('\n')] }
+    MERGE_SEGMENTS(ch_merge)
+    ch_id_digests = rows(MERGE_SEGMENTS.out.digests).map { meta, r -> ["${meta.id}/${r.name}".toString(), r.digest] }
 
-    ch_eval = MERGE_SEGMENTS.out.segmentation.map { meta, s -> [meta.id, s] }
-        .join(ch_truth.map { meta, t -> [meta.id, meta, t] })
-        .map { id, s, meta, t -> [meta, s, t] }
-    EVALUATE(ch_eval)
+    ch_relabel = ch_ws_done.map { meta, d -> ["${meta.id}/${meta.block_name}".toString(), meta, d] }
+        .join(ch_id_digests, failOnMismatch: true)
+        .map { key, meta, wsDigest, idDigest ->
+            [id: meta.id, block: meta.block, block_name: meta.block_name, ws_dir: meta.out_dir, store: segStore,
+                id_table: "${inter}/id_tables/${meta.block_name}.ids.h5".toString(), ws_digest: wsDigest, id_digest: idDigest]
+        }
+    RELABEL(ch_relabel)
+    ch_seg_done = RELABEL.out.digests.map { meta, f -> [meta, digestOf(f.readLines())] }
+    ch_seg_digests = ch_seg_done.map { meta, d -> [meta.id, meta.block_name, d] }.groupTuple()
+        .map { id, names, digests -> [id, [names, digests].transpose().collectEntries()] }
 
-    ch_snap = ch_raw.map { meta, r -> [meta.id, meta, r] }
-        .join(MERGE_AFFINITIES.out.volume.map { meta, a -> [meta.id, a] })
-        .join(MERGE_SEGMENTS.out.segmentation.map { meta, s -> [meta.id, s] })
-        .map { id, meta, r, a, s -> [meta, r, a, s] }
+    // Omni regions read their boxes of the segmentation (written by the blocks they meet) and of the raw.
+    ch_omni = rows(CHOP.out.omni)
+        .map { meta, r -> [meta.id, meta.findAll { k, v -> k != 'halo' } + [region: r.name, position: r.position, ws_blocks: r.ws_blocks, infer_chunks: r.infer_chunks]] }
+        .combine(ch_seg_digests, by: 0).combine(ch_raw_digests, by: 0)
+        .map { id, meta, seg, raw ->
+            [id, meta.findAll { k, v -> !(k in ['ws_blocks', 'infer_chunks']) } + [store: segStore,
+                input_digest: digestOf(digestsOf(seg, meta.ws_blocks, 'segmentation block') + digestsOf(raw, meta.infer_chunks, 'raw chunk'))]]
+        }
+        .combine(ch_raw_at, by: 0)
+        .combine(MERGE_SEGMENTS.out.tree.map { meta, t -> [meta.id, t] }, by: 0)
+        .map { id, meta, raw, tree -> [meta, raw, tree] }
+    OMNIFY_CHOP(ch_omni)
+    OMNI_PROJECT(OMNIFY_CHOP.out.regions.transpose().map { meta, f -> [meta + [omni_dir: "${outdir}/omni".toString()], f] })
+    // One manifest for all regions, from each region task's own.
+    OMNIFY_CHOP.out.manifest.map { meta, f -> new groovy.json.JsonSlurper().parse(f.toFile()) }.toSortedList { a, b -> a.projects[0].name <=> b.projects[0].name }
+        .filter { it.size() > 0 }
+        .map { docs ->
+            def doc = docs[0].findAll { k, v -> k != 'projects' } + [projects: docs.collectMany { it.projects }]
+            groovy.json.JsonOutput.prettyPrint(groovy.json.JsonOutput.toJson(doc)) + '\n'
+        }
+        .collectFile(name: 'manifest.json', storeDir: "${outdir}/omni")
+
+    // Scores: per block contingency tables, summed.
+    ch_eval = ch_seg_done.map { meta, d -> [meta.id, [id: meta.id, block: meta.block, block_name: meta.block_name, store: segStore, segmentation_digest: d]] }
+        .combine(ch_truth.map { meta, t -> [meta.id, meta.truth_dataset, t] }, by: 0)
+        .map { id, meta, dataset, t -> [meta + [truth_dataset: dataset], t] }
+    EVALUATE_BLOCK(ch_eval)
+    EVALUATE(EVALUATE_BLOCK.out.partial.map { meta, f -> [meta.id, f] }.groupTuple().map { id, fs -> [[id: id], fs.sort { it.name }] })
+
+    ch_snap = ch_raw.map { meta, r -> [meta.id, meta] }
+        .combine(ch_seg_digests, by: 0).combine(ch_aff_digests, by: 0)
+        .map { id, meta, seg, aff ->
+            [id, meta + [affinities: affStore, segmentation: segStore, input_digest: digestOf(seg.sort().collect { it.toString() } + aff.sort().collect { it.toString() })]]
+        }
+        .combine(ch_raw_at, by: 0).map { id, meta, raw -> [meta, raw] }
     SNAPSHOT(ch_snap)
 
-    ch_versions = ch_versions.mix(CHOP_RAW.out.versions.first(), INFER.out.versions.first(), MERGE_AFFINITIES.out.versions,
-        WATERSHED_CHOP.out.versions.first(), WATERSHED.out.versions.first(), MERGE_SEGMENTS.out.versions,
-        OMNIFY_CHOP.out.versions, OMNI_PROJECT.out.versions.first())
+    ch_versions = ch_versions.mix(CHOP.out.versions, FINGERPRINT.out.versions.first(), INFER.out.versions.first(),
+        WATERSHED.out.versions.first(), MERGE_SEGMENTS.out.versions, RELABEL.out.versions.first(), OMNIFY_CHOP.out.versions.first(),
+        OMNI_PROJECT.out.versions.first(), EVALUATE_BLOCK.out.versions.first(), EVALUATE.out.versions, SNAPSHOT.out.versions)
 
     emit:
-    affinities   = MERGE_AFFINITIES.out.volume
-    segmentation = MERGE_SEGMENTS.out.segmentation
-    tree         = MERGE_SEGMENTS.out.tree
-    projects     = OMNI_PROJECT.out.project
-    scores       = EVALUATE.out.scores
-    versions     = ch_versions
+    tree     = MERGE_SEGMENTS.out.tree
+    projects = OMNI_PROJECT.out.project
+    scores   = EVALUATE.out.scores
+    versions = ch_versions
 }

@@ -1,20 +1,23 @@
+// Values that reach the shell are single-quoted: a dataset name is the user's text, not a command.
+def q(v) { "'" + v.toString().replace("'", "'\\''") + "'" }
+
+// The scores from the sum of every block's contingency table (a few kB each).
 process EVALUATE {
     tag "$meta.id"
     label 'process_low'
 
     input:
-    tuple val(meta), path(segmentation), path(truth)
+    tuple val(meta), path(partials, stageAs: 'partials/*')
 
     output:
     tuple val(meta), path("scores.json"), emit: scores
     path "versions.yml"                 , emit: versions
 
     script:
-    def args    = task.ext.args ?: ''
-    def dataset = meta.truth_dataset ? "--truth-dataset '${meta.truth_dataset}'" : ''
+    def args = task.ext.args ?: ''
     """
     BASIN_MEMORY=${task.memory ? task.memory.toMega() + 'm' : ''} \\
-    basin evaluate --segmentation $segmentation --truth $truth $dataset --output scores.json $args
+    basin evaluate --partials partials/* --output scores.json $args
 
     echo "${task.process}: { basin: \$(basin --version | cut -d' ' -f2) }" > versions.yml
     """

@@ -1,30 +1,35 @@
+// Values that reach the shell are single-quoted: a dataset name is the user's text, not a command.
+def q(v) { "'" + v.toString().replace("'", "'\\''") + "'" }
+
+// One inference chunk: its padded box read straight from the raw volume, its core written into the affinity store
+// (meta.store) in place. The cache key is the chunk's input digest (meta.digest), not the raw file's date.
 process INFER {
     tag "$meta.id $meta.chunk"
     label 'process_medium'
     label 'process_gpu'
 
     input:
-    tuple val(meta), path(chunk)
+    tuple val(meta), val(volume)
     path(model)
 
     output:
-    tuple val(meta), path("${meta.chunk}.affinities.h5"), emit: affinities
-    path "versions.yml"                                 , emit: versions
+    tuple val(meta), path("${meta.chunk}.digest.tsv"), emit: digests
+    path "versions.yml"                              , emit: versions
 
     script:
-    // --overwrite: the work dir is this task's own; a rerun in it (after Nextflow was killed) replaces what was left
-    def args = task.ext.args ?: ''
-    def onnx = model.name != 'NO_MODEL' ? "--model $model" : ''
+    def args    = task.ext.args ?: ''
+    def onnx    = model.name != 'NO_MODEL' ? "--model $model" : ''
+    def dataset = meta.dataset ? "--dataset ${q(meta.dataset)}" : ''
     """
     BASIN_MEMORY=${task.memory ? task.memory.toMega() + 'm' : ''} \\
-    basin infer --input $chunk --output ${meta.chunk}.affinities.h5 --overwrite $onnx $args
+    basin infer --input ${q(volume)} $dataset --grid-block ${meta.block} --store ${q(meta.store)} --digest-output ${meta.chunk}.digest.tsv $onnx $args
 
     echo "${task.process}: { basin: \$(basin --version | cut -d' ' -f2) }" > versions.yml
     """
 
     stub:
     """
-    touch ${meta.chunk}.affinities.h5
+    printf 'name\\tdigest\\n${meta.chunk}\\tstub\\n' > ${meta.chunk}.digest.tsv
     echo "${task.process}: { basin: stub }" > versions.yml
     """
 }

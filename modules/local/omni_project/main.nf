@@ -1,3 +1,8 @@
+// Values that reach the shell are single-quoted: a dataset name is the user's text, not a command.
+def q(v) { "'" + v.toString().replace("'", "'\\''") + "'" }
+
+// One Omni-ready project folder, written in place (atomically) into meta.omni_dir: volumes are never copied by
+// publishDir. The task's own output is a one-line note of where the project is.
 process OMNI_PROJECT {
     tag "$meta.id ${region.baseName}"
     label 'process_low'
@@ -6,23 +11,23 @@ process OMNI_PROJECT {
     tuple val(meta), path(region)
 
     output:
-    tuple val(meta), path("omni/${region.baseName}"), emit: project
-    path "versions.yml"                             , emit: versions
+    tuple val(meta), path("${region.baseName}.project.txt"), emit: project
+    path "versions.yml"                                    , emit: versions
 
     script:
-    // --overwrite: the work dir is this task's own; a rerun in it (after Nextflow was killed) replaces what was left
+    // --overwrite: a rerun replaces the project this task wrote before
     def args = task.ext.args ?: ''
     """
     BASIN_MEMORY=${task.memory ? task.memory.toMega() + 'm' : ''} \\
-    basin omni-project --region $region --out-dir omni --overwrite $args
+    basin omni-project --region $region --out-dir ${q(meta.omni_dir)} --overwrite $args
+    echo ${q(meta.omni_dir + '/' + region.baseName)} > ${region.baseName}.project.txt
 
     echo "${task.process}: { basin: \$(basin --version | cut -d' ' -f2) }" > versions.yml
     """
 
     stub:
     """
-    mkdir -p omni/${region.baseName}
-    touch omni/${region.baseName}/channel.h5 omni/${region.baseName}/segmentation.h5 omni/${region.baseName}/omnify.cmd
+    echo ${q(meta.omni_dir + '/' + region.baseName)} > ${region.baseName}.project.txt
     echo "${task.process}: { basin: stub }" > versions.yml
     """
 }

@@ -1,22 +1,27 @@
+// Values that reach the shell are single-quoted: a dataset name is the user's text, not a command.
+def q(v) { "'" + v.toString().replace("'", "'\\''") + "'" }
+
+// One proofreading region: its box read from the segmentation store and the raw volume, relabelled 1..N, with
+// the segment tree's edges between its segments. Keyed on the digests of the blocks it reads (meta.digest).
 process OMNIFY_CHOP {
-    tag "$meta.id"
+    tag "$meta.id $meta.region"
     label 'process_medium'
 
     input:
-    tuple val(meta), path(segmentation), path(raw), path(tree)
+    tuple val(meta), val(raw), path(tree)
 
     output:
-    tuple val(meta), path("regions/region_*.h5"), emit: regions
+    tuple val(meta), path("regions/region_*.h5")  , emit: regions
     tuple val(meta), path("regions/manifest.json"), emit: manifest
-    path "versions.yml"                         , emit: versions
+    path "versions.yml"                           , emit: versions
 
     script:
     // --overwrite: the work dir is this task's own; a rerun in it (after Nextflow was killed) replaces what was left
     def args    = task.ext.args ?: ''
-    def dataset = meta.dataset ? "--raw-dataset '${meta.dataset}'" : ''
+    def dataset = meta.dataset ? "--raw-dataset ${q(meta.dataset)}" : ''
     """
     BASIN_MEMORY=${task.memory ? task.memory.toMega() + 'm' : ''} \\
-    basin omnify-chop --segmentation $segmentation --raw $raw $dataset --tree $tree --out-dir regions --overwrite $args
+    basin omnify-chop --segmentation ${q(meta.store)} --raw ${q(raw)} $dataset --tree $tree --region ${meta.position} --out-dir regions --overwrite $args
 
     echo "${task.process}: { basin: \$(basin --version | cut -d' ' -f2) }" > versions.yml
     """
@@ -24,7 +29,7 @@ process OMNIFY_CHOP {
     stub:
     """
     mkdir regions
-    touch regions/region_0_0_0.h5 regions/region_1_0_0.h5
+    touch regions/${meta.region}.h5
     echo '{"projects": []}' > regions/manifest.json
     echo "${task.process}: { basin: stub }" > versions.yml
     """

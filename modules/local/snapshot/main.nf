@@ -1,9 +1,13 @@
+// Values that reach the shell are single-quoted: a dataset name is the user's text, not a command.
+def q(v) { "'" + v.toString().replace("'", "'\\''") + "'" }
+
+// A picture of the middle slice: raw | affinities | segmentation, each read from its volume or store.
 process SNAPSHOT {
     tag "$meta.id"
     label 'process_single'
 
     input:
-    tuple val(meta), path(raw), path(affinities), path(segmentation)
+    tuple val(meta), val(raw)
 
     output:
     tuple val(meta), path("snapshot.png"), emit: png
@@ -11,10 +15,10 @@ process SNAPSHOT {
 
     script:
     def args    = task.ext.args ?: ''
-    def dataset = meta.dataset ? "--raw-dataset '${meta.dataset}'" : ''
+    def dataset = meta.dataset ? "--raw-dataset ${q(meta.dataset)}" : ''
     """
     BASIN_MEMORY=${task.memory ? task.memory.toMega() + 'm' : ''} \\
-    basin snapshot --raw $raw $dataset --affinities $affinities --segmentation $segmentation --output snapshot.png $args
+    basin snapshot --raw ${q(raw)} $dataset --affinities ${q(meta.affinities)} --segmentation ${q(meta.segmentation)} --output snapshot.png $args
 
     echo "${task.process}: { basin: \$(basin --version | cut -d' ' -f2) }" > versions.yml
     """

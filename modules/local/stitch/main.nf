@@ -1,29 +1,38 @@
+// Values that reach the shell are single-quoted: a dataset name is the user's text, not a command.
+def q(v) { "'" + v.toString().replace("'", "'\\''") + "'" }
+
+// The merge step over every block's face data and region graphs (no voxels): per block a file of id tables in
+// meta.id_tables, and the segment tree. `blocks` lists the blocks' folders and digests, so the task reruns exactly
+// when a watershed block changed.
 process STITCH {
     tag "$meta.id"
     label 'process_medium'
 
     input:
-    tuple val(meta), path(chunks, stageAs: 'chunks/*')
+    tuple val(meta), val(blocks)
 
     output:
-    tuple val(meta), path("segmentation.zarr"), emit: segmentation
-    tuple val(meta), path("segment_tree.h5")  , emit: tree
-    path "versions.yml"                       , emit: versions
+    tuple val(meta), path("ids.digest.tsv") , emit: digests
+    tuple val(meta), path("segment_tree.h5"), emit: tree
+    path "versions.yml"                    , emit: versions
 
     script:
-    // --overwrite: the work dir is this task's own; a rerun in it (after Nextflow was killed) replaces what was left
+    // --overwrite: a rerun replaces the id tables and tree this step wrote before
     def args = task.ext.args ?: ''
     """
+    cat > blocks.tsv <<'BASIN_BLOCKS'
+name	path	digest
+${blocks}
+BASIN_BLOCKS
     BASIN_MEMORY=${task.memory ? task.memory.toMega() + 'm' : ''} \\
-    basin stitch chunks --output segmentation.zarr --tree segment_tree.h5 --overwrite $args
+    basin stitch --list blocks.tsv --id-tables ${q(meta.id_tables)} --tree segment_tree.h5 --digest-output ids.digest.tsv --overwrite $args
 
     echo "${task.process}: { basin: \$(basin --version | cut -d' ' -f2) }" > versions.yml
     """
 
     stub:
     """
-    mkdir segmentation.zarr
-    echo '{"zarr_format": 2}' > segmentation.zarr/.zgroup
+    printf 'name\\tdigest\\n' > ids.digest.tsv
     touch segment_tree.h5
     echo "${task.process}: { basin: stub }" > versions.yml
     """

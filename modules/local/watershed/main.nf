@@ -1,30 +1,32 @@
+// Values that reach the shell are single-quoted: a dataset name is the user's text, not a command.
+def q(v) { "'" + v.toString().replace("'", "'\\''") + "'" }
+
+// A block of watershed chunks read with their halo of 2 straight from the affinity store; per chunk a file of
+// labels, region graph and face data in meta.out_dir (the intermediate folder), for the merge and relabel steps.
 process WATERSHED {
-    tag "$meta.id $meta.chunk"
+    tag "$meta.id $meta.block_name"
     label 'process_medium'
 
     input:
-    tuple val(meta), path(chunks, stageAs: 'in/*')
+    val(meta)
 
     output:
-    tuple val(meta), path("*.watershed.h5"), emit: segments
-    path "versions.yml"                    , emit: versions
+    tuple val(meta), path("${meta.block_name}.digest.tsv"), emit: digests
+    path "versions.yml"                                   , emit: versions
 
     script:
-    // one call for the batch (--ws_batch chunks): the JVM starts once; outputs are <chunk>.watershed.h5
-    // --overwrite: the work dir is this task's own; a rerun in it (after Nextflow was killed) replaces what was left
+    // --overwrite: a rerun replaces what this task wrote before (its own block's files only)
     def args = task.ext.args ?: ''
-    def inputs = (chunks instanceof List ? chunks : [chunks]).join(' ')
     """
     BASIN_MEMORY=${task.memory ? task.memory.toMega() + 'm' : ''} \\
-    basin watershed --input $inputs --out-dir . --overwrite $args
+    basin watershed --affinities ${q(meta.store)} --grid-block ${meta.block} --out-dir ${q(meta.out_dir)} --overwrite --digest-output ${meta.block_name}.digest.tsv $args
 
     echo "${task.process}: { basin: \$(basin --version | cut -d' ' -f2) }" > versions.yml
     """
 
     stub:
-    def names = meta.chunks ?: [meta.chunk]
     """
-    touch ${names.collect { it + '.watershed.h5' }.join(' ')}
+    printf 'name\\tdigest\\n' > ${meta.block_name}.digest.tsv
     echo "${task.process}: { basin: stub }" > versions.yml
     """
 }

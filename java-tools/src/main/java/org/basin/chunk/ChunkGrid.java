@@ -94,6 +94,24 @@ public final class ChunkGrid {
         return out;
     }
 
+    /** The chunks whose cores meet {@code box}, in C order of grid position. */
+    public List<Chunk> chunksMeeting(Box box) {
+        int[] lo = new int[3];
+        int[] hi = new int[3];
+        for (int a = 0; a < 3; a++) {
+            if (box.size(a) == 0) {
+                return List.of();
+            }
+            lo[a] = Math.min(grid[a] - 1, box.min(a) / chunk[a]);
+            hi[a] = Math.min(grid[a] - 1, (box.max(a) - 1) / chunk[a]);
+        }
+        List<Chunk> out = new ArrayList<>();
+        for (int[] p : new GridBlock(lo, hi).positions()) {
+            out.add(chunk(p));
+        }
+        return out;
+    }
+
     /** Every chunk, in C order of grid position. */
     public List<Chunk> chunks() {
         List<Chunk> out = new ArrayList<>(count());

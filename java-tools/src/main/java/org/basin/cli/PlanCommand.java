@@ -1,9 +1,12 @@
 package org.basin.cli;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.basin.chunk.Chunk;
 import org.basin.chunk.ChunkGrid;
 import org.basin.chunk.GridBlock;
@@ -14,6 +17,7 @@ import org.basin.io.VolumeInfo;
 import org.basin.io.VolumeReader;
 import org.basin.io.Volumes;
 import org.basin.omni.RegionGrid;
+import org.basin.volume.Box;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -106,11 +110,24 @@ final class PlanCommand extends ToolCommand {
         }
         TaskTable printTasks = blocks(GridBlock.tile(infer.gridShape(), chunk, perPrint));
         List<GridBlock> wsBlocks = GridBlock.tile(ws.gridShape(), wsChunk, perWs);
-        TaskTable wsTasks = blocks(wsBlocks);
-        TaskTable omniTasks = new TaskTable("name", "position");
+        // what each later task reads, named by the tasks that wrote it: the pipeline keys a task on their digests
+        TaskTable wsTasks = new TaskTable("name", "block", "infer_chunks");
+        Map<String, String> blockOfChunk = new HashMap<>();
+        for (GridBlock b : wsBlocks) {
+            wsTasks.add(b.name(), b.xyz(), String.join(",", chunksUnder(infer, b.padded(ws))));
+            for (int[] p : b.positions()) {
+                blockOfChunk.put(ws.chunk(p).name(), b.name());
+            }
+        }
+        TaskTable omniTasks = new TaskTable("name", "position", "ws_blocks", "infer_chunks");
         for (Chunk region : RegionGrid.regions(shape, divs, omniOverlap)) {
             int[] p = region.position();
-            omniTasks.add("region_" + p[2] + "_" + p[1] + "_" + p[0], p[2] + "," + p[1] + "," + p[0]);
+            Set<String> blocks = new TreeSet<>();
+            for (String c : chunksUnder(ws, region.padded())) {
+                blocks.add(blockOfChunk.get(c));
+            }
+            omniTasks.add("region_" + p[2] + "_" + p[1] + "_" + p[0], p[2] + "," + p[1] + "," + p[0], String.join(",", blocks),
+                    String.join(",", chunksUnder(infer, region.padded())));
         }
         printTasks.write(outDir.resolve("fingerprint.tsv"));
         inferTasks.write(outDir.resolve("infer.tsv"));
@@ -139,6 +156,10 @@ final class PlanCommand extends ToolCommand {
         log("%s %s (x,y,z): %d inference chunks of %s, %d watershed tasks of up to %d chunks of %s, %d Omni regions", info.where(),
                 Triplet.xyz(shape), inferTasks.size(), Triplet.xyz(chunk), wsTasks.size(), perWs, Triplet.xyz(wsChunk), omniTasks.size());
         return 0;
+    }
+
+    private static List<String> chunksUnder(ChunkGrid grid, Box box) {
+        return grid.chunksMeeting(box).stream().map(Chunk::name).toList();
     }
 
     private static long voxels(int[] c) {

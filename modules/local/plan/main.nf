@@ -1,0 +1,42 @@
+// Values that reach the shell are single-quoted: a dataset name is the user's text, not a command.
+def q(v) { "'" + v.toString().replace("'", "'\\''") + "'" }
+
+// The chunk grid and every later stage's task list, from the input's header: boxes only, no voxels.
+// Never cached: it takes seconds, and the tasks after it are keyed on what they read (digests), not on this.
+process PLAN {
+    tag "$meta.id"
+    label 'process_single'
+    cache false
+
+    input:
+    tuple val(meta), path(volume)
+
+    output:
+    tuple val(meta), path("plan/infer.tsv")      , emit: infer
+    tuple val(meta), path("plan/fingerprint.tsv"), emit: fingerprint
+    tuple val(meta), path("plan/watershed.tsv")  , emit: watershed
+    tuple val(meta), path("plan/omni.tsv")       , emit: omni
+    tuple val(meta), path("plan/plan.json")      , emit: json
+    path "versions.yml"                          , emit: versions
+
+    script:
+    def args    = task.ext.args ?: ''
+    def dataset = meta.dataset ? "--dataset ${q(meta.dataset)}" : ''
+    """
+    BASIN_MEMORY=${task.memory ? task.memory.toMega() + 'm' : ''} \\
+    basin plan --input $volume $dataset --out-dir plan $args
+
+    echo "${task.process}: { basin: \$(basin --version | cut -d' ' -f2) }" > versions.yml
+    """
+
+    stub:
+    """
+    mkdir plan
+    printf 'name\\tblock\\n' > plan/infer.tsv
+    printf 'name\\tblock\\n' > plan/fingerprint.tsv
+    printf 'name\\tblock\\tinfer_chunks\\n' > plan/watershed.tsv
+    printf 'name\\tposition\\tws_blocks\\tinfer_chunks\\n' > plan/omni.tsv
+    echo '{}' > plan/plan.json
+    echo "${task.process}: { basin: stub }" > versions.yml
+    """
+}
