@@ -130,7 +130,10 @@ workflow BASIN {
     OMNIFY_CHOP.out.manifest.map { meta, f -> new groovy.json.JsonSlurper().parse(f.toFile()) }.toSortedList { a, b -> a.projects[0].name <=> b.projects[0].name }
         .filter { it.size() > 0 }
         .map { docs ->
-            def doc = docs[0].findAll { k, v -> k != 'projects' } + [projects: docs.collectMany { it.projects }]
+            // paths relative to the outdir, so a moved outdir stays valid
+            def doc = docs[0].findAll { k, v -> k != 'projects' } + [segmentation: 'segmentation.zarr',
+                raw: params.input ? file(params.input).toAbsolutePath().toString() : "demo/${params.sample}_raw.h5".toString(),
+                projects: docs.collectMany { it.projects }]
             groovy.json.JsonOutput.prettyPrint(groovy.json.JsonOutput.toJson(doc)) + '\n'
         }
         .collectFile(name: 'manifest.json', storeDir: "${outdir}/omni")

@@ -126,6 +126,10 @@ final class InferCommand extends ToolCommand {
     @Option(names = "--overwrite", description = "Replace an existing output.")
     boolean overwrite;
 
+    // Test only: with --store, fail like a killed task once this many chunks are in the store, before the digests.
+    @Option(names = "--test-fail-after", hidden = true, defaultValue = "-1")
+    int testFailAfter;
+
     @Override
     protected int execute() {
         if (backend == Backend.onnx && model == null) {
@@ -191,6 +195,9 @@ final class InferCommand extends ToolCommand {
             ZarrArray out = OmeZarr.openOrCreate(store, "affinities", outputDtype.equals("uint8") ? DType.UINT8 : DType.FLOAT32, 3, info.shape(), zc,
                     ZarrCodec.parse(compression), vs, attrs);
             for (int[] p : region.block.positions()) {
+                if (digests.size() == testFailAfter) {
+                    throw BasinException.io(store + ": injected failure after " + testFailAfter + " chunks (--test-fail-after)", null);
+                }
                 Chunk c = grid.chunk(p);
                 long tRead = System.nanoTime();
                 ChunkInput in = ChunkInput.of(r.read(c.padded()), info, c, grid.gridShape(), vs);

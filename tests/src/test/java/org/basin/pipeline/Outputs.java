@@ -45,13 +45,16 @@ final class Outputs {
         return tasks;
     }
 
-    /** Published result files (not pipeline_info, which holds the run's own reports), relative path to bytes. */
+    /**
+     * Result files, relative path to bytes: not pipeline_info (the run's own reports) nor intermediate (watershed
+     * chunk files and id tables, which name the stores they were made from by absolute path).
+     */
     static Map<String, byte[]> results(Path outdir) throws IOException {
         Map<String, byte[]> files = new LinkedHashMap<>();
         try (Stream<Path> s = Files.walk(outdir)) {
             for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
                 String rel = outdir.relativize(f).toString();
-                if (!rel.startsWith("pipeline_info")) {
+                if (!rel.startsWith("pipeline_info") && !rel.startsWith("intermediate")) {
                     files.put(rel, Files.readAllBytes(f));
                 }
             }

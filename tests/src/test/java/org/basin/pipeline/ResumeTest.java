@@ -11,20 +11,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.basin.io.Hdf5Files;
+import org.basin.io.VolumeReader;
+import org.basin.io.Volumes;
+import org.basin.volume.Block;
+import org.basin.volume.Box;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
-/** A failed or killed run, then -resume: only what did not finish runs again, and the results equal a clean run's. */
+/**
+ * A failed, killed or edited run, then -resume: only what did not finish, or what reads changed data, runs again,
+ * and the stores equal a clean run's byte for byte.
+ */
 @Order(2)
 class ResumeTest {
+    /** Processes that run on every -resume (seconds): they read the input's header and digest its chunks. */
+    static final Set<String> NEVER_CACHED = Set.of("CHOP", "FINGERPRINT");
     /** Every process downstream of WATERSHED (the stage the fault hits). */
-    static final Set<String> AFTER_WATERSHED = Set.of("WATERSHED", "MERGE_SEGMENTS", "OMNIFY_CHOP", "OMNI_PROJECT", "EVALUATE", "SNAPSHOT");
+    static final Set<String> AFTER_WATERSHED = Set.of("WATERSHED", "MERGE_SEGMENTS", "RELABEL", "OMNIFY_CHOP", "OMNI_PROJECT", "EVALUATE_BLOCK",
+            "EVALUATE", "SNAPSHOT");
 
     @Test
     void aFailedChunkIsNamedAndResumeRedoesOnlyItAndItsDependants() throws Exception {
@@ -44,9 +58,12 @@ class ResumeTest {
         PipelineTest.Result resumed = nextflow("run", ROOT.toString(), "-profile", "test", "--outdir", out.toString(), "-resume");
         assertEquals(0, resumed.code(), resumed.log());
         List<Outputs.Task> second = Outputs.trace(out);
-        assertEquals(24, second.size());
+        assertEquals(PipelineTest.TASKS, second.size());
         List<String> ran = new ArrayList<>();
         for (Outputs.Task t : second) {
+            if (NEVER_CACHED.contains(t.process())) {
+                continue;
+            }
             if (done.contains(t.name())) {
                 assertEquals("CACHED", t.status(), t.name() + " finished in the failed run");
             } else {
@@ -60,38 +77,121 @@ class ResumeTest {
         Outputs.assertSameResults(OUT, out);
     }
 
-    @Test
-    void aKilledRunResumesToTheSameResults() throws Exception {
-        Path out = RUN.resolve("killed");
-        List<String> cmd = List.of(ROOT.resolve("nextflow").toString(), "-log", RUN.resolve("nextflow-killed.log").toString(), "run", ROOT.toString(),
-                "-profile", "test", "--outdir", out.toString(), "-ansi-log", "false");
+    /** Kills Nextflow (SIGKILL: no clean shutdown, as when a login node reboots) once the given process has been submitted n times. */
+    private static void runAndKill(Path out, String process, int submissions, boolean resume) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("nextflow").toString(), "-log", RUN.resolve("nextflow-killed.log").toString(), "run",
+                ROOT.toString(), "-profile", "test", "--outdir", out.toString(), "-ansi-log", "false"));
+        if (resume) {
+            cmd.add("-resume");
+        }
         Process p = new ProcessBuilder(cmd).directory(RUN.toFile()).redirectErrorStream(true).start();
         boolean killed = false;
+        int seen = 0;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null;) {
-                // mid-way: every inference chunk is done, the watershed chop has just been submitted
-                if (line.contains("Submitted process > BASIN:WATERSHED_CHOP")) {
-                    p.destroyForcibly(); // SIGKILL to Nextflow's JVM: no clean shutdown, as when a login node reboots
+                if (line.contains("Submitted process > BASIN:" + process + " ") && ++seen == submissions) {
+                    Thread.sleep(1500); // tasks are running now, some of them writing
+                    p.destroyForcibly();
                     killed = true;
                     break;
                 }
             }
         }
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertTrue(killed, "the run was killed mid-way");
-        assertFalse(out.resolve("segmentation.zarr").toFile().exists());
+        assertTrue(killed, "the run was killed at " + process);
+        Thread.sleep(3000); // the killed run's orphaned tasks finish or die
+    }
+
+    @Test
+    void runsKilledInInferenceAndInRelabellingResumeToTheSameStores() throws Exception {
+        Path out = RUN.resolve("killed");
+        runAndKill(out, "INFER", 4, false);
+        assertFalse(Files.exists(out.resolve("segmentation.zarr")));
+        Thread.sleep(1100);
+        runAndKill(out, "RELABEL", 1, true);
         Thread.sleep(1100);
         PipelineTest.Result resumed = nextflow("run", ROOT.toString(), "-profile", "test", "--outdir", out.toString(), "-resume");
         assertEquals(0, resumed.code(), resumed.log());
         List<Outputs.Task> trace = Outputs.trace(out);
-        assertEquals(24, trace.size());
+        assertEquals(PipelineTest.TASKS, trace.size());
         for (Outputs.Task t : trace) {
-            if (Set.of("PHANTOM", "CHOP_RAW", "INFER", "MERGE_AFFINITIES").contains(t.process())) {
-                assertEquals("CACHED", t.status(), t.name() + " finished before the kill");
+            if (Set.of("PHANTOM", "INFER").contains(t.process())) {
+                assertEquals("CACHED", t.status(), t.name() + " finished before the second kill");
             }
         }
         long cached = trace.stream().filter(t -> t.status().equals("CACHED")).count();
-        System.out.printf("RESUME after kill: %d tasks cached, %d ran%n", cached, trace.size() - cached);
+        System.out.printf("RESUME after kills in INFER and RELABEL: %d tasks cached, %d ran%n", cached, trace.size() - cached);
         Outputs.assertSameResults(OUT, out);
+    }
+
+    /**
+     * Edits the input inside one inference chunk's core and resumes: exactly the inference chunk whose padded box holds
+     * the edit runs again, and exactly the watershed blocks whose padded boxes meet that chunk's core (the plan's
+     * infer_chunks column); the stores then equal a clean run on the edited input.
+     */
+    @Test
+    void anEditedInputRerunsOnlyTheTasksThatReadTheEditedRegion() throws Exception {
+        Path dir = RUN.resolve("edit");
+        Files.createDirectories(dir);
+        Path raw = dir.resolve("raw.h5");
+        Path truth = OUT.resolve("demo/demo_truth.h5");
+        Files.copy(OUT.resolve("demo/demo_raw.h5"), raw, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        // watershed chunks of 32^3 in blocks of 2: 16 blocks, 9 of which read inference chunk 0,0,0's core
+        String[] common = {"-profile", "test", "--input", raw.toString(), "--dataset", "raw", "--truth", truth.toString(), "--truth_dataset", "truth",
+            "--ws_chunk", "32,32,32"};
+        Path out = dir.resolve("results");
+        PipelineTest.Result first = nextflow(concat(new String[] {"run", ROOT.toString(), "--outdir", out.toString()}, common));
+        assertEquals(0, first.code(), first.log());
+
+        // darken a 10^3 box inside chunk 0,0,0's core, rewriting the file in place
+        Block all;
+        Map<String, Object> attrs;
+        try (VolumeReader r = Volumes.open(raw, "raw")) {
+            all = r.readAll();
+            attrs = r.info().attributes();
+        }
+        Box edit = new Box(new int[] {10, 20, 20}, new int[] {20, 30, 30});
+        for (int z = edit.min(0); z < edit.max(0); z++) {
+            for (int y = edit.min(1); y < edit.max(1); y++) {
+                for (int x = edit.min(2); x < edit.max(2); x++) {
+                    all.setDouble((z * 128 + y) * 128 + x, 0);
+                }
+            }
+        }
+        Hdf5Files.write(raw, Map.of(), List.of(Hdf5Files.Entry.of("raw", all, attrs)), false);
+        Thread.sleep(1100);
+        PipelineTest.Result resumed = nextflow(concat(new String[] {"run", ROOT.toString(), "--outdir", out.toString(), "-resume"}, common));
+        assertEquals(0, resumed.code(), resumed.log());
+        List<Outputs.Task> trace = Outputs.trace(out);
+        Set<String> inferRan = ran(trace, "INFER");
+        assertEquals(Set.of("BASIN:INFER (demo chunk_0_0_0)"), inferRan, "only the edited chunk's inference");
+        Set<String> expected = new TreeSet<>();
+        Path plan = Path.of(trace.stream().filter(t -> t.process().equals("CHOP")).findFirst().orElseThrow().workdir()).resolve("plan/watershed.tsv");
+        for (String line : Files.readAllLines(plan).subList(1, Files.readAllLines(plan).size())) {
+            String[] f = line.split("\t");
+            if (List.of(f[2].split(",")).contains("chunk_0_0_0")) {
+                expected.add("BASIN:WATERSHED (demo " + f[0] + ")");
+            }
+        }
+        assertEquals(9, expected.size());
+        assertEquals(expected, ran(trace, "WATERSHED"), "only the watershed blocks that read the edited chunk's affinities");
+        System.out.printf("RESUME after an edit of the input: INFER ran %s; WATERSHED ran %d of 16 blocks; RELABEL ran %d of 16%n", inferRan,
+                expected.size(), ran(trace, "RELABEL").size());
+
+        Path clean = dir.resolve("clean");
+        PipelineTest.Result fresh = nextflow(concat(new String[] {"run", ROOT.toString(), "--outdir", clean.toString()}, common));
+        assertEquals(0, fresh.code(), fresh.log());
+        Outputs.assertSameResults(clean, out);
+    }
+
+    private static Set<String> ran(List<Outputs.Task> trace, String process) {
+        return trace.stream().filter(t -> t.process().equals(process) && t.status().equals("COMPLETED")).map(Outputs.Task::name)
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 }

@@ -39,14 +39,14 @@ class SlurmTest {
             double wall = (System.nanoTime() - t0) / 1e9;
             assertEquals(0, r.code(), r.log());
             List<Outputs.Task> trace = Outputs.trace(out);
-            assertEquals(24, trace.size());
+            assertEquals(PipelineTest.TASKS, trace.size());
             Set<String> jobs = new HashSet<>();
             for (Outputs.Task t : trace) {
                 assertEquals("COMPLETED", t.status(), t.name());
                 assertTrue(t.nativeId().matches("\\d+"), t.name() + " has Slurm job id '" + t.nativeId() + "'");
                 jobs.add(t.nativeId());
             }
-            assertEquals(24, jobs.size(), "one Slurm job per task");
+            assertEquals(PipelineTest.TASKS, jobs.size(), "one Slurm job per task");
             Path someTask = Path.of(trace.get(trace.size() - 1).workdir());
             String script = Files.readString(someTask.resolve(".command.run"));
             assertTrue(script.contains("#SBATCH -p debug"), script);
