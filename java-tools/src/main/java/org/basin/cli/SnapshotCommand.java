@@ -42,11 +42,18 @@ final class SnapshotCommand extends ToolCommand {
     @Option(names = "--scale", defaultValue = "0", description = "Pixel scale (default: enough to make panels at least 256 px tall).")
     int scale;
 
+    @Option(names = "--max-pixels", defaultValue = "1024",
+            description = "Draw at most this many voxels per side: a centred crop of larger slices, so one picture reads a bounded region (default ${DEFAULT-VALUE}).")
+    int maxPixels;
+
     @Option(names = "--output", required = true, description = "PNG file to write.")
     Path output;
 
     @Override
     protected int execute() throws IOException {
+        if (maxPixels < 1) {
+            throw BasinException.badArguments("--max-pixels " + maxPixels + " must be at least 1");
+        }
         if (raw == null && affinities == null && segmentation == null) {
             throw BasinException.badArguments("give at least one of --raw, --affinities, --segmentation");
         }
@@ -68,7 +75,11 @@ final class SnapshotCommand extends ToolCommand {
                 if (zz >= s[0]) {
                     throw BasinException.badArguments("--z " + z + " is outside " + r.info().where() + " (" + s[0] + " slices)");
                 }
-                slices[i] = r.read(new Box(new int[] {zz, 0, 0}, new int[] {zz + 1, s[1], s[2]}));
+                int h = Math.min(s[1], maxPixels);
+                int w = Math.min(s[2], maxPixels);
+                int y0 = (s[1] - h) / 2;
+                int x0 = (s[2] - w) / 2;
+                slices[i] = r.read(new Box(new int[] {zz, y0, x0}, new int[] {zz + 1, y0 + h, x0 + w}));
             }
         }
         int sc = scale > 0 ? scale : Math.max(1, (int) Math.ceil(256.0 / Math.max(shape[1], 1)));
