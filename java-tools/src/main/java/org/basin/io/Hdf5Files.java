@@ -262,6 +262,7 @@ public final class Hdf5Files {
         if (ds == null) {
             throw BasinException.badInput(path + ": no dataset '" + name + "'; the file holds " + Hdf5VolumeReader.datasetPaths(f));
         }
+        Hdf5VolumeReader.checkInsideFile(f, path, name, ds);
         Hdf5VolumeReader.ElementType et = Hdf5VolumeReader.ElementType.of(ds.getDataType());
         DType dtype = et.dtype();
         java.nio.ByteOrder order = et.order();

@@ -67,6 +67,27 @@ public final class Hdf5VolumeReader implements VolumeReader {
         }
     }
 
+    /**
+     * Fails, naming the file and dataset, where the file ends before the dataset's bytes do or before the end its
+     * superblock records (what the HDF5 library itself refuses as "truncated file"). jhdf reads past the end of a
+     * cut file as zeros or as bytes of an earlier read, so a table cut short would come back as if whole.
+     */
+    static void checkInsideFile(HdfFile f, Path path, String name, Dataset ds) {
+        long size = f.size();
+        if (ds instanceof ContiguousDataset cd && !ds.isEmpty()) {
+            long end = f.getUserBlockSize() + cd.getDataAddress() + ds.getSizeInBytes();
+            if (end > size) {
+                throw BasinException.badInput(path + ": dataset '" + name + "' ends at byte " + end + " but the file ends at byte "
+                        + size + ": the file is truncated (copy it again or rerun the step that wrote it)");
+            }
+        }
+        long eof = f.getUserBlockSize() + f.getHdfBackingStorage().getSuperblock().getEndOfFileAddress();
+        if (size < eof) {
+            throw BasinException.badInput(path + ": the file ends at byte " + size + ", before the " + eof + " bytes its superblock"
+                    + " records: the file is truncated; not reading dataset '" + name + "' from it (copy it again or rerun the step that wrote it)");
+        }
+    }
+
     /** Opens {@code datasetPath} in {@code path}; a null path means "the only dataset in the file". */
     public static Hdf5VolumeReader open(Path path, String datasetPath) {
         HdfFile f;
@@ -88,6 +109,7 @@ public final class Hdf5VolumeReader implements VolumeReader {
             if (ds == null) {
                 throw BasinException.badArguments(path + ": no dataset '" + name + "'; the file holds " + datasetPaths(f));
             }
+            checkInsideFile(f, path, name, ds);
             DataType t = ds.getDataType();
             ElementType et = ElementType.of(t);
             DType dtype = et.dtype();

@@ -185,6 +185,44 @@ class Hdf5RoundTripTest {
         assertTrue(e.getMessage().contains("t.h5"), e.getMessage());
     }
 
+    /** A chunk-like file (labels, then tables) cut inside its last dataset: every read of it is exit 3 naming file and dataset. */
+    @ParameterizedTest
+    @CsvSource({"false,100", "false,3000", "true,100"})
+    void fileCutInsideItsLastDatasetIsBadInputNamingFileAndDataset(boolean attributesForJhdf, int cut) throws Exception {
+        Path f = dir.resolve("chunk_0_0_0.h5");
+        Block labels = ZarrArrayTest.pattern(DType.UINT64, 0, Box.ofShape(new int[] {8, 8, 8}));
+        long[] edges = new long[2000];
+        float[] weights = new float[1000];
+        for (int i = 0; i < edges.length; i++) {
+            edges[i] = i * 7L + 1;
+        }
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = i / 3f;
+        }
+        // a String[] attribute sends the file through jhdf's writer (slab-chunked tables), else basin's (contiguous)
+        Map<String, Object> attrs = attributesForJhdf ? Map.of("names", new String[] {"a", "b"}) : Map.of("grid_position", new int[] {0, 0, 0});
+        Hdf5Files.write(f, attrs, List.of(Hdf5Files.Entry.of("labels", labels),
+                Hdf5Files.Entry.table("edges", DType.INT64, new int[] {1000, 2}, edges),
+                Hdf5Files.Entry.table("weights", DType.FLOAT32, new int[] {1000}, weights)), false);
+        byte[] all = Files.readAllBytes(f);
+        Files.write(f, java.util.Arrays.copyOf(all, all.length - cut));
+        for (String name : new String[] {"weights", "edges"}) {
+            BasinException e = assertThrows(BasinException.class, () -> Hdf5Files.readTables(f, List.of(name)), name);
+            assertEquals(ExitCode.BAD_INPUT, e.exitCode());
+            assertEquals(3, e.exitCode().code());
+            assertTrue(e.getMessage().contains("chunk_0_0_0.h5") && e.getMessage().contains("'" + name + "'")
+                    && e.getMessage().contains("truncated"), e.getMessage());
+        }
+        BasinException v = assertThrows(BasinException.class, () -> {
+            try (VolumeReader r = Volumes.open(f, "labels")) {
+                r.readAll();
+            }
+        });
+        assertEquals(ExitCode.BAD_INPUT, v.exitCode());
+        assertTrue(v.getMessage().contains("chunk_0_0_0.h5") && v.getMessage().contains("labels") && v.getMessage().contains("truncated"),
+                v.getMessage());
+    }
+
     @Test
     void failedWriteLeavesNoFile() {
         Path f = dir.resolve("x.h5");
