@@ -2,6 +2,7 @@ package org.basin.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -203,6 +204,34 @@ class InteropTest {
             Block b = r.read(new Box(new int[] {3, 31, 31}, new int[] {5, 33, 33}));
             assertEquals(1.0f, b.floats()[0]);
             assertEquals(7.5f, b.floats()[b.length() - 1], "unwritten chunks read as the fill value");
+        }
+    }
+
+    @Test
+    void zarrPythonFillValuesAndANullSeparatorReadAsInZarrPython() throws Exception {
+        String out = python("import zarr, json, numpy as np, numcodecs\n"
+                + "a = zarr.open('" + dir.resolve("inf.zarr") + "', mode='w', shape=(4, 4, 4), chunks=(2, 2, 2), dtype='<f4',"
+                + " fill_value=-np.inf, compressor=None)\n"
+                + "a[0:2, 0:2, 0:2] = 1.0\n"
+                + "b = zarr.open('" + dir.resolve("null.zarr") + "', mode='w', shape=(4, 4, 4), chunks=(2, 2, 2), dtype='<u8',"
+                + " fill_value=2**64 - 1, compressor=numcodecs.Zlib(level=1))\n"
+                + "b[2:4, 0:2, 2:4] = 5\n"
+                + "m = json.load(open('" + dir.resolve("null.zarr/.zarray") + "'))\n"
+                + "m['dimension_separator'] = None\n"
+                + "json.dump(m, open('" + dir.resolve("null.zarr/.zarray") + "', 'w'))\n"
+                + "b = zarr.open('" + dir.resolve("null.zarr") + "', mode='r')\n"
+                + "print(json.load(open('" + dir.resolve("inf.zarr/.zarray") + "'))['fill_value'], b[3, 1, 3], b[0, 0, 0])\n");
+        assertEquals("-Infinity 5 18446744073709551615", out);
+        try (ZarrArray a = ZarrArray.open(dir.resolve("inf.zarr"))) {
+            Block b = a.readAll();
+            assertEquals(1.0f, b.floats()[0]);
+            assertEquals(Float.NEGATIVE_INFINITY, b.floats()[b.length() - 1]);
+        }
+        try (ZarrArray a = ZarrArray.open(dir.resolve("null.zarr"))) {
+            assertTrue(a.hasAnyChunk());
+            Block b = a.readAll();
+            assertEquals(5, b.longs()[3 * 16 + 1 * 4 + 3]);
+            assertEquals(-1L, b.longs()[0], "uint64 fill 2^64 - 1");
         }
     }
 }
