@@ -274,8 +274,13 @@ public final class Hdf5Files {
         for (int s : shape) {
             n1 *= s;
         }
-        if (n1 == 0 || ds.isEmpty()) {
+        if (n1 == 0) {
             return new Table(dtype, shape, dtype.allocate(0));
+        }
+        if (ds.isEmpty()) {
+            Object unwritten = dtype.allocate(n1); // allocated but never written (h5py): the fill value throughout
+            Hdf5VolumeReader.fill(unwritten, Hdf5VolumeReader.fillValue(ds, dtype, path + ":" + name), 0, n1);
+            return new Table(dtype, shape, unwritten);
         }
         if (ds instanceof ContiguousDataset cd) {
             return new Table(dtype, shape, ByteCodec.decode(cd.getBuffer(), order, dtype, n1));

@@ -234,4 +234,36 @@ class InteropTest {
             assertEquals(-1L, b.longs()[0], "uint64 fill 2^64 - 1");
         }
     }
+
+    @Test
+    void unwrittenHdf5ChunksReadAsH5pysFillValue() throws Exception {
+        python("import h5py, numpy as np\n"
+                + "with h5py.File('" + dir.resolve("fill.h5") + "', 'w') as h:\n"
+                + "    h.create_dataset('u16', shape=(8, 8, 8), chunks=(4, 4, 4), dtype='u2', fillvalue=7, compression='gzip')[0:4, 0:4, 0:4] = 1\n"
+                + "    h.create_dataset('f32', shape=(8, 8, 8), chunks=(4, 4, 4), dtype='f4', fillvalue=-1.5)[0:4, 0:4, 0:4] = 1\n"
+                + "    h.create_dataset('nan', shape=(8, 8, 8), chunks=(4, 4, 4), dtype='f8', fillvalue=np.nan)[0:4, 0:4, 0:4] = 1\n"
+                + "    h.create_dataset('u64', shape=(8, 8, 8), chunks=(4, 4, 4), dtype='u8', fillvalue=2**64 - 1)[0:4, 0:4, 0:4] = 1\n"
+                + "    h.create_dataset('i32', shape=(8, 8, 8), chunks=(8, 8, 1), dtype='i4', fillvalue=-5)[:, :, 0] = 1\n"
+                + "    h.create_dataset('slab', shape=(8, 8, 8), chunks=(1, 8, 8), dtype='u1', fillvalue=3)[0] = 1\n"
+                + "    h.create_dataset('never', shape=(8, 8, 8), dtype='u1', fillvalue=9)\n"
+                + "    h.create_dataset('table', shape=(3, 2), dtype='i8', fillvalue=-4)\n");
+        Path f = dir.resolve("fill.h5");
+        assertArrayEquals(new long[] {-4, -4, -4, -4, -4, -4}, Hdf5Files.readTable(f, "table").longs());
+        Object[][] cases = {{"u16", 7.0}, {"f32", -1.5}, {"nan", Double.NaN}, {"u64", -1.0}, {"i32", -5.0}, {"slab", 3.0}, {"never", 9.0}};
+        for (Object[] c : cases) {
+            String name = (String) c[0];
+            double fill = (Double) c[1];
+            try (VolumeReader r = Volumes.open(f, name)) {
+                Block all = r.readAll();
+                Block part = r.read(new Box(new int[] {3, 3, 3}, new int[] {8, 8, 8}));
+                for (Block b : new Block[] {all, part}) {
+                    double last = b.dtype() == DType.UINT64 ? b.getLong(b.length() - 1) : b.getDouble(b.length() - 1);
+                    assertEquals(fill, last, name + ": an unwritten chunk reads as h5py's fill value");
+                    if (b == all && !name.equals("never")) {
+                        assertEquals(1.0, b.getDouble(0), name + ": a written voxel");
+                    }
+                }
+            }
+        }
+    }
 }
