@@ -234,4 +234,18 @@ class CliTest {
         assertTrue(cuda.err().contains("--device cuda: this basin jar carries ONNX Runtime's CPU build"), cuda.err());
         assertFalse(Files.exists(out));
     }
+
+    @Test
+    void evaluateAgainstAnAllZeroTruthIsExitThreeNothingScored() {
+        Path seg = dir.resolve("seg.h5");
+        Path truth = dir.resolve("truth.h5");
+        Block labels = Block.allocate(DType.UINT64, Box.ofShape(new int[] {2, 3, 4}));
+        java.util.Arrays.fill(labels.longs(), 7);
+        Hdf5Files.write(seg, Map.of(), List.of(Hdf5Files.Entry.of("labels", labels)), false);
+        Hdf5Files.write(truth, Map.of(), List.of(Hdf5Files.Entry.of("labels", Block.allocate(DType.UINT32, Box.ofShape(new int[] {2, 3, 4})))), false);
+        Run r = run("evaluate", "--segmentation", seg.toString(), "--truth", truth.toString(), "--output", dir.resolve("s.json").toString());
+        assertEquals(3, r.code(), r.err());
+        assertTrue(r.err().contains("nothing scored: all 24 voxels are 0 (unlabelled) in the ground truth"), r.err());
+        assertFalse(Files.exists(dir.resolve("s.json")));
+    }
 }
