@@ -3,6 +3,7 @@ package org.basin.io;
 import com.github.luben.zstd.Zstd;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
@@ -12,6 +13,7 @@ import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.Inflater;
+import java.util.zip.ZipException;
 import org.basin.error.BasinException;
 
 /** The Zarr v2 compressors basin reads and writes: none, zlib, gzip (java.util.zip) and zstd (zstd-jni). */
@@ -138,7 +140,8 @@ public record ZarrCodec(String id, int level) {
                     }
                     inf.end();
                     if (n != expected) {
-                        throw BasinException.badInput(where + ": zlib chunk holds " + n + " bytes, expected " + expected);
+                        throw BasinException.badInput(where + ": corrupt zlib chunk: " + stored.length + " bytes decompress to " + n + " of the "
+                                + expected + " bytes of a chunk (truncated, or not zlib data)");
                     }
                 }
                 case "gzip" -> {
@@ -150,14 +153,27 @@ public record ZarrCodec(String id, int level) {
                 default -> throw new IllegalStateException(id);
             }
             if (out.length != expected) {
-                throw BasinException.badInput(where + ": chunk holds " + out.length + " bytes, expected " + expected);
+                throw BasinException.badInput(where + ": " + (id.equals("none") ? "uncompressed chunk is " : id + " chunk decompresses to ")
+                        + out.length + " bytes, not the " + expected + " of a chunk (" + (out.length < expected ? "truncated?" : "another chunk shape or dtype?") + ")");
             }
             return out;
         } catch (IOException | DataFormatException | RuntimeException e) {
             if (e instanceof BasinException be) {
                 throw be;
             }
-            throw BasinException.badInput(where + ": corrupt " + id + " chunk (" + e.getMessage() + ")");
+            throw BasinException.badInput(where + ": corrupt " + id + " chunk: " + stored.length + " bytes that do not decompress to the "
+                    + expected + " bytes of a chunk (" + why(e) + ")");
         }
+    }
+
+    /** What went wrong, also where the exception has no message (GZIPInputStream's EOFException at a cut header). */
+    private static String why(Exception e) {
+        if (e instanceof EOFException) {
+            return "the data ends early: truncated" + (e.getMessage() == null ? "" : ", " + e.getMessage());
+        }
+        if (e.getMessage() == null || e.getMessage().isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        return e instanceof ZipException && e.getMessage().equals("Not in GZIP format") ? "not gzip data: no gzip header" : e.getMessage();
     }
 }

@@ -204,4 +204,20 @@ class ZarrArrayTest {
         Files.write(p.resolve("1/0/1"), new byte[8]);
         assertTrue(ZarrArray.open(p).hasAnyChunk());
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {"gzip; 0; the data ends early: truncated", "gzip; 5; the data ends early: truncated",
+        "gzip; -1; not gzip data: no gzip header", "zlib; 0; corrupt zlib chunk: 0 bytes decompress to 0 of the 64 bytes of a chunk (truncated, or not zlib data)", "none; 10; uncompressed chunk is 10 bytes, not the 64 of a chunk (truncated?)", "zstd; 3; corrupt zstd chunk: 3 bytes",
+        "gzip; 30; the data ends early: truncated"})
+    void corruptChunksSayWhatIsWrong(String codec, int keep, String named) throws Exception {
+        Path p = dir.resolve(codec + ".zarr");
+        ZarrArray a = ZarrArray.create(p, DType.UINT8, 0, new int[] {4, 4, 4}, new int[] {4, 4, 4}, ZarrCodec.parse(codec), ".", Map.of());
+        a.write(pattern(DType.UINT8, 0, Box.ofShape(new int[] {4, 4, 4})));
+        byte[] stored = Files.readAllBytes(p.resolve("0.0.0"));
+        Files.write(p.resolve("0.0.0"), keep < 0 ? "not compressed at all".getBytes() : java.util.Arrays.copyOf(stored, Math.min(keep, stored.length - 1)));
+        BasinException e = assertThrows(BasinException.class, () -> ZarrArray.open(p).readAll());
+        assertEquals(ExitCode.BAD_INPUT, e.exitCode());
+        assertTrue(e.getMessage().startsWith(p.resolve("0.0.0") + ": ") && e.getMessage().contains(named), e.getMessage());
+        assertFalse(e.getMessage().contains("(null)"), e.getMessage());
+    }
 }
