@@ -87,6 +87,15 @@ public final class TiffStackReader implements VolumeReader {
         return a.length() != b.length() ? Integer.compare(a.length(), b.length()) : a.compareTo(b);
     }
 
+    /** True when the folder holds at least one .tif/.tiff file. */
+    public static boolean hasSlices(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.anyMatch(TiffStackReader::isTiff);
+        } catch (IOException e) {
+            throw BasinException.io(dir + ": cannot list folder (" + e.getMessage() + ")", e);
+        }
+    }
+
     public static boolean isTiff(Path p) {
         String n = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         return n.endsWith(".tif") || n.endsWith(".tiff");
@@ -102,7 +111,8 @@ public final class TiffStackReader implements VolumeReader {
                 throw BasinException.io(path + ": cannot list folder (" + e.getMessage() + ")", e);
             }
             if (files.isEmpty()) {
-                throw BasinException.badArguments(path + ": folder holds no .tif/.tiff slices");
+                throw BasinException.badArguments(path + ": folder holds no .tif/.tiff slices (nor .zarray, .zgroup, zarr.json,"
+                        + " attributes.json or info)");
             }
             multi = false;
         } else {
