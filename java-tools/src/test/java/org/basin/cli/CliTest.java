@@ -248,4 +248,28 @@ class CliTest {
         assertTrue(r.err().contains("nothing scored: all 24 voxels are 0 (unlabelled) in the ground truth"), r.err());
         assertFalse(Files.exists(dir.resolve("s.json")));
     }
+
+    @Test
+    void aUsageErrorPrintsTheMessageAndOneHelpLineNotTheWholeUsage() {
+        Path f = affinities(-1);
+        Run unknown = run("watershed", "--input", f.toString(), "--output", dir.resolve("w.h5").toString(), "--t-hihg=0.9");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().startsWith("basin watershed: error: Unknown option: '--t-hihg=0.9'"), unknown.err());
+        assertTrue(unknown.err().contains("--t-high"), "a suggestion: " + unknown.err());
+        assertTrue(unknown.err().strip().endsWith("Try 'basin watershed --help' for the options."), unknown.err());
+        assertFalse(unknown.err().contains("Usage:"), unknown.err());
+        assertTrue(unknown.err().strip().lines().count() <= 4, unknown.err());
+        Run missing = run("phantom", "--shape", "4");
+        assertEquals(2, missing.code());
+        assertEquals("basin phantom: error: Missing required option: '--output=<output>'\nTry 'basin phantom --help' for the options.",
+                missing.err().strip());
+        Run triplet = run("phantom", "--shape", "4x4", "--output", dir.resolve("p.h5").toString());
+        assertEquals(2, triplet.code());
+        assertEquals("basin phantom: error: option '--shape': '4x4' is not numbers x,y,z\nTry 'basin phantom --help' for the options.",
+                triplet.err().strip());
+        Run command = run("watersched");
+        assertEquals(2, command.code());
+        assertTrue(command.err().contains("Unmatched argument at index 0: 'watersched'") && command.err().contains("watershed")
+                && command.err().contains("Try 'basin --help' for the options."), command.err());
+    }
 }
