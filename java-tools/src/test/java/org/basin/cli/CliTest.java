@@ -272,4 +272,17 @@ class CliTest {
         assertTrue(command.err().contains("Unmatched argument at index 0: 'watersched'") && command.err().contains("watershed")
                 && command.err().contains("Try 'basin --help' for the options."), command.err());
     }
+
+    @Test
+    void outOfRangeChunkAndNonPositiveVoxelSizeAreExitTwo() {
+        Path f = affinities(-1);
+        Run chunk = run("chop", "--input", f.toString(), "--chunk", "2147483648", "--out-dir", dir.resolve("c").toString());
+        assertEquals(2, chunk.code(), chunk.err());
+        assertTrue(chunk.err().contains("option '--chunk': '2147483648': 2147483648 is out of range (at most 2147483647)"), chunk.err());
+        assertFalse(Files.exists(dir.resolve("c")));
+        Run voxel = run("phantom", "--shape", "4", "--voxel-size", "4,4,-40", "--output", dir.resolve("p.h5").toString());
+        assertEquals(2, voxel.code(), voxel.err());
+        assertTrue(voxel.err().contains("option '--voxel-size': '4,4,-40': -40 is not a size"), voxel.err());
+        assertFalse(Files.exists(dir.resolve("p.h5")));
+    }
 }
