@@ -59,4 +59,19 @@ class VolumesTest {
         assertEquals(p + ": no volume basin reads (looked for .zarray, .zgroup, zarr.json, attributes.json, info and .tif/.tiff slices)",
                 e.getMessage());
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {"[\"4\", 4, 40]; attribute voxel_size [\"4\", 4, 40] is not three numbers (z, y, x)",
+        "[40, 0, 4]; attribute voxel_size [40.0, 0.0, 4.0] (z, y, x) has a size that is not above 0",
+        "[40, 4, -4]; attribute voxel_size [40.0, 4.0, -4.0] (z, y, x) has a size that is not above 0"})
+    void aVoxelSizeAttributeThatIsNoSizeIsBadInputNamingTheFile(String value, String message) throws Exception {
+        Path a = dir.resolve("a.zarr");
+        ZarrArray.create(a, DType.UINT8, 0, new int[] {2, 2, 2}, new int[] {2, 2, 2}, ZarrCodec.NONE, ".", Map.of());
+        Files.writeString(a.resolve(".zattrs"), "{\"voxel_size\": " + value + "}");
+        try (VolumeReader r = Volumes.open(a, null)) {
+            BasinException e = assertThrows(BasinException.class, () -> r.info().voxelSize());
+            assertEquals(ExitCode.BAD_INPUT, e.exitCode());
+            assertEquals(a + ": " + message, e.getMessage());
+        }
+    }
 }
