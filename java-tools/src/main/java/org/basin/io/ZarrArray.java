@@ -249,6 +249,11 @@ public final class ZarrArray implements VolumeReader {
         return dir;
     }
 
+    /** The chunk-key separator, "." or "/". */
+    public String separator() {
+        return separator;
+    }
+
     /**
      * From now on remember every chunk written, with the digest of its stored bytes: a pipeline task reports them
      * so the stages reading this region are keyed on what it wrote.

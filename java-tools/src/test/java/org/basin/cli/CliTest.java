@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.basin.io.Hdf5Files;
+import org.basin.io.ZarrArray;
+import org.basin.io.ZarrCodec;
 import org.basin.volume.Block;
 import org.basin.volume.Box;
 import org.basin.volume.DType;
@@ -284,5 +286,20 @@ class CliTest {
         assertEquals(2, voxel.code(), voxel.err());
         assertTrue(voxel.err().contains("option '--voxel-size': '4,4,-40': -40 is not a size"), voxel.err());
         assertFalse(Files.exists(dir.resolve("p.h5")));
+    }
+
+    @Test
+    void infoWarnsOfAZarrArrayWithoutAnyChunk() throws Exception {
+        Path a = dir.resolve("a.zarr");
+        ZarrArray.create(a, DType.UINT8, 0, new int[] {4, 4, 4}, new int[] {2, 2, 2}, ZarrCodec.NONE, "/", Map.of());
+        Files.write(a.resolve("0.0.0"), new byte[8]); // a chunk under the other separator's key: not this array's
+        Run r = run("info", a.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("basin info: warning: " + a + ": no chunk file (chunk keys like 0/0/0): every voxel reads as the fill value"),
+                r.err());
+        Files.createDirectories(a.resolve("1/1"));
+        Files.write(a.resolve("1/1/1"), new byte[8]);
+        Run ok = run("info", a.toString());
+        assertFalse(ok.err().contains("warning"), ok.err());
     }
 }
