@@ -80,7 +80,7 @@ public final class SegmentationScores {
      */
     public Scores scores(String truth) {
         if (voxels == 0) {
-            throw BasinException.badInput(truth + ": nothing scored: " + (seen == 0 ? "no voxels were given"
+            throw BasinException.badInput(truth + ": nothing scored: " + (seen == 0 ? "no voxel has a truth label"
                     : "all " + seen + " voxels are 0 (unlabelled) in the ground truth") + "; evaluate scores only voxels with a truth label");
         }
         Map<Long, Long> truthSizes = new HashMap<>();

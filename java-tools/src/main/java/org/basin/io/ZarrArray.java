@@ -313,7 +313,9 @@ public final class ZarrArray implements VolumeReader {
     }
 
     private boolean isChunkKey(Path relative, int[] grid) {
-        String[] parts = relative.toString().replace(java.io.File.separatorChar, '/').split(separator.equals("/") ? "/" : "\\.", -1);
+        List<String> names = new ArrayList<>();
+        relative.forEach(n -> names.add(n.toString()));
+        String[] parts = separator.equals("/") ? names.toArray(new String[0]) : names.get(0).split("\\.", -1);
         if (parts.length != grid.length) {
             return false;
         }

@@ -58,6 +58,6 @@ class SegmentationScoresTest {
         BasinException named = assertThrows(BasinException.class, () -> s.scores("truth.h5:/labels"));
         assertTrue(named.getMessage().startsWith("truth.h5:/labels: nothing scored: all 6 voxels are 0"), named.getMessage());
         BasinException empty = assertThrows(BasinException.class, () -> new SegmentationScores().scores("t.h5"));
-        assertEquals("t.h5: nothing scored: no voxels were given; evaluate scores only voxels with a truth label", empty.getMessage());
+        assertEquals("t.h5: nothing scored: no voxel has a truth label; evaluate scores only voxels with a truth label", empty.getMessage());
     }
 }
