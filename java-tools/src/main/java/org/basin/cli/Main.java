@@ -1,6 +1,8 @@
 package org.basin.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
 import org.basin.error.BasinException;
 import org.basin.error.ExitCode;
 import picocli.CommandLine;
@@ -90,13 +92,16 @@ public final class Main {
         return null;
     }
 
-    /** Turns an OutOfMemoryError inside a command into the documented exit code. */
-    static Integer guardMemory(java.util.concurrent.Callable<Integer> body) throws Exception {
+    /**
+     * Turns an OutOfMemoryError inside a command into the documented exit code, with a message naming the command
+     * and its arguments (the files it was working on): a task log may hold several commands.
+     */
+    static Integer guardMemory(String command, List<String> args, Callable<Integer> body) throws Exception {
         try {
             return body.call();
         } catch (OutOfMemoryError oom) {
-            System.err.println("basin: out of memory (max heap " + Runtime.getRuntime().maxMemory() / (1 << 20)
-                    + " MiB); rerun with more memory (BASIN_MEMORY / the task's memory)");
+            System.err.println("basin " + command + ": out of memory (max heap " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                    + " MiB) in: basin " + String.join(" ", args) + "; rerun with more memory (BASIN_MEMORY / the task's memory)");
             return ExitCode.OUT_OF_MEMORY.code();
         }
     }

@@ -302,4 +302,22 @@ class CliTest {
         Run ok = run("info", a.toString());
         assertFalse(ok.err().contains("warning"), ok.err());
     }
+
+    @Test
+    void outOfMemoryIsExitFiveNamingTheCommandAndItsFiles() throws Exception {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(log, true));
+        int code;
+        try {
+            code = Main.guardMemory("watershed", List.of("watershed", "--input", "aff.h5", "--output", "w.h5"), () -> {
+                throw new OutOfMemoryError("Java heap space");
+            });
+        } finally {
+            System.setErr(saved);
+        }
+        assertEquals(5, code);
+        assertTrue(log.toString().startsWith("basin watershed: out of memory (max heap ") && log.toString().contains(
+                " MiB) in: basin watershed --input aff.h5 --output w.h5; rerun with more memory"), log.toString());
+    }
 }
