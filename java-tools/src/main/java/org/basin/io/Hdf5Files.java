@@ -11,6 +11,7 @@ import io.jhdf.api.WritableGroup;
 import io.jhdf.api.dataset.ChunkedDataset;
 import io.jhdf.api.dataset.ContiguousDataset;
 import io.jhdf.exceptions.HdfException;
+import java.io.IOException;
 import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -112,12 +113,11 @@ public final class Hdf5Files {
         } catch (BasinException e) {
             AtomicFiles.discard(tmp);
             throw e;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | IOException e) {
             AtomicFiles.discard(tmp);
-            throw BasinException.io(target + ": cannot write HDF5 file (" + e + ")", e);
-        } catch (java.io.IOException e) {
-            AtomicFiles.discard(tmp);
-            throw BasinException.io(target + ": cannot write HDF5 file (" + e.getMessage() + ")", e);
+            // jhdf wraps an IOException; anything else from it (a bad array) is shown whole
+            String why = e instanceof IOException || e.getCause() instanceof IOException ? IoErrors.reason(e) : e.toString();
+            throw BasinException.io(target + ": cannot write HDF5 file in " + target.toAbsolutePath().getParent() + " (" + why + ")", e);
         }
     }
 
@@ -297,7 +297,7 @@ public final class Hdf5Files {
         try (var in = Files.newInputStream(path)) {
             byte[] head = in.readNBytes(8);
             return java.util.Arrays.equals(head, sig);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return false;
         }
     }

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -221,6 +224,28 @@ class Hdf5RoundTripTest {
         assertEquals(ExitCode.BAD_INPUT, v.exitCode());
         assertTrue(v.getMessage().contains("chunk_0_0_0.h5") && v.getMessage().contains("labels") && v.getMessage().contains("truncated"),
                 v.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"false", "true"})
+    void aWriteThatCannotStartNamesTheOutputAndTheReasonNotTheTemporaryName(boolean attributesForJhdf) throws Exception {
+        Path plain = Files.writeString(dir.resolve("plain.txt"), "a file, not a folder");
+        Path f = plain.resolve("x.h5");
+        Map<String, Object> attrs = attributesForJhdf ? Map.of("names", new String[] {"a"}) : Map.of();
+        BasinException e = assertThrows(BasinException.class, () -> Hdf5Files.write(f, attrs,
+                List.of(Hdf5Files.Entry.of("raw", Block.allocate(DType.UINT8, Box.ofShape(new int[] {2, 2, 2})))), false));
+        assertEquals(ExitCode.IO_FAILURE, e.exitCode());
+        assertEquals(4, e.exitCode().code());
+        assertEquals(f + ": cannot write HDF5 file in " + plain + " (Not a directory)", e.getMessage());
+    }
+
+    @Test
+    void ioErrorsGiveReasonsNotTemporaryNames() {
+        Path tmp = dir.resolve(".x.h5.partial-1");
+        assertEquals("permission denied", IoErrors.reason(new AccessDeniedException(tmp.toString())));
+        assertEquals("No space left on device", IoErrors.reason(new RuntimeException(new FileSystemException(tmp.toString(), null,
+                "No space left on device"))));
+        assertEquals("no such file or folder", IoErrors.reason(new NoSuchFileException(tmp.toString())));
     }
 
     @Test
