@@ -36,12 +36,28 @@ public record ZarrCodec(String id, int level) {
 
     /** Parses a user's choice: none, zlib, gzip, zstd, optionally with ":level". */
     public static ZarrCodec parse(String s) {
-        String[] p = s.split(":");
+        String[] p = s.split(":", -1);
         String id = p[0];
-        if (!id.equals("none") && !id.equals("zlib") && !id.equals("gzip") && !id.equals("zstd")) {
+        if (!id.equals("none") && !id.equals("zlib") && !id.equals("gzip") && !id.equals("zstd") || p.length > 2) {
             throw BasinException.badArguments("unknown compression '" + s + "'; use none, zlib, gzip or zstd[:level]");
         }
-        return new ZarrCodec(id, p.length > 1 ? Integer.parseInt(p[1]) : defaultLevel(id));
+        if (p.length == 1) {
+            return new ZarrCodec(id, defaultLevel(id));
+        }
+        // zlib and gzip take Deflater's 0..9; zstd 1..22 (what zstd-jni and numcodecs accept without surprises)
+        int max = id.equals("zstd") ? 22 : 9;
+        int min = id.equals("zstd") ? 1 : 0;
+        int level;
+        try {
+            level = Integer.parseInt(p[1].trim());
+        } catch (NumberFormatException e) {
+            level = Integer.MIN_VALUE;
+        }
+        if (id.equals("none") || level < min || level > max) {
+            throw BasinException.badArguments("compression '" + s + "': " + (id.equals("none") ? "none takes no level"
+                    : "the level must be a whole number " + min + ".." + max + " for " + id));
+        }
+        return new ZarrCodec(id, level);
     }
 
     private static int defaultLevel(String id) {

@@ -220,4 +220,16 @@ class ZarrArrayTest {
         assertTrue(e.getMessage().startsWith(p.resolve("0.0.0") + ": ") && e.getMessage().contains(named), e.getMessage());
         assertFalse(e.getMessage().contains("(null)"), e.getMessage());
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {"zstd:abc; compression 'zstd:abc': the level must be a whole number 1..22 for zstd",
+        "zlib:10; compression 'zlib:10': the level must be a whole number 0..9 for zlib", "gzip:; compression 'gzip:': the level must be",
+        "none:3; compression 'none:3': none takes no level", "zstd:3:1; unknown compression 'zstd:3:1'", "blosc; unknown compression 'blosc'"})
+    void badCompressionChoicesAreBadArgumentsNamingTheValue(String choice, String message) {
+        BasinException e = assertThrows(BasinException.class, () -> ZarrCodec.parse(choice));
+        assertEquals(ExitCode.BAD_ARGUMENTS, e.exitCode());
+        assertTrue(e.getMessage().startsWith(message), e.getMessage());
+        assertEquals(new ZarrCodec("zstd", 5), ZarrCodec.parse("zstd:5"));
+        assertEquals(new ZarrCodec("zlib", 1), ZarrCodec.parse("zlib"));
+    }
 }
