@@ -320,4 +320,28 @@ class CliTest {
         assertTrue(log.toString().startsWith("basin watershed: out of memory (max heap ") && log.toString().contains(
                 " MiB) in: basin watershed --input aff.h5 --output w.h5; rerun with more memory"), log.toString());
     }
+
+    @Test
+    void stitchOverAWatershedChunkFileCutInsideItsLastDatasetIsExitThreeNamingFileAndDataset() throws Exception {
+        Path raw = dir.resolve("raw.h5");
+        Path aff = dir.resolve("aff.h5");
+        assertEquals(0, run("phantom", "--shape", "24,20,8", "--cell-size", "10", "--output", raw.toString()).code());
+        assertEquals(0, run("infer", "--input", raw.toString(), "--output", aff.toString()).code());
+        assertEquals(0, run("chop", "--input", aff.toString(), "--chunk", "12,20,8", "--halo", "2,2,2", "--out-dir", dir.resolve("c").toString()).code());
+        Path out = Files.createDirectories(dir.resolve("w"));
+        Run w = run("watershed", "--input", dir.resolve("c/chunk_0_0_0.h5").toString(), dir.resolve("c/chunk_1_0_0.h5").toString(),
+                "--out-dir", out.toString());
+        assertEquals(0, w.code(), w.err());
+        Path cut = out.resolve("chunk_1_0_0.watershed.h5");
+        byte[] whole = Files.readAllBytes(cut);
+        Files.write(cut, java.util.Arrays.copyOf(whole, whole.length - 500));
+        Run s = run("stitch", out.toString(), "--output", dir.resolve("seg.zarr").toString());
+        assertEquals(3, s.code(), s.err());
+        assertTrue(s.err().contains(cut + ": the file ends at byte " + (whole.length - 500) + ", before the " + whole.length
+                + " bytes its superblock records: the file is truncated; not reading dataset '"), s.err());
+        assertFalse(Files.exists(dir.resolve("seg.zarr")));
+        Files.write(cut, whole);
+        Run again = run("stitch", out.toString(), "--output", dir.resolve("seg.zarr").toString());
+        assertEquals(0, again.code(), again.err());
+    }
 }
