@@ -8,6 +8,7 @@ import org.basin.io.Json;
 import org.basin.io.VolumeInfo;
 import org.basin.io.VolumeReader;
 import org.basin.io.Volumes;
+import org.basin.io.ZarrArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -48,6 +49,12 @@ final class InfoCommand extends ToolCommand {
             m.put("array_shape", i.arrayShape());
             m.put("chunks", i.chunks());
             m.put("compression", i.compression());
+            // a Zarr array with no chunk file reads as nothing but its fill value: most often a wrong separator or path
+            if (r instanceof ZarrArray z && !z.hasAnyChunk()) {
+                m.put("warning", "no chunk written");
+                log("warning: %s: no chunk file (chunk keys like 0%s0%s0): every voxel reads as the fill value", i.where(), z.separator(),
+                        z.separator());
+            }
             Map<String, Object> attrs = new LinkedHashMap<>();
             i.attributes().forEach((k, v) -> attrs.put(k, printable(v)));
             m.put("attributes", attrs);

@@ -51,7 +51,7 @@ final class PhantomCommand extends ToolCommand {
 
     @Option(names = "--voxel-size", description = "Voxel size x,y,z in nm (default 8,8,8*anisotropy).")
     void voxelSize(String v) {
-        this.voxelSize = Triplet.doubles(v);
+        this.voxelSize = Triplet.positiveDoubles(v);
     }
 
     double[] voxelSize;

@@ -18,7 +18,7 @@ abstract class ToolCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
-        return Main.guardMemory(this::execute);
+        return Main.guardMemory(spec.name(), spec.commandLine().getParseResult().originalArgs(), this::execute);
     }
 
     /** Does the work; returns 0 or throws a {@link BasinException}. */

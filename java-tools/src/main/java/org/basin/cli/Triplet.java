@@ -17,6 +17,10 @@ public final class Triplet {
                 if (d[i] != Math.rint(d[i])) {
                     throw new TypeConversionException("'" + s + "' is not whole numbers x,y,z");
                 }
+                // a cast would clamp 2147483648 to 2147483647 without a word
+                if (d[i] < Integer.MIN_VALUE || d[i] > Integer.MAX_VALUE) {
+                    throw new TypeConversionException("'" + s + "': " + fmt(d[i]) + " is out of range (at most " + Integer.MAX_VALUE + ")");
+                }
                 out[i] = (int) d[i];
             }
             return out;
@@ -30,6 +34,20 @@ public final class Triplet {
         }
     }
 
+    /** Sizes (voxel sizes): every number finite and above 0. */
+    public static final class PositiveDoubles implements ITypeConverter<double[]> {
+        @Override
+        public double[] convert(String s) {
+            double[] d = parse(s);
+            for (double v : d) {
+                if (!(v > 0) || Double.isInfinite(v)) {
+                    throw new TypeConversionException("'" + s + "': " + fmt(v) + " is not a size; each of x,y,z must be a number above 0");
+                }
+            }
+            return d;
+        }
+    }
+
     /** "x,y,z" or "n" to whole numbers (z, y, x); a clear picocli error otherwise. */
     public static int[] ints(String s) {
         return new Ints().convert(s);
@@ -38,6 +56,11 @@ public final class Triplet {
     /** "x,y,z" or "n" to numbers (z, y, x). */
     public static double[] doubles(String s) {
         return parse(s);
+    }
+
+    /** "x,y,z" or "n" to numbers above 0 (z, y, x): voxel sizes; 0, negative, NaN or infinite is a picocli error. */
+    public static double[] positiveDoubles(String s) {
+        return new PositiveDoubles().convert(s);
     }
 
     static double[] parse(String s) {
@@ -66,6 +89,6 @@ public final class Triplet {
     }
 
     private static String fmt(double v) {
-        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+        return v == Math.rint(v) && Math.abs(v) < 1e18 ? Long.toString((long) v) : Double.toString(v);
     }
 }

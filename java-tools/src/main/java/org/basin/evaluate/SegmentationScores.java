@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.basin.error.BasinException;
 
 /**
  * Accumulates the contingency table of a segmentation against ground truth (voxels with truth 0 ignored) and
@@ -17,12 +18,14 @@ public final class SegmentationScores {
 
     private final Map<Pair, long[]> table = new HashMap<>();
     private long voxels;
+    private long seen; // voxels added, scored or not
 
     /** Adds voxels pairwise: {@code truth[i]} against {@code seg[i]}. */
     public void add(long[] truth, long[] seg) {
         long lastT = Long.MIN_VALUE;
         long lastS = Long.MIN_VALUE;
         long[] cell = null;
+        seen += truth.length;
         for (int i = 0; i < truth.length; i++) {
             long t = truth[i];
             if (t == 0) {
@@ -66,9 +69,19 @@ public final class SegmentationScores {
             long voxels, int truthSegments, int segments) {
     }
 
+    /** As {@link #scores(String)} for a truth named "the ground truth". */
     public Scores scores() {
+        return scores("the ground truth");
+    }
+
+    /**
+     * The scores. With no voxel scored (the truth, named {@code truth} in the message, is 0 everywhere) there is
+     * nothing to measure: exit 3, not a perfect score.
+     */
+    public Scores scores(String truth) {
         if (voxels == 0) {
-            return new Scores(0, 0, 0, 1, 1, 0, 0, 0);
+            throw BasinException.badInput(truth + ": nothing scored: " + (seen == 0 ? "no voxel has a truth label"
+                    : "all " + seen + " voxels are 0 (unlabelled) in the ground truth") + "; evaluate scores only voxels with a truth label");
         }
         Map<Long, Long> truthSizes = new HashMap<>();
         Map<Long, Long> segSizes = new HashMap<>();

@@ -11,6 +11,7 @@ import io.jhdf.api.WritableGroup;
 import io.jhdf.api.dataset.ChunkedDataset;
 import io.jhdf.api.dataset.ContiguousDataset;
 import io.jhdf.exceptions.HdfException;
+import java.io.IOException;
 import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -112,12 +113,11 @@ public final class Hdf5Files {
         } catch (BasinException e) {
             AtomicFiles.discard(tmp);
             throw e;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | IOException e) {
             AtomicFiles.discard(tmp);
-            throw BasinException.io(target + ": cannot write HDF5 file (" + e + ")", e);
-        } catch (java.io.IOException e) {
-            AtomicFiles.discard(tmp);
-            throw BasinException.io(target + ": cannot write HDF5 file (" + e.getMessage() + ")", e);
+            // jhdf wraps an IOException; anything else from it (a bad array) is shown whole
+            String why = e instanceof IOException || e.getCause() instanceof IOException ? IoErrors.reason(e) : e.toString();
+            throw BasinException.io(target + ": cannot write HDF5 file in " + target.toAbsolutePath().getParent() + " (" + why + ")", e);
         }
     }
 
@@ -262,6 +262,7 @@ public final class Hdf5Files {
         if (ds == null) {
             throw BasinException.badInput(path + ": no dataset '" + name + "'; the file holds " + Hdf5VolumeReader.datasetPaths(f));
         }
+        Hdf5VolumeReader.checkInsideFile(f, path, name, ds);
         Hdf5VolumeReader.ElementType et = Hdf5VolumeReader.ElementType.of(ds.getDataType());
         DType dtype = et.dtype();
         java.nio.ByteOrder order = et.order();
@@ -273,8 +274,13 @@ public final class Hdf5Files {
         for (int s : shape) {
             n1 *= s;
         }
-        if (n1 == 0 || ds.isEmpty()) {
+        if (n1 == 0) {
             return new Table(dtype, shape, dtype.allocate(0));
+        }
+        if (ds.isEmpty()) {
+            Object unwritten = dtype.allocate(n1); // allocated but never written (h5py): the fill value throughout
+            Hdf5VolumeReader.fill(unwritten, Hdf5VolumeReader.fillValue(ds, dtype, path + ":" + name), 0, n1);
+            return new Table(dtype, shape, unwritten);
         }
         if (ds instanceof ContiguousDataset cd) {
             return new Table(dtype, shape, ByteCodec.decode(cd.getBuffer(), order, dtype, n1));
@@ -291,7 +297,7 @@ public final class Hdf5Files {
         try (var in = Files.newInputStream(path)) {
             byte[] head = in.readNBytes(8);
             return java.util.Arrays.equals(head, sig);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return false;
         }
     }

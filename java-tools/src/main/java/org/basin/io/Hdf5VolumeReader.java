@@ -17,6 +17,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,7 @@ public final class Hdf5VolumeReader implements VolumeReader {
     private final VolumeInfo info;
     private final ByteOrder order;
     private final int[] dims;
+    private Number fill; // what unwritten chunks hold (h5py's fillvalue), read when one is met
 
     private Hdf5VolumeReader(HdfFile file, Dataset dataset, VolumeInfo info, ByteOrder order) {
         this.file = file;
@@ -67,6 +69,27 @@ public final class Hdf5VolumeReader implements VolumeReader {
         }
     }
 
+    /**
+     * Fails, naming the file and dataset, where the file ends before the dataset's bytes do or before the end its
+     * superblock records (what the HDF5 library itself refuses as "truncated file"). jhdf reads past the end of a
+     * cut file as zeros or as bytes of an earlier read, so a table cut short would come back as if whole.
+     */
+    static void checkInsideFile(HdfFile f, Path path, String name, Dataset ds) {
+        long size = f.size();
+        if (ds instanceof ContiguousDataset cd && !ds.isEmpty()) {
+            long end = f.getUserBlockSize() + cd.getDataAddress() + ds.getSizeInBytes();
+            if (end > size) {
+                throw BasinException.badInput(path + ": dataset '" + name + "' ends at byte " + end + " but the file ends at byte "
+                        + size + ": the file is truncated (copy it again or rerun the step that wrote it)");
+            }
+        }
+        long eof = f.getUserBlockSize() + f.getHdfBackingStorage().getSuperblock().getEndOfFileAddress();
+        if (size < eof) {
+            throw BasinException.badInput(path + ": the file ends at byte " + size + ", before the " + eof + " bytes its superblock"
+                    + " records: the file is truncated; not reading dataset '" + name + "' from it (copy it again or rerun the step that wrote it)");
+        }
+    }
+
     /** Opens {@code datasetPath} in {@code path}; a null path means "the only dataset in the file". */
     public static Hdf5VolumeReader open(Path path, String datasetPath) {
         HdfFile f;
@@ -88,6 +111,7 @@ public final class Hdf5VolumeReader implements VolumeReader {
             if (ds == null) {
                 throw BasinException.badArguments(path + ": no dataset '" + name + "'; the file holds " + datasetPaths(f));
             }
+            checkInsideFile(f, path, name, ds);
             DataType t = ds.getDataType();
             ElementType et = ElementType.of(t);
             DType dtype = et.dtype();
@@ -138,6 +162,51 @@ public final class Hdf5VolumeReader implements VolumeReader {
                 into.put(e.getKey(), "<unreadable attribute>");
             }
         }
+    }
+
+    /**
+     * A dataset's fill value, what its unwritten chunks (or an unwritten contiguous dataset) hold: a Double for
+     * floats, a Long (the bits, for uint64) for integers; 0 where the file records none.
+     */
+    static Number fillValue(Dataset ds, DType dtype, String where) {
+        Object v;
+        try {
+            v = ds.getFillValue();
+        } catch (RuntimeException e) {
+            throw BasinException.badInput(where + ": cannot read the dataset's fill value (" + e.getMessage() + ")");
+        }
+        Number n = v instanceof Number x ? x : 0;
+        return dtype.isFloating() ? (Number) n.doubleValue() : (Number) n.longValue();
+    }
+
+    /** Sets {@code array[from, to)} to the fill value. */
+    static void fill(Object array, Number fill, int from, int to) {
+        if (array instanceof byte[] a) {
+            Arrays.fill(a, from, to, (byte) fill.longValue());
+        } else if (array instanceof short[] a) {
+            Arrays.fill(a, from, to, (short) fill.longValue());
+        } else if (array instanceof int[] a) {
+            Arrays.fill(a, from, to, (int) fill.longValue());
+        } else if (array instanceof long[] a) {
+            Arrays.fill(a, from, to, fill.longValue());
+        } else if (array instanceof float[] a) {
+            Arrays.fill(a, from, to, fill.floatValue());
+        } else if (array instanceof double[] a) {
+            Arrays.fill(a, from, to, fill.doubleValue());
+        } else {
+            throw new IllegalArgumentException("not a primitive array: " + array.getClass());
+        }
+    }
+
+    private Number fill() {
+        if (fill == null) {
+            fill = fillValue(dataset, info.dtype(), info.where());
+        }
+        return fill;
+    }
+
+    private static boolean isZero(Number n) {
+        return n.equals(0L) || n.equals(0.0);
     }
 
     /** Every dataset path in the file, for "no such dataset" messages. */
@@ -192,7 +261,9 @@ public final class Hdf5VolumeReader implements VolumeReader {
         int[] outShape = out.arrayShape();
         int[] outOrigin = NdCopy.origin(rank, box.min());
         try {
-            if (dataset instanceof ChunkedDataset cd) {
+            if (dataset instanceof ContiguousDataset && dataset.isEmpty()) {
+                fill(out.data(), fill(), 0, java.lang.reflect.Array.getLength(out.data())); // never written: all fill value
+            } else if (dataset instanceof ChunkedDataset cd) {
                 readChunked(cd, out, outShape, outOrigin);
             } else if (dataset instanceof ContiguousDataset cd && box.equals(info.box())) {
                 readWhole(cd, out);
@@ -227,6 +298,7 @@ public final class Hdf5VolumeReader implements VolumeReader {
         }
         int[] idx = first.clone();
         Object buffer = info.dtype().allocate(chunkLen);
+        Object unwritten = null; // a chunk of the fill value, made when the first unwritten chunk is met
         while (true) {
             int[] offset = new int[rank];
             for (int a = 0; a < rank; a++) {
@@ -243,15 +315,19 @@ public final class Hdf5VolumeReader implements VolumeReader {
                 }
             }
             if (raw == null) {
-                buffer = info.dtype().allocate(chunkLen);
+                if (unwritten == null) {
+                    unwritten = info.dtype().allocate(chunkLen);
+                    fill(unwritten, fill(), 0, chunkLen);
+                }
+                NdCopy.copy(unwritten, chunk, offset, out.data(), outShape, outOrigin);
             } else {
                 if (raw.length < chunkLen * info.dtype().bytes()) {
                     throw BasinException.badInput(info.where() + ": chunk at " + java.util.Arrays.toString(offset)
                             + " decompresses to " + raw.length + " bytes, expected " + chunkLen * info.dtype().bytes());
                 }
                 ByteCodec.decodeInto(ByteBuffer.wrap(raw), order, info.dtype(), buffer, 0, chunkLen);
+                NdCopy.copy(buffer, chunk, offset, out.data(), outShape, outOrigin);
             }
-            NdCopy.copy(buffer, chunk, offset, out.data(), outShape, outOrigin);
             int a = rank - 1;
             while (a >= 0) {
                 if (++idx[a] <= last[a]) {
@@ -306,7 +382,10 @@ public final class Hdf5VolumeReader implements VolumeReader {
                 if (!String.valueOf(e.getMessage()).contains("No chunk")) {
                     throw e;
                 }
-                at += n; // never written: the fill value, zero, as allocated
+                if (!isZero(fill())) {
+                    fill(out.data(), fill(), Math.toIntExact(at), Math.toIntExact(at + n)); // never written: the fill value
+                }
+                at += n;
                 continue;
             }
             if (bytes.remaining() < n * es) {

@@ -6,11 +6,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 import org.basin.error.BasinException;
 import org.basin.volume.Block;
@@ -18,8 +20,9 @@ import org.basin.volume.Box;
 import org.basin.volume.DType;
 
 /**
- * Reads a TIFF stack, either one multi-page file or a folder of single-page slices (sorted by name), as a (z, y, x)
- * volume of one sample per pixel: uint8, uint16 or float32. Pages are decoded when a read needs them.
+ * Reads a TIFF stack, either one multi-page file or a folder of single-page slices (in natural order: s_2 before
+ * s_10), as a (z, y, x) volume of one sample per pixel: uint8, uint16 or float32. Every page's size and sample type
+ * are checked on open (headers only); pages are decoded when a read needs them.
  */
 public final class TiffStackReader implements VolumeReader {
     private final List<Path> files;
@@ -34,6 +37,65 @@ public final class TiffStackReader implements VolumeReader {
         this.info = info;
     }
 
+    /**
+     * Natural order of names: runs of digits compare as numbers (s_2 before s_10), the rest as text; names that tie
+     * (s_09, s_9) in plain order. Slices are rarely zero-padded to one width, and plain order mixes them up.
+     */
+    public static final Comparator<String> NATURAL = (a, b) -> {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            char ca = a.charAt(i);
+            char cb = b.charAt(j);
+            if (isDigit(ca) && isDigit(cb)) {
+                int ei = digitsEnd(a, i);
+                int ej = digitsEnd(b, j);
+                int c = compareNumbers(a.substring(i, ei), b.substring(j, ej));
+                if (c != 0) {
+                    return c;
+                }
+                i = ei;
+                j = ej;
+            } else {
+                if (ca != cb) {
+                    return Character.compare(ca, cb);
+                }
+                i++;
+                j++;
+            }
+        }
+        int c = Integer.compare(a.length() - i, b.length() - j);
+        return c != 0 ? c : a.compareTo(b);
+    };
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static int digitsEnd(String s, int from) {
+        int e = from;
+        while (e < s.length() && isDigit(s.charAt(e))) {
+            e++;
+        }
+        return e;
+    }
+
+    /** Two runs of digits by value, of any length (no overflow). */
+    private static int compareNumbers(String x, String y) {
+        String a = x.replaceFirst("^0+(?=.)", "");
+        String b = y.replaceFirst("^0+(?=.)", "");
+        return a.length() != b.length() ? Integer.compare(a.length(), b.length()) : a.compareTo(b);
+    }
+
+    /** True when the folder holds at least one .tif/.tiff file. */
+    public static boolean hasSlices(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.anyMatch(TiffStackReader::isTiff);
+        } catch (IOException e) {
+            throw BasinException.io(dir + ": cannot list folder (" + e.getMessage() + ")", e);
+        }
+    }
+
     public static boolean isTiff(Path p) {
         String n = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         return n.endsWith(".tif") || n.endsWith(".tiff");
@@ -44,12 +106,13 @@ public final class TiffStackReader implements VolumeReader {
         boolean multi;
         if (Files.isDirectory(path)) {
             try (Stream<Path> s = Files.list(path)) {
-                files = s.filter(TiffStackReader::isTiff).sorted().toList();
+                files = s.filter(TiffStackReader::isTiff).sorted(Comparator.comparing(p -> p.getFileName().toString(), NATURAL)).toList();
             } catch (IOException e) {
                 throw BasinException.io(path + ": cannot list folder (" + e.getMessage() + ")", e);
             }
             if (files.isEmpty()) {
-                throw BasinException.badArguments(path + ": folder holds no .tif/.tiff slices");
+                throw BasinException.badArguments(path + ": folder holds no .tif/.tiff slices (nor .zarray, .zgroup, zarr.json,"
+                        + " attributes.json or info)");
             }
             multi = false;
         } else {
@@ -64,14 +127,16 @@ public final class TiffStackReader implements VolumeReader {
             if (r.getNumBands() != 1) {
                 throw BasinException.badInput(files.get(0) + ": " + r.getNumBands() + " samples per pixel; basin reads grayscale stacks");
             }
-            DType dtype = switch (r.getDataBuffer().getDataType()) {
+            int type = r.getDataBuffer().getDataType();
+            DType dtype = switch (type) {
                 case DataBuffer.TYPE_BYTE -> DType.UINT8;
                 case DataBuffer.TYPE_USHORT -> DType.UINT16;
                 case DataBuffer.TYPE_FLOAT -> DType.FLOAT32;
-                default -> throw BasinException.badInput(files.get(0) + ": unsupported TIFF sample type " + r.getDataBuffer().getDataType()
+                default -> throw BasinException.badInput(files.get(0) + ": unsupported TIFF sample type " + typeName(type)
                         + "; basin reads uint8, uint16 and float32 stacks");
             };
             int[] shape = {pages, r.getHeight(), r.getWidth()};
+            probe.checkPages(pages, r.getWidth(), r.getHeight(), type);
             VolumeInfo info = new VolumeInfo("tiff", path.toString(), null, dtype, 0, shape, null,
                     "tiff", new LinkedHashMap<>());
             probe.close();
@@ -83,6 +148,48 @@ public final class TiffStackReader implements VolumeReader {
             }
             throw BasinException.badInput(path + ": not a readable TIFF (" + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * Fails, naming the slice, where a page differs from the first in size or sample type, from the headers alone
+     * (a uint16 slice among uint8 ones would otherwise fail mid-read with an ArrayStoreException).
+     */
+    private void checkPages(int pages, int width, int height, int type) throws IOException {
+        for (int z = 1; z < pages; z++) {
+            int index = 0;
+            if (multiPage) {
+                index = z;
+            } else {
+                openReader(files.get(z));
+            }
+            int w = reader.getWidth(index);
+            int h = reader.getHeight(index);
+            ImageTypeSpecifier raw = reader.getRawImageType(index);
+            int t = raw == null ? reader.readRaster(index, null).getDataBuffer().getDataType() : raw.getSampleModel().getDataType();
+            int bands = raw == null ? 1 : raw.getSampleModel().getNumBands();
+            if (w != width || h != height || t != type || bands != 1) {
+                throw BasinException.badInput(page(z) + ": slice is " + w + "x" + h + " (x,y) " + typeName(t) + (bands != 1 ? ", " + bands
+                        + " samples per pixel" : "") + ", but " + page(0) + " is " + width + "x" + height + " " + typeName(type)
+                        + "; every slice of a stack must have one size and sample type");
+            }
+        }
+    }
+
+    /** Slice {@code z} as users find it: its file, or the page of the multi-page file. */
+    private String page(int z) {
+        return multiPage ? files.get(0) + " page " + z : files.get(z).toString();
+    }
+
+    private static String typeName(int dataBufferType) {
+        return switch (dataBufferType) {
+            case DataBuffer.TYPE_BYTE -> "uint8";
+            case DataBuffer.TYPE_USHORT -> "uint16";
+            case DataBuffer.TYPE_SHORT -> "int16";
+            case DataBuffer.TYPE_INT -> "int32";
+            case DataBuffer.TYPE_FLOAT -> "float32";
+            case DataBuffer.TYPE_DOUBLE -> "float64";
+            default -> "type " + dataBufferType;
+        };
     }
 
     private void openReader(Path file) throws IOException {
@@ -122,9 +229,10 @@ public final class TiffStackReader implements VolumeReader {
                     opened.add(files.get(z));
                     r = reader.readRaster(0, null);
                 }
-                if (r.getHeight() != info.shape()[1] || r.getWidth() != info.shape()[2]) {
-                    throw BasinException.badInput((multiPage ? files.get(0) + " page " + z : files.get(z).toString())
-                            + ": slice is " + r.getWidth() + "x" + r.getHeight() + ", expected " + info.shape()[2] + "x" + info.shape()[1]);
+                int type = r.getDataBuffer().getDataType();
+                if (r.getHeight() != info.shape()[1] || r.getWidth() != info.shape()[2] || !typeName(type).equals(info.dtype().label())) {
+                    throw BasinException.badInput(page(z) + ": slice is " + r.getWidth() + "x" + r.getHeight() + " (x,y) " + typeName(type)
+                            + ", expected " + info.shape()[2] + "x" + info.shape()[1] + " " + info.dtype().label() + " (changed since it was opened?)");
                 }
                 Object rows = r.getDataElements(box.min(2), box.min(1), s[2], s[1], null);
                 System.arraycopy(rows, 0, out.data(), (z - box.min(0)) * s[1] * s[2], s[1] * s[2]);

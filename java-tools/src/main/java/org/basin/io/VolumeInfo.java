@@ -2,6 +2,8 @@ package org.basin.io;
 
 import java.util.Arrays;
 import java.util.Map;
+import java.util.stream.Collectors;
+import org.basin.error.BasinException;
 import org.basin.volume.Box;
 import org.basin.volume.DType;
 
@@ -34,22 +36,31 @@ public record VolumeInfo(String format, String path, String dataset, DType dtype
         return channels > 0 ? new int[] {channels, shape[0], shape[1], shape[2]} : shape.clone();
     }
 
-    /** Voxel size (z, y, x) from a {@code voxel_size} attribute, or null when the file does not say. */
+    /**
+     * Voxel size (z, y, x) from a {@code voxel_size} attribute, or null when the file does not say. Three values that
+     * are not numbers above 0 (a string, 0, a negative size) are bad input naming the file and the value.
+     */
     public double[] voxelSize() {
         Object v = attributes.get("voxel_size");
+        double[] out = null;
         if (v instanceof double[] d && d.length == 3) {
-            return d.clone();
+            out = d.clone();
+        } else if (v instanceof long[] l && l.length == 3) {
+            out = new double[] {l[0], l[1], l[2]};
+        } else if (v instanceof int[] l && l.length == 3) {
+            out = new double[] {l[0], l[1], l[2]};
+        } else if (v instanceof java.util.List<?> list && list.size() == 3) {
+            if (!list.stream().allMatch(o -> o instanceof Number)) {
+                String shown = list.stream().map(o -> o instanceof String str ? "\"" + str + "\"" : String.valueOf(o))
+                        .collect(Collectors.joining(", ", "[", "]"));
+                throw BasinException.badInput(where() + ": attribute voxel_size " + shown + " is not three numbers (z, y, x)");
+            }
+            out = list.stream().mapToDouble(o -> ((Number) o).doubleValue()).toArray();
         }
-        if (v instanceof long[] l && l.length == 3) {
-            return new double[] {l[0], l[1], l[2]};
+        if (out != null && !Arrays.stream(out).allMatch(x -> x > 0 && !Double.isInfinite(x))) {
+            throw BasinException.badInput(where() + ": attribute voxel_size " + Arrays.toString(out) + " (z, y, x) has a size that is not above 0");
         }
-        if (v instanceof int[] l && l.length == 3) {
-            return new double[] {l[0], l[1], l[2]};
-        }
-        if (v instanceof java.util.List<?> list && list.size() == 3) {
-            return list.stream().mapToDouble(o -> ((Number) o).doubleValue()).toArray();
-        }
-        return null;
+        return out;
     }
 
     @Override

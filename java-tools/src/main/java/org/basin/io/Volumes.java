@@ -1,8 +1,11 @@
 package org.basin.io;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 import org.basin.error.BasinException;
 
 /** Opens any volume basin reads, choosing the format from what is at the path. */
@@ -37,7 +40,10 @@ public final class Volumes {
             if (ZarrArray.isArray(path)) {
                 throw BasinException.badArguments(path + ": a Zarr array has no dataset '" + dataset + "'");
             }
-            return TiffStackReader.open(path);
+            if (TiffStackReader.hasSlices(path)) {
+                return TiffStackReader.open(path);
+            }
+            return openUnmarked(path, dataset);
         }
         String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
         if (TiffStackReader.isTiff(path)) {
@@ -47,5 +53,41 @@ public final class Volumes {
             return Hdf5VolumeReader.open(path, dataset);
         }
         throw BasinException.badInput(path + ": unknown volume format; basin reads HDF5 (.h5), Zarr v2 folders and TIFF stacks");
+    }
+
+    /**
+     * A folder with neither Zarr v2 metadata nor TIFF slices: a named array of a Zarr group written without its
+     * {@code .zgroup} opens; otherwise the message says what the folder looks like and what basin looked for.
+     */
+    private static VolumeReader openUnmarked(Path path, String dataset) {
+        if (dataset != null && !dataset.isEmpty() && ZarrArray.isArray(path.resolve(dataset.replaceFirst("^/", "")))) {
+            return ZarrArray.open(path.resolve(dataset.replaceFirst("^/", "")));
+        }
+        String what;
+        if (Files.isRegularFile(path.resolve("zarr.json"))) {
+            what = "a Zarr v3 array or group (zarr.json); basin reads Zarr v2: re-save it as Zarr v2 (zarr_format=2)";
+        } else if (Files.isRegularFile(path.resolve("attributes.json"))) {
+            what = "an N5 container (attributes.json); basin reads Zarr v2, HDF5 and TIFF: convert it to one of them";
+        } else if (Files.isRegularFile(path.resolve("info"))) {
+            what = "a Neuroglancer precomputed volume (info); basin reads Zarr v2, HDF5 and TIFF: convert it to one of them";
+        } else {
+            List<String> arrays = zarrArraysInside(path);
+            if (!arrays.isEmpty()) {
+                throw BasinException.badArguments(path + ": a Zarr group without .zgroup holding the arrays " + arrays
+                        + "; name one with --dataset (or give its folder)");
+            }
+            what = "no volume basin reads";
+        }
+        throw BasinException.badArguments(path + ": " + what + " (looked for .zarray, .zgroup, zarr.json, attributes.json, info"
+                + " and .tif/.tiff slices)");
+    }
+
+    /** The Zarr v2 arrays directly inside {@code dir} (folders with a .zarray), by name. */
+    private static List<String> zarrArraysInside(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(ZarrArray::isArray).map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw BasinException.io(dir + ": cannot list folder (" + e.getMessage() + ")", e);
+        }
     }
 }

@@ -1,6 +1,9 @@
 package org.basin.io;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -12,6 +15,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.basin.error.BasinException;
 import org.basin.volume.Block;
 import org.basin.volume.Box;
@@ -31,11 +35,11 @@ public final class ZarrArray implements VolumeReader {
     private final int[] shape;
     private final int[] chunks;
     private final ZarrCodec codec;
-    private final double fill;
+    private final Number fill; // a Double for float arrays, a Long (the bits, for uint64) for integer ones
     private final String separator;
     private final VolumeInfo info;
 
-    private ZarrArray(Path dir, DType dtype, ByteOrder order, int[] shape, int[] chunks, ZarrCodec codec, double fill,
+    private ZarrArray(Path dir, DType dtype, ByteOrder order, int[] shape, int[] chunks, ZarrCodec codec, Number fill,
             String separator, Map<String, Object> attrs) {
         this.dir = dir;
         this.dtype = dtype;
@@ -73,19 +77,28 @@ public final class ZarrArray implements VolumeReader {
         }
         int[] shape = ints(m.get("shape"), where, "shape");
         int[] chunks = ints(m.get("chunks"), where, "chunks");
-        if (shape.length != 3 && shape.length != 4 || chunks.length != shape.length) {
+        if (shape.length != 3 && shape.length != 4) {
             throw BasinException.badInput(where + ": shape " + Arrays.toString(shape) + " is not 3D (z, y, x) or 4D (c, z, y, x)");
         }
+        if (chunks.length != shape.length) {
+            throw BasinException.badInput(where + ": 'chunks' " + Arrays.toString(chunks) + " does not have the " + shape.length + " axes of 'shape' "
+                    + Arrays.toString(shape));
+        }
+        checkSizes(shape, chunks, where);
         String dt = String.valueOf(m.get("dtype"));
         DType dtype = parseDtype(dt);
         if (dtype == null) {
             throw BasinException.badInput(where + ": dtype '" + dt + "' is not supported; basin reads uint8, uint16, int32, uint32, int64, uint64, float32, float64");
         }
+        if ((long) chunkLength(chunks) * dtype.bytes() > Integer.MAX_VALUE) {
+            throw BasinException.badInput(where + ": 'chunks' " + Arrays.toString(chunks) + " of " + dtype.label()
+                    + " is over 2 GiB a chunk, more than basin reads (one chunk must fit one Java array)");
+        }
         ByteOrder order = dt.startsWith(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
         @SuppressWarnings("unchecked")
         ZarrCodec codec = ZarrCodec.fromMetadata((Map<String, Object>) m.get("compressor"), where);
-        double fill = parseFill(m.get("fill_value"));
-        String sep = String.valueOf(m.getOrDefault("dimension_separator", "."));
+        Number fill = parseFill(m.get("fill_value"), dtype, where);
+        String sep = parseSeparator(m.get("dimension_separator"), where);
         Map<String, Object> attrs = Files.isRegularFile(dir.resolve(".zattrs")) ? Json.read(dir.resolve(".zattrs")) : new LinkedHashMap<>();
         return new ZarrArray(dir, dtype, order, shape, chunks, codec, fill, sep, attrs);
     }
@@ -115,18 +128,59 @@ public final class ZarrArray implements VolumeReader {
         }
         Json.write(dir.resolve(".zarray"), m);
         Json.write(dir.resolve(".zattrs"), attrs);
-        return new ZarrArray(dir, dtype, ByteOrder.LITTLE_ENDIAN, shape, chunks, codec, 0, separator, attrs);
+        return new ZarrArray(dir, dtype, ByteOrder.LITTLE_ENDIAN, shape, chunks, codec, dtype.isFloating() ? (Number) 0.0 : (Number) 0L,
+                separator, attrs);
     }
 
+    /** A list of whole numbers that fit an int; anything else (4.5, "2", 10^12, not a list) is bad input naming it. */
     private static int[] ints(Object o, String where, String field) {
         if (!(o instanceof List<?> l)) {
-            throw BasinException.badInput(where + ": missing or invalid '" + field + "'");
+            throw BasinException.badInput(where + ": '" + field + "' " + (o == null ? "is missing" : Json.write(o) + " is not a list of integers"));
         }
-        return l.stream().mapToInt(v -> ((Number) v).intValue()).toArray();
+        int[] out = new int[l.size()];
+        for (int i = 0; i < out.length; i++) {
+            Object v = l.get(i);
+            if (!(v instanceof Integer n)) {
+                String why = v instanceof Long || v instanceof BigInteger ? " is larger than basin reads (2^31 - 1)" : " is not an integer";
+                throw BasinException.badInput(where + ": '" + field + "' value " + Json.write(v) + why + " (in " + o + ")");
+            }
+            out[i] = n;
+        }
+        return out;
+    }
+
+    /** Every extent and chunk at least 1 (zarr-python allows empty arrays; basin has nothing to do with one). */
+    private static void checkSizes(int[] shape, int[] chunks, String where) {
+        long voxels = 1;
+        for (int a = 0; a < shape.length; a++) {
+            if (shape[a] < 1) {
+                throw BasinException.badInput(where + ": 'shape' " + Arrays.toString(shape) + " has an extent below 1");
+            }
+            if (chunks[a] < 1) {
+                throw BasinException.badInput(where + ": 'chunks' " + Arrays.toString(chunks) + " has an extent below 1");
+            }
+            try {
+                voxels = Math.multiplyExact(voxels, shape[a]);
+            } catch (ArithmeticException e) {
+                throw BasinException.badInput(where + ": 'shape' " + Arrays.toString(shape) + " has more than 2^63 voxels");
+            }
+        }
+    }
+
+    /** zarr-python's default "." where the separator is absent, null or empty; else "." or "/". */
+    private static String parseSeparator(Object o, String where) {
+        if (o == null || "".equals(o)) {
+            return ".";
+        }
+        if (!".".equals(o) && !"/".equals(o)) {
+            throw BasinException.badInput(where + ": dimension_separator " + (o instanceof String s ? "'" + s + "'" : Json.write(o))
+                    + " is not \".\" or \"/\"");
+        }
+        return (String) o;
     }
 
     static DType parseDtype(String s) {
-        if (s.length() < 3) {
+        if (s.length() < 3 || "<>|".indexOf(s.charAt(0)) < 0) {
             return null;
         }
         String kind = s.substring(1);
@@ -143,14 +197,47 @@ public final class ZarrArray implements VolumeReader {
         };
     }
 
-    private static double parseFill(Object o) {
-        if (o instanceof Number n) {
-            return n.doubleValue();
+    /**
+     * The fill value as zarr-python decodes it: for floats a number or "NaN", "Infinity", "-Infinity"; for integers
+     * a whole number within the dtype's range (numpy refuses others); null as 0 (zarr leaves such chunks undefined).
+     */
+    static Number parseFill(Object o, DType dtype, String where) {
+        if (dtype.isFloating()) {
+            if (o == null) {
+                return 0.0;
+            }
+            if (o instanceof Number n) {
+                return n.doubleValue();
+            }
+            return switch (String.valueOf(o)) {
+                case "NaN" -> Double.NaN;
+                case "Infinity" -> Double.POSITIVE_INFINITY;
+                case "-Infinity" -> Double.NEGATIVE_INFINITY;
+                default -> throw BasinException.badInput(where + ": fill_value " + Json.write(o) + " is not a number for dtype "
+                        + dtype.label() + " (zarr writes numbers, \"NaN\", \"Infinity\" or \"-Infinity\")");
+            };
         }
-        if ("NaN".equals(o)) {
-            return Double.NaN;
+        BigInteger v;
+        if (o == null) {
+            v = BigInteger.ZERO;
+        } else if (o instanceof Integer || o instanceof Long) {
+            v = BigInteger.valueOf(((Number) o).longValue());
+        } else if (o instanceof BigInteger b) {
+            v = b;
+        } else if (o instanceof Double d && d == Math.rint(d) && !d.isInfinite()) {
+            v = new BigDecimal(d).toBigInteger(); // 2.0: numpy takes it as 2
+        } else if (o instanceof Boolean b) {
+            v = b ? BigInteger.ONE : BigInteger.ZERO;
+        } else {
+            throw BasinException.badInput(where + ": fill_value " + Json.write(o) + " is not an integer (dtype " + dtype.label() + ")");
         }
-        return 0;
+        int bits = dtype.bytes() * 8;
+        BigInteger min = dtype.isUnsigned() ? BigInteger.ZERO : BigInteger.ONE.shiftLeft(bits - 1).negate();
+        BigInteger max = dtype.isUnsigned() ? BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE) : BigInteger.ONE.shiftLeft(bits - 1).subtract(BigInteger.ONE);
+        if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
+            throw BasinException.badInput(where + ": fill_value " + v + " is out of range for " + dtype.label() + " (" + min + ".." + max + ")");
+        }
+        return v.longValue(); // uint64 above 2^63 - 1 as its bits
     }
 
     @Override
@@ -160,6 +247,11 @@ public final class ZarrArray implements VolumeReader {
 
     public Path path() {
         return dir;
+    }
+
+    /** The chunk-key separator, "." or "/". */
+    public String separator() {
+        return separator;
     }
 
     /**
@@ -191,11 +283,48 @@ public final class ZarrArray implements VolumeReader {
     }
 
     private int chunkLength() {
-        int n = 1;
+        return (int) chunkLength(chunks);
+    }
+
+    private static long chunkLength(int[] chunks) {
+        long n = 1;
         for (int c : chunks) {
             n *= c;
         }
         return n;
+    }
+
+    /**
+     * True when at least one chunk key file of this array's grid exists (with its separator): an input without one
+     * reads as nothing but the fill value, most often a separator or path mistake.
+     */
+    public boolean hasAnyChunk() {
+        int rank = shape.length;
+        int[] grid = new int[rank];
+        for (int a = 0; a < rank; a++) {
+            grid[a] = (shape[a] + chunks[a] - 1) / chunks[a];
+        }
+        int depth = separator.equals("/") ? rank : 1;
+        try (Stream<Path> s = Files.walk(dir, depth)) {
+            return s.anyMatch(p -> p.getNameCount() - dir.getNameCount() == depth && isChunkKey(dir.relativize(p), grid) && Files.isRegularFile(p));
+        } catch (IOException | UncheckedIOException e) {
+            throw BasinException.io(dir + ": cannot list the Zarr array's chunks (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private boolean isChunkKey(Path relative, int[] grid) {
+        List<String> names = new ArrayList<>();
+        relative.forEach(n -> names.add(n.toString()));
+        String[] parts = separator.equals("/") ? names.toArray(new String[0]) : names.get(0).split("\\.", -1);
+        if (parts.length != grid.length) {
+            return false;
+        }
+        for (int a = 0; a < grid.length; a++) {
+            if (parts[a].isEmpty() || parts[a].length() > 9 || !parts[a].chars().allMatch(Character::isDigit) || Integer.parseInt(parts[a]) >= grid[a]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Object readChunk(int[] idx) {
@@ -206,10 +335,14 @@ public final class ZarrArray implements VolumeReader {
             stored = Files.readAllBytes(p);
         } catch (NoSuchFileException e) {
             Object a = dtype.allocate(n);
-            if (fill != 0) {
+            if (!fill.equals(0L) && !fill.equals(0.0)) {
                 Block b = Block.wrap(dtype, 0, Box.ofShape(new int[] {1, 1, n}), a);
                 for (int i = 0; i < n; i++) {
-                    b.setDouble(i, fill);
+                    if (dtype.isFloating()) {
+                        b.setDouble(i, fill.doubleValue());
+                    } else {
+                        b.setLong(i, fill.longValue());
+                    }
                 }
             }
             return a;

@@ -3,6 +3,7 @@ package org.basin.io;
 import com.github.luben.zstd.Zstd;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
@@ -12,6 +13,7 @@ import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.Inflater;
+import java.util.zip.ZipException;
 import org.basin.error.BasinException;
 
 /** The Zarr v2 compressors basin reads and writes: none, zlib, gzip (java.util.zip) and zstd (zstd-jni). */
@@ -34,12 +36,28 @@ public record ZarrCodec(String id, int level) {
 
     /** Parses a user's choice: none, zlib, gzip, zstd, optionally with ":level". */
     public static ZarrCodec parse(String s) {
-        String[] p = s.split(":");
+        String[] p = s.split(":", -1);
         String id = p[0];
-        if (!id.equals("none") && !id.equals("zlib") && !id.equals("gzip") && !id.equals("zstd")) {
+        if (!id.equals("none") && !id.equals("zlib") && !id.equals("gzip") && !id.equals("zstd") || p.length > 2) {
             throw BasinException.badArguments("unknown compression '" + s + "'; use none, zlib, gzip or zstd[:level]");
         }
-        return new ZarrCodec(id, p.length > 1 ? Integer.parseInt(p[1]) : defaultLevel(id));
+        if (p.length == 1) {
+            return new ZarrCodec(id, defaultLevel(id));
+        }
+        // zlib and gzip take Deflater's 0..9; zstd 1..22 (what zstd-jni and numcodecs accept without surprises)
+        int max = id.equals("zstd") ? 22 : 9;
+        int min = id.equals("zstd") ? 1 : 0;
+        int level;
+        try {
+            level = Integer.parseInt(p[1].trim());
+        } catch (NumberFormatException e) {
+            level = Integer.MIN_VALUE;
+        }
+        if (id.equals("none") || level < min || level > max) {
+            throw BasinException.badArguments("compression '" + s + "': " + (id.equals("none") ? "none takes no level"
+                    : "the level must be a whole number " + min + ".." + max + " for " + id));
+        }
+        return new ZarrCodec(id, level);
     }
 
     private static int defaultLevel(String id) {
@@ -138,7 +156,8 @@ public record ZarrCodec(String id, int level) {
                     }
                     inf.end();
                     if (n != expected) {
-                        throw BasinException.badInput(where + ": zlib chunk holds " + n + " bytes, expected " + expected);
+                        throw BasinException.badInput(where + ": corrupt zlib chunk: " + stored.length + " bytes decompress to " + n + " of the "
+                                + expected + " bytes of a chunk (truncated, or not zlib data)");
                     }
                 }
                 case "gzip" -> {
@@ -150,14 +169,27 @@ public record ZarrCodec(String id, int level) {
                 default -> throw new IllegalStateException(id);
             }
             if (out.length != expected) {
-                throw BasinException.badInput(where + ": chunk holds " + out.length + " bytes, expected " + expected);
+                throw BasinException.badInput(where + ": " + (id.equals("none") ? "uncompressed chunk is " : id + " chunk decompresses to ")
+                        + out.length + " bytes, not the " + expected + " of a chunk (" + (out.length < expected ? "truncated?" : "another chunk shape or dtype?") + ")");
             }
             return out;
         } catch (IOException | DataFormatException | RuntimeException e) {
             if (e instanceof BasinException be) {
                 throw be;
             }
-            throw BasinException.badInput(where + ": corrupt " + id + " chunk (" + e.getMessage() + ")");
+            throw BasinException.badInput(where + ": corrupt " + id + " chunk: " + stored.length + " bytes that do not decompress to the "
+                    + expected + " bytes of a chunk (" + why(e) + ")");
         }
+    }
+
+    /** What went wrong, also where the exception has no message (GZIPInputStream's EOFException at a cut header). */
+    private static String why(Exception e) {
+        if (e instanceof EOFException) {
+            return "the data ends early: truncated" + (e.getMessage() == null ? "" : ", " + e.getMessage());
+        }
+        if (e.getMessage() == null || e.getMessage().isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        return e instanceof ZipException && e.getMessage().equals("Not in GZIP format") ? "not gzip data: no gzip header" : e.getMessage();
     }
 }

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.basin.io.Hdf5Files;
+import org.basin.io.ZarrArray;
+import org.basin.io.ZarrCodec;
 import org.basin.volume.Block;
 import org.basin.volume.Box;
 import org.basin.volume.DType;
@@ -233,5 +235,113 @@ class CliTest {
         assertEquals(2, cuda.code());
         assertTrue(cuda.err().contains("--device cuda: this basin jar carries ONNX Runtime's CPU build"), cuda.err());
         assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void evaluateAgainstAnAllZeroTruthIsExitThreeNothingScored() {
+        Path seg = dir.resolve("seg.h5");
+        Path truth = dir.resolve("truth.h5");
+        Block labels = Block.allocate(DType.UINT64, Box.ofShape(new int[] {2, 3, 4}));
+        java.util.Arrays.fill(labels.longs(), 7);
+        Hdf5Files.write(seg, Map.of(), List.of(Hdf5Files.Entry.of("labels", labels)), false);
+        Hdf5Files.write(truth, Map.of(), List.of(Hdf5Files.Entry.of("labels", Block.allocate(DType.UINT32, Box.ofShape(new int[] {2, 3, 4})))), false);
+        Run r = run("evaluate", "--segmentation", seg.toString(), "--truth", truth.toString(), "--output", dir.resolve("s.json").toString());
+        assertEquals(3, r.code(), r.err());
+        assertTrue(r.err().contains("nothing scored: all 24 voxels are 0 (unlabelled) in the ground truth"), r.err());
+        assertFalse(Files.exists(dir.resolve("s.json")));
+    }
+
+    @Test
+    void aUsageErrorPrintsTheMessageAndOneHelpLineNotTheWholeUsage() {
+        Path f = affinities(-1);
+        Run unknown = run("watershed", "--input", f.toString(), "--output", dir.resolve("w.h5").toString(), "--t-hihg=0.9");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().startsWith("basin watershed: error: Unknown option: '--t-hihg=0.9'"), unknown.err());
+        assertTrue(unknown.err().contains("--t-high"), "a suggestion: " + unknown.err());
+        assertTrue(unknown.err().strip().endsWith("Try 'basin watershed --help' for the options."), unknown.err());
+        assertFalse(unknown.err().contains("Usage:"), unknown.err());
+        assertTrue(unknown.err().strip().lines().count() <= 4, unknown.err());
+        Run missing = run("phantom", "--shape", "4");
+        assertEquals(2, missing.code());
+        assertEquals("basin phantom: error: Missing required option: '--output=<output>'\nTry 'basin phantom --help' for the options.",
+                missing.err().strip());
+        Run triplet = run("phantom", "--shape", "4x4", "--output", dir.resolve("p.h5").toString());
+        assertEquals(2, triplet.code());
+        assertEquals("basin phantom: error: option '--shape': '4x4' is not numbers x,y,z\nTry 'basin phantom --help' for the options.",
+                triplet.err().strip());
+        Run command = run("watersched");
+        assertEquals(2, command.code());
+        assertTrue(command.err().contains("Unmatched argument at index 0: 'watersched'") && command.err().contains("watershed")
+                && command.err().contains("Try 'basin --help' for the options."), command.err());
+    }
+
+    @Test
+    void outOfRangeChunkAndNonPositiveVoxelSizeAreExitTwo() {
+        Path f = affinities(-1);
+        Run chunk = run("chop", "--input", f.toString(), "--chunk", "2147483648", "--out-dir", dir.resolve("c").toString());
+        assertEquals(2, chunk.code(), chunk.err());
+        assertTrue(chunk.err().contains("option '--chunk': '2147483648': 2147483648 is out of range (at most 2147483647)"), chunk.err());
+        assertFalse(Files.exists(dir.resolve("c")));
+        Run voxel = run("phantom", "--shape", "4", "--voxel-size", "4,4,-40", "--output", dir.resolve("p.h5").toString());
+        assertEquals(2, voxel.code(), voxel.err());
+        assertTrue(voxel.err().contains("option '--voxel-size': '4,4,-40': -40 is not a size"), voxel.err());
+        assertFalse(Files.exists(dir.resolve("p.h5")));
+    }
+
+    @Test
+    void infoWarnsOfAZarrArrayWithoutAnyChunk() throws Exception {
+        Path a = dir.resolve("a.zarr");
+        ZarrArray.create(a, DType.UINT8, 0, new int[] {4, 4, 4}, new int[] {2, 2, 2}, ZarrCodec.NONE, "/", Map.of());
+        Files.write(a.resolve("0.0.0"), new byte[8]); // a chunk under the other separator's key: not this array's
+        Run r = run("info", a.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("basin info: warning: " + a + ": no chunk file (chunk keys like 0/0/0): every voxel reads as the fill value"),
+                r.err());
+        Files.createDirectories(a.resolve("1/1"));
+        Files.write(a.resolve("1/1/1"), new byte[8]);
+        Run ok = run("info", a.toString());
+        assertFalse(ok.err().contains("warning"), ok.err());
+    }
+
+    @Test
+    void outOfMemoryIsExitFiveNamingTheCommandAndItsFiles() throws Exception {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(log, true));
+        int code;
+        try {
+            code = Main.guardMemory("watershed", List.of("watershed", "--input", "aff.h5", "--output", "w.h5"), () -> {
+                throw new OutOfMemoryError("Java heap space");
+            });
+        } finally {
+            System.setErr(saved);
+        }
+        assertEquals(5, code);
+        assertTrue(log.toString().startsWith("basin watershed: out of memory (max heap ") && log.toString().contains(
+                " MiB) in: basin watershed --input aff.h5 --output w.h5; rerun with more memory"), log.toString());
+    }
+
+    @Test
+    void stitchOverAWatershedChunkFileCutInsideItsLastDatasetIsExitThreeNamingFileAndDataset() throws Exception {
+        Path raw = dir.resolve("raw.h5");
+        Path aff = dir.resolve("aff.h5");
+        assertEquals(0, run("phantom", "--shape", "24,20,8", "--cell-size", "10", "--output", raw.toString()).code());
+        assertEquals(0, run("infer", "--input", raw.toString(), "--output", aff.toString()).code());
+        assertEquals(0, run("chop", "--input", aff.toString(), "--chunk", "12,20,8", "--halo", "2,2,2", "--out-dir", dir.resolve("c").toString()).code());
+        Path out = Files.createDirectories(dir.resolve("w"));
+        Run w = run("watershed", "--input", dir.resolve("c/chunk_0_0_0.h5").toString(), dir.resolve("c/chunk_1_0_0.h5").toString(),
+                "--out-dir", out.toString());
+        assertEquals(0, w.code(), w.err());
+        Path cut = out.resolve("chunk_1_0_0.watershed.h5");
+        byte[] whole = Files.readAllBytes(cut);
+        Files.write(cut, java.util.Arrays.copyOf(whole, whole.length - 500));
+        Run s = run("stitch", out.toString(), "--output", dir.resolve("seg.zarr").toString());
+        assertEquals(3, s.code(), s.err());
+        assertTrue(s.err().contains(cut + ": the file ends at byte " + (whole.length - 500) + ", before the " + whole.length
+                + " bytes its superblock records: the file is truncated; not reading dataset '"), s.err());
+        assertFalse(Files.exists(dir.resolve("seg.zarr")));
+        Files.write(cut, whole);
+        Run again = run("stitch", out.toString(), "--output", dir.resolve("seg.zarr").toString());
+        assertEquals(0, again.code(), again.err());
     }
 }

@@ -1,7 +1,11 @@
 package org.basin.evaluate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.basin.error.BasinException;
+import org.basin.error.ExitCode;
 import org.junit.jupiter.api.Test;
 
 class SegmentationScoresTest {
@@ -39,5 +43,21 @@ class SegmentationScoresTest {
         s.add(new long[] {1, 1, 1, 1}, new long[] {0, 0, 0, 0});
         // sumAB = 4 singletons, sumSeg = 4, sumTruth = 16: precision 1, recall 1/4, F = 0.4
         assertEquals(0.6, s.scores().adaptedRandError(), 1e-12);
+    }
+
+    @Test
+    void anAllZeroTruthScoresNothingAndIsBadInput() {
+        SegmentationScores s = new SegmentationScores();
+        s.add(new long[] {0, 0, 0, 0}, new long[] {1, 1, 2, 2});
+        s.add(new long[] {0, 0}, new long[] {3, 3});
+        BasinException e = assertThrows(BasinException.class, s::scores);
+        assertEquals(ExitCode.BAD_INPUT, e.exitCode());
+        assertEquals(3, e.exitCode().code());
+        assertEquals("the ground truth: nothing scored: all 6 voxels are 0 (unlabelled) in the ground truth; evaluate scores only voxels"
+                + " with a truth label", e.getMessage());
+        BasinException named = assertThrows(BasinException.class, () -> s.scores("truth.h5:/labels"));
+        assertTrue(named.getMessage().startsWith("truth.h5:/labels: nothing scored: all 6 voxels are 0"), named.getMessage());
+        BasinException empty = assertThrows(BasinException.class, () -> new SegmentationScores().scores("t.h5"));
+        assertEquals("t.h5: nothing scored: no voxel has a truth label; evaluate scores only voxels with a truth label", empty.getMessage());
     }
 }

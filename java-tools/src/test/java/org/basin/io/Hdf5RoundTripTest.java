@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -183,6 +186,66 @@ class Hdf5RoundTripTest {
         });
         assertEquals(ExitCode.BAD_INPUT, e.exitCode());
         assertTrue(e.getMessage().contains("t.h5"), e.getMessage());
+    }
+
+    /** A chunk-like file (labels, then tables) cut inside its last dataset: every read of it is exit 3 naming file and dataset. */
+    @ParameterizedTest
+    @CsvSource({"false,100", "false,3000", "true,100"})
+    void fileCutInsideItsLastDatasetIsBadInputNamingFileAndDataset(boolean attributesForJhdf, int cut) throws Exception {
+        Path f = dir.resolve("chunk_0_0_0.h5");
+        Block labels = ZarrArrayTest.pattern(DType.UINT64, 0, Box.ofShape(new int[] {8, 8, 8}));
+        long[] edges = new long[2000];
+        float[] weights = new float[1000];
+        for (int i = 0; i < edges.length; i++) {
+            edges[i] = i * 7L + 1;
+        }
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = i / 3f;
+        }
+        // a String[] attribute sends the file through jhdf's writer (slab-chunked tables), else basin's (contiguous)
+        Map<String, Object> attrs = attributesForJhdf ? Map.of("names", new String[] {"a", "b"}) : Map.of("grid_position", new int[] {0, 0, 0});
+        Hdf5Files.write(f, attrs, List.of(Hdf5Files.Entry.of("labels", labels),
+                Hdf5Files.Entry.table("edges", DType.INT64, new int[] {1000, 2}, edges),
+                Hdf5Files.Entry.table("weights", DType.FLOAT32, new int[] {1000}, weights)), false);
+        byte[] all = Files.readAllBytes(f);
+        Files.write(f, java.util.Arrays.copyOf(all, all.length - cut));
+        for (String name : new String[] {"weights", "edges"}) {
+            BasinException e = assertThrows(BasinException.class, () -> Hdf5Files.readTables(f, List.of(name)), name);
+            assertEquals(ExitCode.BAD_INPUT, e.exitCode());
+            assertEquals(3, e.exitCode().code());
+            assertTrue(e.getMessage().contains("chunk_0_0_0.h5") && e.getMessage().contains("'" + name + "'")
+                    && e.getMessage().contains("truncated"), e.getMessage());
+        }
+        BasinException v = assertThrows(BasinException.class, () -> {
+            try (VolumeReader r = Volumes.open(f, "labels")) {
+                r.readAll();
+            }
+        });
+        assertEquals(ExitCode.BAD_INPUT, v.exitCode());
+        assertTrue(v.getMessage().contains("chunk_0_0_0.h5") && v.getMessage().contains("labels") && v.getMessage().contains("truncated"),
+                v.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"false", "true"})
+    void aWriteThatCannotStartNamesTheOutputAndTheReasonNotTheTemporaryName(boolean attributesForJhdf) throws Exception {
+        Path plain = Files.writeString(dir.resolve("plain.txt"), "a file, not a folder");
+        Path f = plain.resolve("x.h5");
+        Map<String, Object> attrs = attributesForJhdf ? Map.of("names", new String[] {"a"}) : Map.of();
+        BasinException e = assertThrows(BasinException.class, () -> Hdf5Files.write(f, attrs,
+                List.of(Hdf5Files.Entry.of("raw", Block.allocate(DType.UINT8, Box.ofShape(new int[] {2, 2, 2})))), false));
+        assertEquals(ExitCode.IO_FAILURE, e.exitCode());
+        assertEquals(4, e.exitCode().code());
+        assertEquals(f + ": cannot write HDF5 file in " + plain + " (Not a directory)", e.getMessage());
+    }
+
+    @Test
+    void ioErrorsGiveReasonsNotTemporaryNames() {
+        Path tmp = dir.resolve(".x.h5.partial-1");
+        assertEquals("permission denied", IoErrors.reason(new AccessDeniedException(tmp.toString())));
+        assertEquals("No space left on device", IoErrors.reason(new RuntimeException(new FileSystemException(tmp.toString(), null,
+                "No space left on device"))));
+        assertEquals("no such file or folder", IoErrors.reason(new NoSuchFileException(tmp.toString())));
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.basin.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -203,6 +204,66 @@ class InteropTest {
             Block b = r.read(new Box(new int[] {3, 31, 31}, new int[] {5, 33, 33}));
             assertEquals(1.0f, b.floats()[0]);
             assertEquals(7.5f, b.floats()[b.length() - 1], "unwritten chunks read as the fill value");
+        }
+    }
+
+    @Test
+    void zarrPythonFillValuesAndANullSeparatorReadAsInZarrPython() throws Exception {
+        String out = python("import zarr, json, numpy as np, numcodecs\n"
+                + "a = zarr.open('" + dir.resolve("inf.zarr") + "', mode='w', shape=(4, 4, 4), chunks=(2, 2, 2), dtype='<f4',"
+                + " fill_value=-np.inf, compressor=None)\n"
+                + "a[0:2, 0:2, 0:2] = 1.0\n"
+                + "b = zarr.open('" + dir.resolve("null.zarr") + "', mode='w', shape=(4, 4, 4), chunks=(2, 2, 2), dtype='<u8',"
+                + " fill_value=2**64 - 1, compressor=numcodecs.Zlib(level=1))\n"
+                + "b[2:4, 0:2, 2:4] = 5\n"
+                + "m = json.load(open('" + dir.resolve("null.zarr/.zarray") + "'))\n"
+                + "m['dimension_separator'] = None\n"
+                + "json.dump(m, open('" + dir.resolve("null.zarr/.zarray") + "', 'w'))\n"
+                + "b = zarr.open('" + dir.resolve("null.zarr") + "', mode='r')\n"
+                + "print(json.load(open('" + dir.resolve("inf.zarr/.zarray") + "'))['fill_value'], b[3, 1, 3], b[0, 0, 0])\n");
+        assertEquals("-Infinity 5 18446744073709551615", out);
+        try (ZarrArray a = ZarrArray.open(dir.resolve("inf.zarr"))) {
+            Block b = a.readAll();
+            assertEquals(1.0f, b.floats()[0]);
+            assertEquals(Float.NEGATIVE_INFINITY, b.floats()[b.length() - 1]);
+        }
+        try (ZarrArray a = ZarrArray.open(dir.resolve("null.zarr"))) {
+            assertTrue(a.hasAnyChunk());
+            Block b = a.readAll();
+            assertEquals(5, b.longs()[3 * 16 + 1 * 4 + 3]);
+            assertEquals(-1L, b.longs()[0], "uint64 fill 2^64 - 1");
+        }
+    }
+
+    @Test
+    void unwrittenHdf5ChunksReadAsH5pysFillValue() throws Exception {
+        python("import h5py, numpy as np\n"
+                + "with h5py.File('" + dir.resolve("fill.h5") + "', 'w') as h:\n"
+                + "    h.create_dataset('u16', shape=(8, 8, 8), chunks=(4, 4, 4), dtype='u2', fillvalue=7, compression='gzip')[0:4, 0:4, 0:4] = 1\n"
+                + "    h.create_dataset('f32', shape=(8, 8, 8), chunks=(4, 4, 4), dtype='f4', fillvalue=-1.5)[0:4, 0:4, 0:4] = 1\n"
+                + "    h.create_dataset('nan', shape=(8, 8, 8), chunks=(4, 4, 4), dtype='f8', fillvalue=np.nan)[0:4, 0:4, 0:4] = 1\n"
+                + "    h.create_dataset('u64', shape=(8, 8, 8), chunks=(4, 4, 4), dtype='u8', fillvalue=2**64 - 1)[0:4, 0:4, 0:4] = 1\n"
+                + "    h.create_dataset('i32', shape=(8, 8, 8), chunks=(8, 8, 1), dtype='i4', fillvalue=-5)[:, :, 0] = 1\n"
+                + "    h.create_dataset('slab', shape=(8, 8, 8), chunks=(1, 8, 8), dtype='u1', fillvalue=3)[0] = 1\n"
+                + "    h.create_dataset('never', shape=(8, 8, 8), dtype='u1', fillvalue=9)\n"
+                + "    h.create_dataset('table', shape=(3, 2), dtype='i8', fillvalue=-4)\n");
+        Path f = dir.resolve("fill.h5");
+        assertArrayEquals(new long[] {-4, -4, -4, -4, -4, -4}, Hdf5Files.readTable(f, "table").longs());
+        Object[][] cases = {{"u16", 7.0}, {"f32", -1.5}, {"nan", Double.NaN}, {"u64", -1.0}, {"i32", -5.0}, {"slab", 3.0}, {"never", 9.0}};
+        for (Object[] c : cases) {
+            String name = (String) c[0];
+            double fill = (Double) c[1];
+            try (VolumeReader r = Volumes.open(f, name)) {
+                Block all = r.readAll();
+                Block part = r.read(new Box(new int[] {3, 3, 3}, new int[] {8, 8, 8}));
+                for (Block b : new Block[] {all, part}) {
+                    double last = b.dtype() == DType.UINT64 ? b.getLong(b.length() - 1) : b.getDouble(b.length() - 1);
+                    assertEquals(fill, last, name + ": an unwritten chunk reads as h5py's fill value");
+                    if (b == all && !name.equals("never")) {
+                        assertEquals(1.0, b.getDouble(0), name + ": a written voxel");
+                    }
+                }
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ package org.basin.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -101,5 +102,134 @@ class ZarrArrayTest {
         }
         Map<String, Object> attrs = Json.read(g.resolve(".zattrs"));
         assertTrue(attrs.get("multiscales").toString().contains("scale=[40.0, 4.0, 4.0]"), attrs.toString());
+    }
+
+    /** A .zarray of a 4^3 uint8 array in 2^3 chunks with the given extra or replaced fields. */
+    private Path header(String name, String fields) throws Exception {
+        Path p = Files.createDirectories(dir.resolve(name));
+        Map<String, Object> m = new java.util.LinkedHashMap<>(Map.of("zarr_format", 2, "shape", java.util.List.of(4, 4, 4),
+                "chunks", java.util.List.of(2, 2, 2), "dtype", "|u1", "order", "C"));
+        m.put("compressor", null);
+        m.put("fill_value", 0);
+        m.put("filters", null);
+        m.putAll(Json.parse("{" + fields + "}", "test header"));
+        Json.write(p.resolve(".zarray"), m);
+        return p;
+    }
+
+    private static BasinException badInput(Path p) {
+        BasinException e = assertThrows(BasinException.class, () -> ZarrArray.open(p).readAll());
+        assertEquals(ExitCode.BAD_INPUT, e.exitCode(), e.getMessage());
+        assertEquals(3, e.exitCode().code());
+        assertTrue(e.getMessage().contains(p.resolve(".zarray").toString()), e.getMessage());
+        return e;
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', quoteCharacter = '`', value = {"\"dimension_separator\": null", "\"dimension_separator\": \"\"", "\"zarr_format\": 2"})
+    void nullEmptyOrAbsentSeparatorIsTheDefaultDot(String field) throws Exception {
+        Path p = header("s.zarr", field);
+        Files.write(p.resolve("1.0.1"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        ZarrArray a = ZarrArray.open(p);
+        assertTrue(a.hasAnyChunk());
+        assertEquals(8, a.read(new Box(new int[] {3, 1, 3}, new int[] {4, 2, 4})).getLong(0));
+    }
+
+    @Test
+    void anUnknownSeparatorIsNamed() throws Exception {
+        BasinException e = badInput(header("u.zarr", "\"dimension_separator\": \"_\""));
+        assertTrue(e.getMessage().contains("dimension_separator '_'"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', quoteCharacter = '`', value = {
+        "\"chunks\": [0, 2, 2]; 'chunks' [0, 2, 2]",
+        "\"chunks\": [2, -1, 2]; 'chunks' [2, -1, 2]",
+        "\"shape\": [4, 0, 4]; 'shape' [4, 0, 4]",
+        "\"shape\": [-4, 4, 4]; 'shape' [-4, 4, 4]",
+        "\"shape\": [1000000000000, 4, 4]; 'shape' value 1000000000000",
+        "\"shape\": [4.5, 4, 4]; 'shape' value 4.5",
+        "\"chunks\": [2, \"2\", 2]; 'chunks' value \"2\"",
+        "\"shape\": 4; 'shape'",
+        "\"chunks\": [65536, 65536, 2], \"shape\": [65536, 65536, 2]; 'chunks' [65536, 65536, 2]",
+        "\"shape\": [2147483647, 2147483647, 2147483647, 2147483647], \"chunks\": [1, 2, 2, 2]; has more than 2^63 voxels"})
+    void impossibleShapesAndChunksAreBadInputNamingTheField(String fields, String named) throws Exception {
+        BasinException e = badInput(header("h.zarr", fields));
+        assertTrue(e.getMessage().contains(named), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', quoteCharacter = '`', value = {"|u1; 255; 255", "<f4; \"Infinity\"; Infinity", "<f4; \"-Infinity\"; -Infinity",
+        "<f8; \"NaN\"; NaN", "<f8; -2.5; -2.5", "<u8; 18446744073709551615; -1", "<i4; -7; -7", "<u2; 2.0; 2", "|u1; null; 0"})
+    void fillValuesAreDecodedLikeZarrPython(String dtype, String fill, String expected) throws Exception {
+        Path p = header("f.zarr", "\"dtype\": \"" + dtype + "\", \"fill_value\": " + fill);
+        Block b = ZarrArray.open(p).read(new Box(new int[] {0, 0, 0}, new int[] {1, 1, 1}));
+        if (b.dtype().isFloating()) {
+            assertEquals(Double.parseDouble(expected), b.getDouble(0));
+        } else {
+            assertEquals(Long.parseLong(expected), b.getLong(0));
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', quoteCharacter = '`', value = {"|u1; 256; fill_value 256 is out of range for uint8 (0..255)",
+        "|u1; -1; fill_value -1 is out of range for uint8 (0..255)",
+        "<i4; 2147483648; fill_value 2147483648 is out of range for int32 (-2147483648..2147483647)",
+        "<u8; 18446744073709551616; fill_value 18446744073709551616 is out of range for uint64",
+        "|u1; 1.5; fill_value 1.5 is not an integer (dtype uint8)", "|u1; \"NaN\"; fill_value \"NaN\" is not an integer (dtype uint8)",
+        "<f4; \"inf\"; fill_value \"inf\" is not a number"})
+    void impossibleFillValuesAreBadInputNamingTheValue(String dtype, String fill, String named) throws Exception {
+        BasinException e = badInput(header("f.zarr", "\"dtype\": \"" + dtype + "\", \"fill_value\": " + fill));
+        assertTrue(e.getMessage().contains(named), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({".", "/"})
+    void hasAnyChunkIsTrueOnlyOnceAChunkFileExists(String sep) {
+        ZarrArray a = ZarrArray.create(dir.resolve("e.zarr"), DType.UINT8, 0, new int[] {4, 4, 4}, new int[] {2, 2, 2}, ZarrCodec.NONE, sep, Map.of());
+        assertFalse(a.hasAnyChunk());
+        assertFalse(ZarrArray.open(dir.resolve("e.zarr")).hasAnyChunk(), ".zarray and .zattrs are no chunks");
+        a.write(pattern(DType.UINT8, 0, new Box(new int[] {2, 2, 0}, new int[] {4, 4, 2})));
+        assertTrue(ZarrArray.open(dir.resolve("e.zarr")).hasAnyChunk());
+    }
+
+    @Test
+    void hasAnyChunkIgnoresKeysOfTheOtherSeparatorAndOutsideTheGrid() throws Exception {
+        Path p = header("k.zarr", "\"dimension_separator\": \"/\"");
+        Files.write(p.resolve("0.0.0"), new byte[8]);
+        Files.createDirectories(p.resolve("2/0"));
+        Files.write(p.resolve("2/0/0"), new byte[8]);
+        assertFalse(ZarrArray.open(p).hasAnyChunk());
+        Files.createDirectories(p.resolve("1/0"));
+        Files.write(p.resolve("1/0/1"), new byte[8]);
+        assertTrue(ZarrArray.open(p).hasAnyChunk());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {"gzip; 0; the data ends early: truncated", "gzip; 5; the data ends early: truncated",
+        "gzip; -1; not gzip data: no gzip header", "zlib; 0; corrupt zlib chunk: 0 bytes decompress to 0 of the 64 bytes of a chunk (truncated, or not zlib data)", "none; 10; uncompressed chunk is 10 bytes, not the 64 of a chunk (truncated?)", "zstd; 3; corrupt zstd chunk: 3 bytes",
+        "gzip; 30; the data ends early: truncated"})
+    void corruptChunksSayWhatIsWrong(String codec, int keep, String named) throws Exception {
+        Path p = dir.resolve(codec + ".zarr");
+        ZarrArray a = ZarrArray.create(p, DType.UINT8, 0, new int[] {4, 4, 4}, new int[] {4, 4, 4}, ZarrCodec.parse(codec), ".", Map.of());
+        a.write(pattern(DType.UINT8, 0, Box.ofShape(new int[] {4, 4, 4})));
+        byte[] stored = Files.readAllBytes(p.resolve("0.0.0"));
+        Files.write(p.resolve("0.0.0"), keep < 0 ? "not compressed at all".getBytes() : java.util.Arrays.copyOf(stored, Math.min(keep, stored.length - 1)));
+        BasinException e = assertThrows(BasinException.class, () -> ZarrArray.open(p).readAll());
+        assertEquals(ExitCode.BAD_INPUT, e.exitCode());
+        assertTrue(e.getMessage().startsWith(p.resolve("0.0.0") + ": ") && e.getMessage().contains(named), e.getMessage());
+        assertFalse(e.getMessage().contains("(null)"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {"zstd:abc; compression 'zstd:abc': the level must be a whole number 1..22 for zstd",
+        "zlib:10; compression 'zlib:10': the level must be a whole number 0..9 for zlib", "gzip:; compression 'gzip:': the level must be",
+        "none:3; compression 'none:3': none takes no level", "zstd:3:1; unknown compression 'zstd:3:1'", "blosc; unknown compression 'blosc'"})
+    void badCompressionChoicesAreBadArgumentsNamingTheValue(String choice, String message) {
+        BasinException e = assertThrows(BasinException.class, () -> ZarrCodec.parse(choice));
+        assertEquals(ExitCode.BAD_ARGUMENTS, e.exitCode());
+        assertTrue(e.getMessage().startsWith(message), e.getMessage());
+        assertEquals(new ZarrCodec("zstd", 5), ZarrCodec.parse("zstd:5"));
+        assertEquals(new ZarrCodec("zlib", 1), ZarrCodec.parse("zlib"));
     }
 }
