@@ -26,6 +26,32 @@ def digestOf(List parts) {
     sha.digest().encodeHex().toString().substring(0, 32)
 }
 
+// What the file system says of the input: size and modification time (for a folder such as a Zarr store, of every
+// file in it). CHOP and FINGERPRINT are keyed on it, so a -resume of an unchanged input reads none of its voxels.
+def inputStamp(java.nio.file.Path p) {
+    if (java.nio.file.Files.isDirectory(p)) {
+        long n = 0
+        long bytes = 0
+        long newest = 0
+        def s = java.nio.file.Files.walk(p)
+        try {
+            s.filter { java.nio.file.Files.isRegularFile(it) }.forEach { q ->
+                n++
+                bytes += java.nio.file.Files.size(q)
+                newest = Math.max(newest, java.nio.file.Files.getLastModifiedTime(q).toMillis())
+            }
+        } finally {
+            s.close()
+        }
+        return "${n} files, ${bytes} bytes, newest ${newest}".toString()
+    }
+    "${java.nio.file.Files.size(p)} bytes, modified ${java.nio.file.Files.getLastModifiedTime(p).toMillis()}".toString()
+}
+
+def unstamped(Map meta) {
+    meta.findAll { k, v -> k != 'input_stamp' }
+}
+
 // The rows of a tab-separated task or digest table, each with the element's meta.
 def rows(ch) {
     ch.splitCsv(header: true, sep: '\t', elem: 1)
@@ -70,7 +96,9 @@ workflow BASIN {
     // The raw volume as a location: tasks read their own boxes from it; its digests, not its date, key them.
     ch_raw_at = ch_raw.map { meta, f -> [meta.id, f.toAbsolutePath().toString()] }
 
-    CHOP(ch_raw.map { meta, f -> [meta + [halo: halo], f] })
+    // CHOP and FINGERPRINT run again when the input's stamp changed (an edit in place); the tasks after them are
+    // keyed on the digests FINGERPRINT reports, never on the stamp
+    CHOP(ch_raw.map { meta, f -> [meta + [halo: halo, input_stamp: inputStamp(f.toAbsolutePath())], f] })
 
     ch_print = rows(CHOP.out.fingerprint).map { meta, r -> [meta.id, meta + [block: r.block, block_name: r.name]] }
         .combine(ch_raw_at, by: 0).map { id, meta, raw -> [meta, raw] }
@@ -78,7 +106,7 @@ workflow BASIN {
     ch_raw_digests = digestMap(FINGERPRINT.out.digests)
 
     model = params.model ? file(params.model, checkIfExists: true) : file("${projectDir}/assets/NO_MODEL")
-    ch_infer = rows(CHOP.out.infer).map { meta, r -> [meta.id, meta + [chunk: r.name, block: r.block, store: affStore]] }
+    ch_infer = rows(CHOP.out.infer).map { meta, r -> [meta.id, unstamped(meta) + [chunk: r.name, block: r.block, store: affStore]] }
         .combine(ch_raw_digests, by: 0)
         .map { id, meta, digests -> [id, meta + [input_digest: digestsOf(digests, meta.chunk, 'raw chunk')[0]]] }
         .combine(ch_raw_at, by: 0).map { id, meta, raw -> [meta, raw] }
@@ -115,7 +143,7 @@ workflow BASIN {
 
     // Omni regions read their boxes of the segmentation (written by the blocks they meet) and of the raw.
     ch_omni = rows(CHOP.out.omni)
-        .map { meta, r -> [meta.id, meta.findAll { k, v -> k != 'halo' } + [region: r.name, position: r.position, ws_blocks: r.ws_blocks, infer_chunks: r.infer_chunks]] }
+        .map { meta, r -> [meta.id, unstamped(meta).findAll { k, v -> k != 'halo' } + [region: r.name, position: r.position, ws_blocks: r.ws_blocks, infer_chunks: r.infer_chunks]] }
         .combine(ch_seg_digests, by: 0).combine(ch_raw_digests, by: 0)
         .map { id, meta, seg, raw ->
             [id, meta.findAll { k, v -> !(k in ['ws_blocks', 'infer_chunks']) } + [store: segStore,

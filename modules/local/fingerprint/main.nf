@@ -1,12 +1,12 @@
 // Values that reach the shell are single-quoted: a dataset name is the user's text, not a command.
 def q(v) { "'" + v.toString().replace("'", "'\\''") + "'" }
 
-// Digests of the input voxels each inference chunk reads. Never cached: the input may have changed in place;
-// INFER is keyed on these digests, so only chunks whose input changed run again.
+// Digests of the input voxels each inference chunk reads. Keyed on the input's stamp (meta.input_stamp: sizes and
+// dates), so it reads again only after the input changed; INFER is keyed on these digests, so then only the
+// chunks whose input changed run again.
 process FINGERPRINT {
     tag "$meta.id $meta.block_name"
     label 'process_single'
-    cache false
 
     input:
     tuple val(meta), val(volume)

@@ -1,12 +1,11 @@
 // Values that reach the shell are single-quoted: a dataset name is the user's text, not a command.
 def q(v) { "'" + v.toString().replace("'", "'\\''") + "'" }
 
-// The chunk grid and every later stage's task list, from the input's header: boxes only, no voxels.
-// Never cached: it takes seconds, and the tasks after it are keyed on what they read (digests), not on this.
+// The chunk grid and every later stage's task list, from the input's header: boxes only, no voxels. Staging the
+// input keys it on the input's size and date; the tasks after it are keyed on what they read (digests).
 process PLAN {
     tag "$meta.id"
     label 'process_single'
-    cache false
 
     input:
     tuple val(meta), path(volume)
