@@ -27,7 +27,7 @@ process FINGERPRINT {
 
     stub:
     """
-    printf 'name\\tdigest\\n' > ${meta.block_name}.fingerprint.tsv
+    printf 'name\\tdigest\\n${meta.block_name}\\tstub\\n' > ${meta.block_name}.fingerprint.tsv
     echo "${task.process}: { basin: stub }" > versions.yml
     """
 }

@@ -30,7 +30,7 @@ process OMNIFY_CHOP {
     """
     mkdir regions
     touch regions/${meta.region}.h5
-    echo '{"projects": []}' > regions/manifest.json
+    echo '{"projects": [{"name": "${meta.region}"}]}' > regions/manifest.json
     echo "${task.process}: { basin: stub }" > versions.yml
     """
 }

@@ -31,10 +31,10 @@ process PLAN {
     stub:
     """
     mkdir plan
-    printf 'name\\tblock\\n' > plan/infer.tsv
-    printf 'name\\tblock\\n' > plan/fingerprint.tsv
-    printf 'name\\tblock\\tinfer_chunks\\n' > plan/watershed.tsv
-    printf 'name\\tposition\\tws_blocks\\tinfer_chunks\\n' > plan/omni.tsv
+    printf 'name\\tblock\\nchunk_0_0_0\\t0,0,0\\n' > plan/infer.tsv
+    printf 'name\\tblock\\nchunk_0_0_0\\t0,0,0\\n' > plan/fingerprint.tsv
+    printf 'name\\tblock\\tinfer_chunks\\nchunk_0_0_0\\t0,0,0\\tchunk_0_0_0\\n' > plan/watershed.tsv
+    printf 'name\\tposition\\tws_blocks\\tinfer_chunks\\nregion_0_0_0\\t0,0,0\\tchunk_0_0_0\\tchunk_0_0_0\\n' > plan/omni.tsv
     echo '{}' > plan/plan.json
     echo "${task.process}: { basin: stub }" > versions.yml
     """

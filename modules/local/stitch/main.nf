@@ -32,7 +32,7 @@ BASIN_BLOCKS
 
     stub:
     """
-    printf 'name\\tdigest\\n' > ids.digest.tsv
+    printf 'name\\tdigest\\n%s\\tstub\\n' ${blocks.readLines().collect { it.tokenize('\t')[0] }.join(' ')} > ids.digest.tsv
     touch segment_tree.h5
     echo "${task.process}: { basin: stub }" > versions.yml
     """

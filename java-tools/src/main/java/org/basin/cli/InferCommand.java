@@ -60,7 +60,7 @@ final class InferCommand extends ToolCommand {
 
     int[] halo;
 
-    @Option(names = "--zarr-chunk", description = "With --store: store chunk x,y,z (default: the largest divisor of the chunk core up to 128).")
+    @Option(names = "--zarr-chunk", description = "With --store: store chunk x,y,z (default: the largest divisor of the chunk core up to 64).")
     void zarrChunk(String v) {
         this.zarrChunk = Triplet.ints(v);
     }
@@ -183,7 +183,7 @@ final class InferCommand extends ToolCommand {
             VolumeInfo info = r.info();
             ChunkGrid grid = region.grid(info.shape(), halo, info.where());
             double[] vs = voxelSize != null ? voxelSize : info.voxelSize() != null ? info.voxelSize() : new double[] {1, 1, 1};
-            int[] zc = zarrChunk != null ? zarrChunk : ChunkGrid.storeChunk(region.chunk, 128);
+            int[] zc = zarrChunk != null ? zarrChunk : ChunkGrid.storeChunk(region.chunk);
             for (int a = 0; a < 3; a++) {
                 if (region.chunk[a] % zc[a] != 0) {
                     throw BasinException.badArguments("--zarr-chunk " + Triplet.xyz(zc) + " must divide --chunk " + Triplet.xyz(region.chunk)

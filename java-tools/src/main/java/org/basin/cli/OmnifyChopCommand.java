@@ -3,6 +3,7 @@ package org.basin.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +91,7 @@ final class OmnifyChopCommand extends ToolCommand {
             double[] vs = si.voxelSize() != null ? si.voxelSize() : ri.voxelSize() != null ? ri.voxelSize() : new double[] {1, 1, 1};
             List<Chunk> regions = RegionGrid.regions(si.shape(), divs, overlap);
             if (region != null) {
-                regions = regions.stream().filter(c -> java.util.Arrays.equals(c.position(), region)).toList();
+                regions = regions.stream().filter(c -> Arrays.equals(c.position(), region)).toList();
                 if (regions.isEmpty()) {
                     throw BasinException.badArguments("--region " + Triplet.xyz(region) + " is outside the --divs grid " + Triplet.xyz(divs) + " (x,y,z)");
                 }

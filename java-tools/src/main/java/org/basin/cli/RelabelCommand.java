@@ -33,7 +33,7 @@ final class RelabelCommand extends ToolCommand {
     @Option(names = "--segmentation", required = true, description = "Segmentation store (.zarr, OME-Zarr; created by the first task).")
     Path segmentation;
 
-    @Option(names = "--zarr-chunk", description = "Store chunk x,y,z (default: the largest divisor of the watershed chunk core up to 128).")
+    @Option(names = "--zarr-chunk", description = "Store chunk x,y,z (default: the largest divisor of the watershed chunk core up to 64).")
     void zarrChunk(String v) {
         this.zarrChunk = Triplet.ints(v);
     }
@@ -63,7 +63,7 @@ final class RelabelCommand extends ToolCommand {
         Map<String, Hdf5Files.Table> tables = Hdf5Files.readTables(idTable, names);
         ChunkFile.Meta first = metas.get(0);
         int[] core = first.gridChunkShape();
-        int[] zc = zarrChunk != null ? zarrChunk : ChunkGrid.storeChunk(core, 128);
+        int[] zc = zarrChunk != null ? zarrChunk : ChunkGrid.storeChunk(core);
         for (int a = 0; a < 3; a++) {
             if (core[a] % zc[a] != 0) {
                 throw BasinException.badArguments("--zarr-chunk " + Triplet.xyz(zc) + " must divide the watershed chunk " + Triplet.xyz(core)

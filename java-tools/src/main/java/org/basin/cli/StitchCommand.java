@@ -1,11 +1,15 @@
 package org.basin.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.TreeMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.basin.error.BasinException;
 import org.basin.io.AtomicFiles;
+import org.basin.io.ByteCodec;
 import org.basin.io.ChunkFile;
 import org.basin.io.Digest;
 import org.basin.io.TaskTable;
@@ -29,7 +33,7 @@ import picocli.CommandLine.Parameters;
             "and write the uint64 segmentation (OME-Zarr): the same segmentation as one watershed of the whole volume."})
 final class StitchCommand extends ToolCommand {
     @Parameters(arity = "0..*", description = "Watershed chunk files, or folders of them.")
-    List<Path> inputs = new java.util.ArrayList<>();
+    List<Path> inputs = new ArrayList<>();
 
     @Option(names = "--list", description = {"A table (.tsv, columns name and path) of folders of watershed chunk files, one per",
         "watershed task: the pipeline passes its blocks so (no file per chunk is staged)."})
@@ -75,8 +79,8 @@ final class StitchCommand extends ToolCommand {
             throw BasinException.badArguments(output + ": stitch writes OME-Zarr; name the output *.zarr");
         }
         // which id-table file each chunk's table goes to: its --list row, else the folder it was found in
-        Map<Path, String> groupOf = new java.util.HashMap<>();
-        List<Path> given = new java.util.ArrayList<>(inputs);
+        Map<Path, String> groupOf = new HashMap<>();
+        List<Path> given = new ArrayList<>(inputs);
         if (list != null) {
             TaskTable rows = TaskTable.read(list, "name", "path");
             List<String> names = rows.column("name");
@@ -170,21 +174,21 @@ final class StitchCommand extends ToolCommand {
 
     /** One file per group of chunks (a watershed task's block): each chunk's local -> final id table. */
     private void writeIdTables(FaceStitcher stitcher, List<ChunkFile.Meta> metas, Map<Path, String> groupOf) {
-        Map<String, List<Integer>> groups = new java.util.TreeMap<>();
+        Map<String, List<Integer>> groups = new TreeMap<>();
         for (int i = 0; i < metas.size(); i++) {
             Path f = metas.get(i).path();
             String g = groupOf.getOrDefault(f, f.toAbsolutePath().getParent().getFileName().toString());
-            groups.computeIfAbsent(g, k -> new java.util.ArrayList<>()).add(i);
+            groups.computeIfAbsent(g, k -> new ArrayList<>()).add(i);
         }
         TaskTable digests = new TaskTable("name", "digest");
         for (Map.Entry<String, List<Integer>> g : groups.entrySet()) {
-            List<Hdf5Files.Entry> entries = new java.util.ArrayList<>();
+            List<Hdf5Files.Entry> entries = new ArrayList<>();
             Digest d = new Digest();
             for (int i : g.getValue()) {
                 long[] table = stitcher.idTable(i);
                 String name = metas.get(i).name();
                 entries.add(Hdf5Files.Entry.table(name, DType.UINT64, new int[] {table.length}, table));
-                d.update(name + ":" + java.util.Arrays.toString(table) + ";");
+                d.update(name).update(ByteCodec.encode(table, DType.UINT64));
             }
             Map<String, Object> attrs = new LinkedHashMap<>();
             attrs.put("basin_version", Version.get());

@@ -1,5 +1,7 @@
 package org.basin.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -149,8 +151,8 @@ final class WatershedCommand extends ToolCommand {
 
     private static byte[] readBytes(Path p) {
         try {
-            return java.nio.file.Files.readAllBytes(p);
-        } catch (java.io.IOException e) {
+            return Files.readAllBytes(p);
+        } catch (IOException e) {
             throw BasinException.io(p + ": cannot read back (" + e.getMessage() + ")", e);
         }
     }
