@@ -142,7 +142,8 @@ final class OmnifyChopCommand extends ToolCommand {
                         entries.add(Hdf5Files.Entry.table("dend", DType.UINT32, new int[] {2, dend.size()}, dend.ids()));
                         entries.add(Hdf5Files.Entry.table("dendValues", DType.FLOAT32, new int[] {dend.size()}, dend.values()));
                     }
-                    Hdf5Files.write(tmp.resolve(name + ".h5"), attrs, entries, false);
+                    // deflated: the region file is an intermediate copy of raw and segmentation (OMNI_PROJECT reads it once)
+                    Hdf5Files.write(tmp.resolve(name + ".h5"), attrs, entries, true);
                     Map<String, Object> entry = new LinkedHashMap<>();
                     entry.put("name", name);
                     entry.put("file", name + ".h5");

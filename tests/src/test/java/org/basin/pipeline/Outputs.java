@@ -19,7 +19,7 @@ final class Outputs {
     private Outputs() {
     }
 
-    record Task(String name, String status, String nativeId, String exit, String workdir) {
+    record Task(String name, String status, String nativeId, String exit, String workdir, long peakRss, long rchar) {
         String process() {
             String p = name.replaceFirst(" \\(.*$", "");
             return p.substring(p.lastIndexOf(':') + 1);
@@ -40,9 +40,27 @@ final class Outputs {
         for (String l : lines.subList(1, lines.size())) {
             String[] f = l.split("\t");
             tasks.add(new Task(f[header.indexOf("name")], f[header.indexOf("status")], f[header.indexOf("native_id")], f[header.indexOf("exit")],
-                    f[header.indexOf("workdir")]));
+                    f[header.indexOf("workdir")], bytes(f[header.indexOf("peak_rss")]), bytes(f[header.indexOf("rchar")])));
         }
         return tasks;
+    }
+
+    /** A trace size ("81.1 MB", "781 B", "-") in bytes; -1 when the trace has none. */
+    static long bytes(String s) {
+        String[] p = s.trim().split(" ");
+        if (p.length != 2) {
+            return -1;
+        }
+        int power = List.of("B", "KB", "MB", "GB", "TB").indexOf(p[1]);
+        return (long) (Double.parseDouble(p[0]) * Math.pow(1024, power));
+    }
+
+    /** Bytes of the regular files under {@code dir}, but those under {@code except} (relative names). */
+    static long diskUsage(Path dir, String... except) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).filter(f -> Arrays.stream(except).noneMatch(e -> dir.relativize(f).toString().startsWith(e)))
+                    .mapToLong(f -> f.toFile().length()).sum();
+        }
     }
 
     /**
