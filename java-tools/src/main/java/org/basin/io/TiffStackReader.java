@@ -1,5 +1,6 @@
 package org.basin.io;
 
+import java.awt.Rectangle;
 import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
@@ -217,24 +219,34 @@ public final class TiffStackReader implements VolumeReader {
         int[] s = box.shape();
         List<Path> opened = new ArrayList<>();
         try {
+            // only the box's rows and columns are decoded: strips or tiles outside it are skipped, so a task's
+            // memory is bounded by its region, not by the slice
+            ImageReadParam param = new ImageReadParam();
+            param.setSourceRegion(new Rectangle(box.min(2), box.min(1), s[2], s[1]));
             for (int z = box.min(0); z < box.max(0); z++) {
-                Raster r;
+                int index = 0;
                 if (multiPage) {
                     if (reader == null) {
                         openReader(files.get(0));
                     }
-                    r = reader.readRaster(z, null);
+                    index = z;
                 } else {
                     openReader(files.get(z));
                     opened.add(files.get(z));
-                    r = reader.readRaster(0, null);
                 }
+                int w = reader.getWidth(index);
+                int h = reader.getHeight(index);
+                if (h != info.shape()[1] || w != info.shape()[2]) {
+                    throw BasinException.badInput(page(z) + ": slice is " + w + "x" + h + " (x,y), expected " + info.shape()[2] + "x"
+                            + info.shape()[1] + " (changed since it was opened?)");
+                }
+                Raster r = reader.readRaster(index, param);
                 int type = r.getDataBuffer().getDataType();
-                if (r.getHeight() != info.shape()[1] || r.getWidth() != info.shape()[2] || !typeName(type).equals(info.dtype().label())) {
-                    throw BasinException.badInput(page(z) + ": slice is " + r.getWidth() + "x" + r.getHeight() + " (x,y) " + typeName(type)
-                            + ", expected " + info.shape()[2] + "x" + info.shape()[1] + " " + info.dtype().label() + " (changed since it was opened?)");
+                if (r.getHeight() != s[1] || r.getWidth() != s[2] || !typeName(type).equals(info.dtype().label())) {
+                    throw BasinException.badInput(page(z) + ": slice region is " + r.getWidth() + "x" + r.getHeight() + " (x,y) " + typeName(type)
+                            + ", expected " + s[2] + "x" + s[1] + " " + info.dtype().label() + " (changed since it was opened?)");
                 }
-                Object rows = r.getDataElements(box.min(2), box.min(1), s[2], s[1], null);
+                Object rows = r.getDataElements(r.getMinX(), r.getMinY(), s[2], s[1], null);
                 System.arraycopy(rows, 0, out.data(), (z - box.min(0)) * s[1] * s[2], s[1] * s[2]);
             }
         } catch (IOException e) {
