@@ -146,7 +146,30 @@ class PipelineTest {
         // README, "Demo quality": 0.053 (chunked and whole volume alike)
         assertTrue(are < 0.08, "adapted Rand error " + are);
         assertTrue(Files.size(OUT.resolve("snapshot.png")) > 1000);
+        aMovedOutdirStaysValid(seg);
         assertTrue(Hdf5Files.looksLikeHdf5(OUT.resolve("demo/demo_raw.h5")));
+    }
+
+    /** The outdir names nothing by absolute path: moved elsewhere, its stores and Omni manifest still read the same. */
+    private static void aMovedOutdirStaysValid(long[] seg) throws IOException {
+        Path moved = RUN.resolve("moved-results");
+        Files.move(OUT, moved);
+        try {
+            try (VolumeReader s = Volumes.open(moved.resolve("segmentation.zarr"), null)) {
+                assertArrayEquals(seg, s.readAll().longs());
+            }
+            Map<String, Object> manifest = Json.read(moved.resolve("omni/manifest.json"));
+            assertEquals("segmentation.zarr", manifest.get("segmentation"));
+            assertTrue(Files.isRegularFile(moved.resolve((String) manifest.get("raw"))), "raw named relative to the outdir: " + manifest.get("raw"));
+            for (String store : List.of("affinities.zarr", "segmentation.zarr")) {
+                for (String meta : List.of(".zattrs", "0/.zattrs", "0/.zarray")) {
+                    String text = Files.readString(moved.resolve(store).resolve(meta));
+                    assertTrue(!text.contains(OUT.toString()) && !text.contains(RUN.toString()), store + "/" + meta + " names a path: " + text);
+                }
+            }
+        } finally {
+            Files.move(moved, OUT);
+        }
     }
 
     /**
