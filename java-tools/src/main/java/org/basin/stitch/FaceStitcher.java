@@ -122,10 +122,16 @@ public final class FaceStitcher {
             sizes[(int) (offset + id)] = s.sizes()[id];
             frozen[(int) (offset + id)] = s.frozen()[id];
         }
-        // a chunk's edges are distinct pairs of its own ids, which no other chunk and no face edge has
+        // a chunk's edges are distinct pairs of its own ids, which no other chunk and no face edge has; their keys
+        // become global, so ties are taken in the order of the whole volume
         RegionGraph.Edges g = s.graph();
+        int[] cs = c.core().shape();
+        int[] lo = c.core().min();
         for (int i = 0; i < g.size(); i++) {
-            graph.addUnique((int) (g.a()[i] + offset), (int) (g.b()[i] + offset), g.w()[i]);
+            long k = g.key()[i];
+            int v = (int) (k / 3);
+            long at = globalIndex(lo[0] + v / (cs[1] * cs[2]), lo[1] + v / cs[2] % cs[1], lo[2] + v % cs[2]);
+            graph.addUnique((int) (g.a()[i] + offset), (int) (g.b()[i] + offset), g.w()[i], 3 * at + k % 3);
         }
         boolean[] inner = innerFaces(c, volume);
         for (int d = 0; d < 6; d++) {
@@ -138,6 +144,10 @@ public final class FaceStitcher {
         partAt[gridKey(c.position())] = parts.size();
         parts.add(new Part(c, offset, planes, s.lowerFaceAffinity(), s.crossings(), s.deferred()));
         return offset;
+    }
+
+    private long globalIndex(int z, int y, int x) {
+        return ((long) z * volume[1] + y) * volume[2] + x;
     }
 
     private static int[] plane(int[] labels, int[] cs, int axis, int at) {
@@ -235,11 +245,16 @@ public final class FaceStitcher {
                 Part lower = parts.get(li);
                 int[] pu = upper.planes()[a];
                 int[] pl = lower.planes()[a + 3];
+                int[] lo = upper.chunk().core().min();
+                int[] ps = upper.chunk().core().shape();
+                ps[a] = 1;
                 for (int i = 0; i < w.length; i++) {
                     if (pu[i] != 0 && pl[i] != 0) {
                         int gu = (int) (upper.offset() + pu[i]);
                         int gl = (int) (lower.offset() + pl[i]);
-                        graph.add(gu, gl, w[i]);
+                        // the voxel edge: channel a at the upper chunk's voxel on its first plane
+                        long at = globalIndex(lo[0] + i / (ps[1] * ps[2]), lo[1] + i / ps[2] % ps[1], lo[2] + i % ps[2]);
+                        graph.add(gu, gl, w[i], 3 * at + a);
                         if (w[i] >= params.tHigh()) {
                             sets.union(gu, gl);
                         }
@@ -388,6 +403,7 @@ public final class FaceStitcher {
         int[] a = new int[Math.max(0, count - 1)];
         int[] b = new int[a.length];
         float[] w = new float[a.length];
+        long[] key = new long[a.length];
         int n = 0;
         for (int i = 0; i < sorted.size() && n < a.length; i++) {
             int fa = finalIds[sorted.a()[i]];
@@ -398,9 +414,11 @@ public final class FaceStitcher {
             forest.union(fa, fb);
             a[n] = Math.min(fa, fb);
             b[n] = Math.max(fa, fb);
+            key[n] = sorted.key()[i];
             w[n++] = sorted.w()[i];
         }
-        return new RegionGraph.Edges(java.util.Arrays.copyOf(a, n), java.util.Arrays.copyOf(b, n), java.util.Arrays.copyOf(w, n));
+        return new RegionGraph.Edges(java.util.Arrays.copyOf(a, n), java.util.Arrays.copyOf(b, n), java.util.Arrays.copyOf(w, n),
+                java.util.Arrays.copyOf(key, n));
     }
 
     /** The final segments' maximum spanning tree (ids 1..count), edges in decreasing affinity; after {@link #resolve}. */
