@@ -82,6 +82,11 @@ final class StitchCommand extends ToolCommand {
             }
         }
         FaceStitcher stitcher = new FaceStitcher(shape, core, thresholds.params());
+        long edges = 0;
+        for (ChunkData c : chunks) {
+            edges += c.segments().graph().size();
+        }
+        stitcher.reserveEdges(edges); // one allocation, not a doubling trail of copies in the old generation
         for (int i = 0; i < chunks.size(); i++) {
             ChunkData c = chunks.get(i);
             ChunkFile.Meta m = c.meta();

@@ -18,16 +18,16 @@ public final class RegionGraph {
     private final long[] recentKeys = new long[RECENT];
     private final float[] recentWeights = new float[RECENT];
     private final long[] recentEdges = new long[RECENT];
+    // The pairs in dense arrays, in the order they came, and an open-addressing index over those that came through
+    // add (1 + their position; 0: empty): 20 bytes a pair and 4 a slot, where 20 a slot at load <= 1/2 cost a
+    // chunk's watershed ~15% more allocation (its collections, its resident memory).
     private long[] keys;
     private float[] weights;
-    private long[] edges; // per pair: the key of its defining voxel edge
+    private long[] edges; // the key of the pair's defining voxel edge
     private int size;
+    private int[] slots;
     private int mask;
-    // pairs the caller guarantees are added once and never through add (a chunk's own edges in the merge step)
-    private long[] uniqueKeys = new long[0];
-    private float[] uniqueWeights = new float[0];
-    private long[] uniqueEdges = new long[0];
-    private int uniqueCount;
+    private int indexed; // pairs in slots
 
     public RegionGraph() {
         this(1024);
@@ -35,12 +35,13 @@ public final class RegionGraph {
 
     public RegionGraph(int expected) {
         int cap = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
-        keys = new long[cap];
-        weights = new float[cap];
-        edges = new long[cap];
-        Arrays.fill(keys, -1L);
-        Arrays.fill(recentKeys, -1L);
+        slots = new int[cap];
         mask = cap - 1;
+        int dense = Math.max(16, expected);
+        keys = new long[dense];
+        weights = new float[dense];
+        edges = new long[dense];
+        Arrays.fill(recentKeys, -1L);
     }
 
     private static long key(int a, int b) {
@@ -79,20 +80,35 @@ public final class RegionGraph {
         recentEdges[slot] = edge;
     }
 
+    /** Makes room for {@code more} pairs at once (no doubling, no copies left behind), e.g. before {@link #addUnique}. */
+    public void reserveUnique(int more) {
+        if (size + more > keys.length) {
+            resize(size + more);
+        }
+    }
+
     /**
      * Records an edge the caller guarantees no other call records (the same pair neither here nor through
-     * {@link #add}): kept as is, without the table (a merge step adding every chunk's already distinct edges).
+     * {@link #add}): kept as is, without the index (a merge step adding every chunk's already distinct edges).
      */
     public void addUnique(int a, int b, float w, long edge) {
-        if (uniqueCount == uniqueKeys.length) {
-            int cap = Math.max(16, uniqueKeys.length * 2);
-            uniqueKeys = Arrays.copyOf(uniqueKeys, cap);
-            uniqueWeights = Arrays.copyOf(uniqueWeights, cap);
-            uniqueEdges = Arrays.copyOf(uniqueEdges, cap);
+        append(key(a, b), w + 0f, edge);
+    }
+
+    private int append(long k, float w, long edge) {
+        if (size == keys.length) {
+            resize(Math.max(16, size * 2));
         }
-        uniqueKeys[uniqueCount] = key(a, b);
-        uniqueEdges[uniqueCount] = edge;
-        uniqueWeights[uniqueCount++] = w + 0f;
+        keys[size] = k;
+        weights[size] = w;
+        edges[size] = edge;
+        return ++size;
+    }
+
+    private void resize(int cap) {
+        keys = Arrays.copyOf(keys, cap);
+        weights = Arrays.copyOf(weights, cap);
+        edges = Arrays.copyOf(edges, cap);
     }
 
     private void flush() {
@@ -107,21 +123,20 @@ public final class RegionGraph {
     private void put(long k, float w, long edge) {
         int i = hash(k) & mask;
         while (true) {
-            if (keys[i] == -1L) {
-                keys[i] = k;
-                weights[i] = w;
-                edges[i] = edge;
-                if (++size * 2 > keys.length) {
+            int at = slots[i] - 1;
+            if (at < 0) {
+                slots[i] = append(k, w, edge);
+                if (++indexed * 2 > slots.length) {
                     grow();
                 }
                 return;
             }
-            if (keys[i] == k) {
-                if (w > weights[i]) {
-                    weights[i] = w;
-                    edges[i] = edge;
-                } else if (w == weights[i] && edge < edges[i]) {
-                    edges[i] = edge;
+            if (keys[at] == k) {
+                if (w > weights[at]) {
+                    weights[at] = w;
+                    edges[at] = edge;
+                } else if (w == weights[at] && edge < edges[at]) {
+                    edges[at] = edge;
                 }
                 return;
             }
@@ -129,19 +144,18 @@ public final class RegionGraph {
         }
     }
 
+    /** Twice the slots, the indexed pairs placed again from the dense arrays (which stay as they are). */
     private void grow() {
-        long[] ok = keys;
-        float[] ow = weights;
-        long[] oe = edges;
-        keys = new long[ok.length * 2];
-        weights = new float[ok.length * 2];
-        edges = new long[ok.length * 2];
-        Arrays.fill(keys, -1L);
-        mask = keys.length - 1;
-        size = 0;
-        for (int i = 0; i < ok.length; i++) {
-            if (ok[i] != -1L) {
-                put(ok[i], ow[i], oe[i]);
+        int[] old = slots;
+        slots = new int[old.length * 2];
+        mask = slots.length - 1;
+        for (int s : old) {
+            if (s != 0) {
+                int i = hash(keys[s - 1]) & mask;
+                while (slots[i] != 0) {
+                    i = (i + 1) & mask;
+                }
+                slots[i] = s;
             }
         }
     }
@@ -149,107 +163,88 @@ public final class RegionGraph {
     /** The number of distinct pairs. */
     public int size() {
         flush();
-        return size + uniqueCount;
+        return size;
     }
 
     /** The edges sorted by decreasing weight, ties by increasing key: the order single linkage takes them in. */
     public Edges sorted() {
+        return sorted(true);
+    }
+
+    /**
+     * As {@link #sorted()}; {@code withKeys} false leaves {@link Edges#key} null, for a caller that needs only the
+     * order (the merge step: 8 bytes an edge less at its peak).
+     */
+    public Edges sorted(boolean withKeys) {
         flush();
-        // Stable LSD radix sorts of where each pair is (table slot, or table length + i for the i-th unique pair):
-        // by key, then by descending weight. O(n), where a comparison sort of 760k merge-step edges cost ~70 ms.
-        int n = size + uniqueCount;
-        long[] edge = new long[n];
+        // Stable LSD radix sorts of the pairs' positions: by key (read through the position: no copy of the keys),
+        // then by descending weight. O(n), where a comparison sort of 760k merge-step edges cost ~70 ms.
+        int n = size;
         int[] at = new int[n];
-        int m = 0;
-        for (int i = 0; i < keys.length; i++) {
-            if (keys[i] != -1L) {
-                edge[m] = edges[i];
-                at[m++] = i;
+        long all = 0;
+        for (int i = 0; i < n; i++) {
+            all |= edges[i];
+            at[i] = i;
+        }
+        int[] buf = new int[n];
+        int[] count = new int[1 << 11];
+        int[] src = at;
+        int[] dst = buf;
+        for (int shift = 0; shift < 64 && (all >>> shift) != 0; shift += 11) {
+            Arrays.fill(count, 0);
+            for (int i = 0; i < n; i++) {
+                count[(int) (edges[src[i]] >>> shift) & 0x7FF]++;
+            }
+            if (spread(count, n)) {
+                for (int i = 0; i < n; i++) {
+                    dst[count[(int) (edges[src[i]] >>> shift) & 0x7FF]++] = src[i];
+                }
+                int[] t = src;
+                src = dst;
+                dst = t;
             }
         }
-        for (int i = 0; i < uniqueCount; i++) {
-            edge[m] = uniqueEdges[i];
-            at[m++] = keys.length + i;
+        for (int shift = 0; shift < 32; shift += 11) {
+            Arrays.fill(count, 0);
+            for (int i = 0; i < n; i++) {
+                count[(descending(weights[src[i]]) >>> shift) & 0x7FF]++;
+            }
+            if (spread(count, n)) {
+                for (int i = 0; i < n; i++) {
+                    dst[count[(descending(weights[src[i]]) >>> shift) & 0x7FF]++] = src[i];
+                }
+                int[] t = src;
+                src = dst;
+                dst = t;
+            }
         }
-        radixSort(edge, at);
-        int[] weight = new int[n];
+        Edges e = new Edges(new int[n], new int[n], new float[n], withKeys ? new long[n] : null);
         for (int i = 0; i < n; i++) {
-            weight[i] = descending(weightAt(at[i]));
-        }
-        radixSort(weight, at);
-        Edges e = new Edges(new int[n], new int[n], new float[n], new long[n]);
-        for (int i = 0; i < n; i++) {
-            long k = keyAt(at[i]);
-            e.a[i] = (int) (k >>> 32);
-            e.b[i] = (int) k;
-            e.w[i] = weightAt(at[i]);
-            e.key[i] = at[i] < keys.length ? edges[at[i]] : uniqueEdges[at[i] - keys.length];
+            int j = src[i];
+            e.a[i] = (int) (keys[j] >>> 32);
+            e.b[i] = (int) keys[j];
+            e.w[i] = weights[j];
+            if (withKeys) {
+                e.key[i] = edges[j];
+            }
         }
         return e;
     }
 
-    /** Sorts {@code keys} (not negative), carrying {@code values} along, stably: LSD radix in 11-bit digits. */
-    static void radixSort(long[] keys, int[] values) {
-        int n = keys.length;
-        long[] k2 = new long[n];
-        int[] v2 = new int[n];
-        int[] count = new int[1 << 11];
-        long all = 0;
-        for (long k : keys) {
-            all |= k;
+    /**
+     * Turns digit counts into each digit's first position; false (nothing to move) where all n have one digit. A
+     * pass that moves nothing is skipped: weights in [0, 1] share their top digit, small keys their high ones.
+     */
+    private static boolean spread(int[] count, int n) {
+        for (int d = 0, sum = 0; d < count.length; d++) {
+            int c = count[d];
+            if (c == n) {
+                return false;
+            }
+            count[d] = sum;
+            sum += c;
         }
-        for (int shift = 0; shift < 64 && (all >>> shift) != 0; shift += 11) {
-            Arrays.fill(count, 0);
-            for (int i = 0; i < n; i++) {
-                count[(int) (keys[i] >>> shift) & 0x7FF]++;
-            }
-            if (count[(int) (keys[0] >>> shift) & 0x7FF] == n) {
-                continue; // every key has this digit: the pass would move nothing
-            }
-            for (int d = 0, sum = 0; d < count.length; d++) {
-                int c = count[d];
-                count[d] = sum;
-                sum += c;
-            }
-            for (int i = 0; i < n; i++) {
-                int d = (int) (keys[i] >>> shift) & 0x7FF;
-                int to = count[d]++;
-                k2[to] = keys[i];
-                v2[to] = values[i];
-            }
-            System.arraycopy(k2, 0, keys, 0, n);
-            System.arraycopy(v2, 0, values, 0, n);
-        }
-    }
-
-    /** Sorts {@code keys} as unsigned ints, carrying {@code values} along, stably: LSD radix in 11-bit digits. */
-    static void radixSort(int[] keys, int[] values) {
-        int n = keys.length;
-        int[] k2 = new int[n];
-        int[] v2 = new int[n];
-        int[] count = new int[1 << 11];
-        for (int shift = 0; shift < 32; shift += 11) {
-            Arrays.fill(count, 0);
-            for (int i = 0; i < n; i++) {
-                count[(keys[i] >>> shift) & 0x7FF]++;
-            }
-            if (n > 0 && count[(keys[0] >>> shift) & 0x7FF] == n) {
-                continue; // every key has this digit: the pass would move nothing
-            }
-            for (int d = 0, sum = 0; d < count.length; d++) {
-                int c = count[d];
-                count[d] = sum;
-                sum += c;
-            }
-            for (int i = 0; i < n; i++) {
-                int d = (keys[i] >>> shift) & 0x7FF;
-                int to = count[d]++;
-                k2[to] = keys[i];
-                v2[to] = values[i];
-            }
-            System.arraycopy(k2, 0, keys, 0, n);
-            System.arraycopy(v2, 0, values, 0, n);
-        }
+        return true;
     }
 
     /** An int that orders, as unsigned, as the weight does in reverse. */
@@ -305,15 +300,10 @@ public final class RegionGraph {
         return bits ^ ((bits >> 31) & 0x7fffffff);
     }
 
-    private long keyAt(int at) {
-        return at < keys.length ? keys[at] : uniqueKeys[at - keys.length];
-    }
-
-    private float weightAt(int at) {
-        return at < keys.length ? weights[at] : uniqueWeights[at - keys.length];
-    }
-
-    /** Parallel arrays of edges: a[i] < b[i], weight w[i], the key of the voxel edge that defines it key[i]. */
+    /**
+     * Parallel arrays of edges: a[i] < b[i], weight w[i], the key of the voxel edge that defines it key[i] (key
+     * null where the edges' order was all that was wanted).
+     */
     public record Edges(int[] a, int[] b, float[] w, long[] key) {
         public static final Edges NONE = new Edges(new int[0], new int[0], new float[0], new long[0]);
 

@@ -98,6 +98,14 @@ public final class FaceStitcher {
         return inner;
     }
 
+    /** Room for {@code edges} chunk region-graph edges in all, when the caller knows the total before adding chunks. */
+    public void reserveEdges(long edges) {
+        if (edges >= Integer.MAX_VALUE) {
+            throw new IllegalStateException("more than 2^31 region-graph edges");
+        }
+        graph.reserveUnique((int) edges);
+    }
+
     /** Adds one chunk by its face planes (see {@link #facePlanes}): all the merge needs of its labels. */
     public long add(ChunkSegments s, int[][] planes) {
         if (finalIds != null) {
@@ -206,7 +214,7 @@ public final class FaceStitcher {
         acrossFaces(sets);
         crossings(sets);
         plateaus(sets);
-        RegionGraph.Edges sorted = graph.sorted();
+        RegionGraph.Edges sorted = graph.sorted(false); // the order is all the linkage and the tree need
         // only frozen segments are undecided: the others are final in their chunk and their remaining edges are
         // below anything that could still join them
         Linkage.run(sets, sorted, params, null, frozen);
@@ -396,14 +404,13 @@ public final class FaceStitcher {
     /**
      * The maximum spanning tree (a forest where segments do not touch) of the region graph between final segments:
      * Kruskal over the edges in decreasing affinity, each edge joining two different final segments. What Omni
-     * calls the dendrogram: proofreaders split and join along it with an affinity threshold.
+     * calls the dendrogram: proofreaders split and join along it with an affinity threshold. Without keys.
      */
     static RegionGraph.Edges spanningTree(RegionGraph.Edges sorted, int[] finalIds, int count) {
         DisjointSets forest = new DisjointSets(count + 1);
         int[] a = new int[Math.max(0, count - 1)];
         int[] b = new int[a.length];
         float[] w = new float[a.length];
-        long[] key = new long[a.length];
         int n = 0;
         for (int i = 0; i < sorted.size() && n < a.length; i++) {
             int fa = finalIds[sorted.a()[i]];
@@ -414,11 +421,9 @@ public final class FaceStitcher {
             forest.union(fa, fb);
             a[n] = Math.min(fa, fb);
             b[n] = Math.max(fa, fb);
-            key[n] = sorted.key()[i];
             w[n++] = sorted.w()[i];
         }
-        return new RegionGraph.Edges(java.util.Arrays.copyOf(a, n), java.util.Arrays.copyOf(b, n), java.util.Arrays.copyOf(w, n),
-                java.util.Arrays.copyOf(key, n));
+        return new RegionGraph.Edges(java.util.Arrays.copyOf(a, n), java.util.Arrays.copyOf(b, n), java.util.Arrays.copyOf(w, n), null);
     }
 
     /** The final segments' maximum spanning tree (ids 1..count), edges in decreasing affinity; after {@link #resolve}. */

@@ -32,6 +32,7 @@ class RegionGraphTest {
     @Test
     void uniquePairsSortWithTheOthersTiesByKey() {
         RegionGraph g = new RegionGraph(4);
+        g.reserveUnique(40); // more room than the graph has yet: one resize
         g.add(7, 3, 0.5f, 9);
         g.addUnique(2, 1, 0.5f, 12);
         g.addUnique(4, 9, 0.8f, 3);
@@ -47,6 +48,10 @@ class RegionGraphTest {
         assertArrayEquals(new int[] {9, 5, 4, 7, 2, 7, 8}, e.b());
         assertArrayEquals(new float[] {0.8f, 0.8f, 0.5f, 0.5f, 0.5f, 0.0f, 0.0f}, e.w());
         assertArrayEquals(new long[] {3, 4, 2, 9, 12, 0, 5}, e.key());
+        RegionGraph.Edges order = g.sorted(false);
+        assertArrayEquals(e.a(), order.a());
+        assertArrayEquals(e.b(), order.b());
+        assertEquals(null, order.key());
     }
 
     @Test
@@ -126,53 +131,6 @@ class RegionGraphTest {
             assertArrayEquals(want.b(), got.b(), "seed " + seed);
             assertArrayEquals(want.w(), got.w(), "seed " + seed);
             assertArrayEquals(want.key(), got.key(), "seed " + seed);
-        }
-    }
-
-    @Test
-    void longRadixSortIsStable() {
-        Random r = new Random(5);
-        for (int n : new int[] {0, 1, 7, 5000}) {
-            long[] keys = new long[n];
-            int[] values = new int[n];
-            for (int i = 0; i < n; i++) {
-                keys[i] = r.nextInt(4) == 0 ? r.nextLong() >>> 1 : r.nextInt(9); // few distinct keys (ties), some large
-                values[i] = i;
-            }
-            Integer[] expected = new Integer[n];
-            for (int i = 0; i < n; i++) {
-                expected[i] = i;
-            }
-            long[] original = keys.clone();
-            Arrays.sort(expected, (x, y) -> Long.compare(original[x], original[y])); // stable
-            RegionGraph.radixSort(keys, values);
-            for (int i = 0; i < n; i++) {
-                assertEquals((int) expected[i], values[i], "value " + i);
-                assertEquals(original[expected[i]], keys[i], "key " + i);
-            }
-        }
-    }
-
-    @Test
-    void radixSortIsUnsignedAndStable() {
-        Random r = new Random(3);
-        for (int n : new int[] {0, 1, 7, 5000}) {
-            int[] keys = new int[n];
-            int[] values = new int[n];
-            for (int i = 0; i < n; i++) {
-                keys[i] = r.nextInt(4) == 0 ? r.nextInt() : r.nextInt(9) - 4; // few distinct keys (ties), negatives
-                values[i] = i;
-            }
-            long[] expected = new long[n]; // unsigned key, then original position: what a stable sort gives
-            for (int i = 0; i < n; i++) {
-                expected[i] = (Integer.toUnsignedLong(keys[i]) << 20) | i;
-            }
-            Arrays.sort(expected);
-            RegionGraph.radixSort(keys, values);
-            for (int i = 0; i < n; i++) {
-                assertEquals(expected[i] >>> 20, Integer.toUnsignedLong(keys[i]), "key " + i);
-                assertEquals(expected[i] & 0xFFFFF, values[i], "value " + i);
-            }
         }
     }
 }
