@@ -19,8 +19,8 @@ public final class RegionGraph {
     private final float[] recentWeights = new float[RECENT];
     private final long[] recentEdges = new long[RECENT];
     // The pairs in dense arrays, in the order they came, and an open-addressing index over those that came through
-    // add (1 + their position; 0: empty): 20 bytes a pair and 4 a slot, where 20 a slot at load <= 1/2 cost a
-    // chunk's watershed ~15% more allocation (its collections, its resident memory).
+    // add (1 + their position; 0: empty): 20 bytes a pair and 4 a slot, where 20 bytes a slot at load <= 1/2 cost a
+    // 64^3 chunk's watershed 18% more allocation than before the voxel-edge keys (now 8%).
     private long[] keys;
     private float[] weights;
     private long[] edges; // the key of the pair's defining voxel edge
