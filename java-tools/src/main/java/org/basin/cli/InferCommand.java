@@ -314,10 +314,11 @@ final class InferCommand extends ToolCommand {
         }
     }
 
-    private static Block quantise(float[] aff, Block raw) {
+    /** uint8 = round(affinity * 255), clamped to [0, 1] first; in double: the float product rounds some values up a level. */
+    static Block quantise(float[] aff, Block raw) {
         byte[] q = new byte[aff.length];
         for (int i = 0; i < aff.length; i++) {
-            q[i] = (byte) Math.round(Math.max(0f, Math.min(1f, aff[i])) * 255f);
+            q[i] = (byte) Math.round(Math.max(0.0, Math.min(1.0, (double) aff[i])) * 255.0);
         }
         return Block.wrap(DType.UINT8, 3, raw.box(), q);
     }

@@ -121,6 +121,11 @@ final class StitchCommand extends ToolCommand {
             }
         }
         FaceStitcher stitcher = new FaceStitcher(shape, core, thresholds.params());
+        long edges = 0;
+        for (ChunkData c : chunks) {
+            edges += c.segments().graph().size();
+        }
+        stitcher.reserveEdges(edges); // one allocation, not a doubling trail of copies in the old generation
         for (int i = 0; i < chunks.size(); i++) {
             ChunkData c = chunks.get(i);
             ChunkFile.Meta m = c.meta();
@@ -260,7 +265,7 @@ final class StitchCommand extends ToolCommand {
         int np = (int) count(m, "plateau_voxels");
         List<String> names = new java.util.ArrayList<>(List.of("sizes", "frozen"));
         if (count(m, "region_graph_edges") > 0) {
-            names.addAll(List.of("region_graph/ids", "region_graph/affinity"));
+            names.addAll(List.of("region_graph/ids", "region_graph/affinity", "region_graph/key"));
         }
         if (count(m, "crossings") > 0) {
             names.add("faces/crossings");
@@ -325,16 +330,17 @@ final class StitchCommand extends ToolCommand {
 
     private static RegionGraph.Edges regionGraph(Map<String, Hdf5Files.Table> t) {
         if (!t.containsKey("region_graph/ids")) {
-            return new RegionGraph.Edges(new int[0], new int[0], new float[0]);
+            return RegionGraph.Edges.NONE;
         }
         long[] ids = t.get("region_graph/ids").longs();
         float[] w = t.get("region_graph/affinity").floats();
+        long[] key = t.get("region_graph/key").longs();
         int[] a = new int[w.length];
         int[] b = new int[w.length];
         for (int i = 0; i < w.length; i++) {
             a[i] = (int) ids[2 * i];
             b[i] = (int) ids[2 * i + 1];
         }
-        return new RegionGraph.Edges(a, b, w);
+        return new RegionGraph.Edges(a, b, w, key);
     }
 }

@@ -218,6 +218,8 @@ final class WatershedCommand extends ToolCommand {
             }
             entries.add(Hdf5Files.Entry.table("region_graph/ids", DType.UINT64, new int[] {e.size(), 2}, ids));
             entries.add(Hdf5Files.Entry.table("region_graph/affinity", DType.FLOAT32, new int[] {e.size()}, e.w().clone()));
+            // the voxel edge defining each (3 v + c, v over the core): stitch takes ties in this order, made global
+            entries.add(Hdf5Files.Entry.table("region_graph/key", DType.INT64, new int[] {e.size()}, e.key().clone()));
         }
         // what the merge step settles (jhdf writes no empty datasets: the attributes above give the counts)
         if (r.crossings().length > 0) {

@@ -3,8 +3,13 @@ package org.basin.graph;
 import java.util.Arrays;
 
 /**
- * Edges between segments, each weighted by the maximum affinity across their shared boundary. Built by
- * {@link #add} (keeps the maximum per pair) and read back sorted by decreasing weight.
+ * Edges between segments, each weighted by the maximum affinity across their shared boundary and keyed by the voxel
+ * edge that defines it (of those with that affinity, the one of smallest key). Built by {@link #add} and read back
+ * sorted by decreasing weight, equal weights by increasing key.
+ *
+ * <p>A voxel edge's key is {@code 3 * v + c} for the affinity {@code aff[c][v]}: with v a global voxel index, one
+ * order every chunk and the merge step agree on (a chunk may use its own array's indices, which order its voxels as
+ * the global ones do, and the merge step makes them global).
  */
 public final class RegionGraph {
     // Neighbouring voxels mostly repeat the same few pairs: a small direct-mapped cache in front of the table keeps
@@ -12,14 +17,17 @@ public final class RegionGraph {
     private static final int RECENT = 1 << 13;
     private final long[] recentKeys = new long[RECENT];
     private final float[] recentWeights = new float[RECENT];
+    private final long[] recentEdges = new long[RECENT];
+    // The pairs in dense arrays, in the order they came, and an open-addressing index over those that came through
+    // add (1 + their position; 0: empty): 20 bytes a pair and 4 a slot, where 20 bytes a slot at load <= 1/2 cost a
+    // 64^3 chunk's watershed 18% more allocation than before the voxel-edge keys (now 8%).
     private long[] keys;
     private float[] weights;
+    private long[] edges; // the key of the pair's defining voxel edge
     private int size;
+    private int[] slots;
     private int mask;
-    // pairs the caller guarantees are added once and never through add (a chunk's own edges in the merge step)
-    private long[] uniqueKeys = new long[0];
-    private float[] uniqueWeights = new float[0];
-    private int uniqueCount;
+    private int indexed; // pairs in slots
 
     public RegionGraph() {
         this(1024);
@@ -27,11 +35,13 @@ public final class RegionGraph {
 
     public RegionGraph(int expected) {
         int cap = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
-        keys = new long[cap];
-        weights = new float[cap];
-        Arrays.fill(keys, -1L);
-        Arrays.fill(recentKeys, -1L);
+        slots = new int[cap];
         mask = cap - 1;
+        int dense = Math.max(16, expected);
+        keys = new long[dense];
+        weights = new float[dense];
+        edges = new long[dense];
+        Arrays.fill(recentKeys, -1L);
     }
 
     private static long key(int a, int b) {
@@ -43,61 +53,90 @@ public final class RegionGraph {
         return (int) (h ^ (h >>> 32));
     }
 
-    /** Records an edge between segments a and b (both non-zero, different) of weight w; keeps the maximum. */
-    public void add(int a, int b, float w) {
+    /**
+     * Records an edge between segments a and b (both non-zero, different) of weight w, defined by the voxel edge of
+     * key {@code edge}; keeps the maximum weight, and of equal weights the smallest key.
+     */
+    public void add(int a, int b, float w, long edge) {
+        w += 0f; // -0 becomes +0: equal weights are equal bits, whichever voxel edge came first
         long k = key(a, b);
         int slot = (int) (k * 0x9E3779B97F4A7C15L >>> 51); // 13 bits
         long old = recentKeys[slot];
         if (old == k) {
-            if (w > recentWeights[slot]) {
+            float ow = recentWeights[slot];
+            if (w > ow) {
                 recentWeights[slot] = w;
+                recentEdges[slot] = edge;
+            } else if (w == ow && edge < recentEdges[slot]) {
+                recentEdges[slot] = edge;
             }
             return;
         }
         if (old != -1L) {
-            put(old, recentWeights[slot]);
+            put(old, recentWeights[slot], recentEdges[slot]);
         }
         recentKeys[slot] = k;
         recentWeights[slot] = w;
+        recentEdges[slot] = edge;
+    }
+
+    /** Makes room for {@code more} pairs at once (no doubling, no copies left behind), e.g. before {@link #addUnique}. */
+    public void reserveUnique(int more) {
+        if (size + more > keys.length) {
+            resize(size + more);
+        }
     }
 
     /**
      * Records an edge the caller guarantees no other call records (the same pair neither here nor through
-     * {@link #add}): kept as is, without the table (a merge step adding every chunk's already distinct edges).
+     * {@link #add}): kept as is, without the index (a merge step adding every chunk's already distinct edges).
      */
-    public void addUnique(int a, int b, float w) {
-        if (uniqueCount == uniqueKeys.length) {
-            int cap = Math.max(16, uniqueKeys.length * 2);
-            uniqueKeys = Arrays.copyOf(uniqueKeys, cap);
-            uniqueWeights = Arrays.copyOf(uniqueWeights, cap);
+    public void addUnique(int a, int b, float w, long edge) {
+        append(key(a, b), w + 0f, edge);
+    }
+
+    private int append(long k, float w, long edge) {
+        if (size == keys.length) {
+            resize(Math.max(16, size * 2));
         }
-        uniqueKeys[uniqueCount] = key(a, b);
-        uniqueWeights[uniqueCount++] = w;
+        keys[size] = k;
+        weights[size] = w;
+        edges[size] = edge;
+        return ++size;
+    }
+
+    private void resize(int cap) {
+        keys = Arrays.copyOf(keys, cap);
+        weights = Arrays.copyOf(weights, cap);
+        edges = Arrays.copyOf(edges, cap);
     }
 
     private void flush() {
         for (int i = 0; i < RECENT; i++) {
             if (recentKeys[i] != -1L) {
-                put(recentKeys[i], recentWeights[i]);
+                put(recentKeys[i], recentWeights[i], recentEdges[i]);
                 recentKeys[i] = -1L;
             }
         }
     }
 
-    private void put(long k, float w) {
+    private void put(long k, float w, long edge) {
         int i = hash(k) & mask;
         while (true) {
-            if (keys[i] == -1L) {
-                keys[i] = k;
-                weights[i] = w;
-                if (++size * 2 > keys.length) {
+            int at = slots[i] - 1;
+            if (at < 0) {
+                slots[i] = append(k, w, edge);
+                if (++indexed * 2 > slots.length) {
                     grow();
                 }
                 return;
             }
-            if (keys[i] == k) {
-                if (w > weights[i]) {
-                    weights[i] = w;
+            if (keys[at] == k) {
+                if (w > weights[at]) {
+                    weights[at] = w;
+                    edges[at] = edge;
+                } else if (w == weights[at] && edge < edges[at]) {
+                    edges[at] = edge;
                 }
                 return;
             }
@@ -105,17 +144,18 @@ public final class RegionGraph {
         }
     }
 
+    /** Twice the slots, the indexed pairs placed again from the dense arrays (which stay as they are). */
     private void grow() {
-        long[] ok = keys;
-        float[] ow = weights;
-        keys = new long[ok.length * 2];
-        weights = new float[ok.length * 2];
-        Arrays.fill(keys, -1L);
-        mask = keys.length - 1;
-        size = 0;
-        for (int i = 0; i < ok.length; i++) {
-            if (ok[i] != -1L) {
-                put(ok[i], ow[i]);
+        int[] old = slots;
+        slots = new int[old.length * 2];
+        mask = slots.length - 1;
+        for (int s : old) {
+            if (s != 0) {
+                int i = hash(keys[s - 1]) & mask;
+                while (slots[i] != 0) {
+                    i = (i + 1) & mask;
+                }
+                slots[i] = s;
             }
         }
     }
@@ -123,101 +163,88 @@ public final class RegionGraph {
     /** The number of distinct pairs. */
     public int size() {
         flush();
-        return size + uniqueCount;
+        return size;
     }
 
-    /** The edges sorted by decreasing weight, ties by (a, b): a deterministic order. */
+    /** The edges sorted by decreasing weight, ties by increasing key: the order single linkage takes them in. */
     public Edges sorted() {
+        return sorted(true);
+    }
+
+    /**
+     * As {@link #sorted()}; {@code withKeys} false leaves {@link Edges#key} null, for a caller that needs only the
+     * order (the merge step: 8 bytes an edge less at its peak).
+     */
+    public Edges sorted(boolean withKeys) {
         flush();
-        // A stable radix sort of where each pair is (table slot, or table length + i for the i-th unique pair) by
-        // descending weight: O(n), where a comparison sort of 760k merge-step edges cost ~70 ms. Each run of equal
-        // weight is then put in (a, b) order; the unique pairs come as the merge step adds chunks, each chunk's
-        // edges already in this order, so mostly only runs with table pairs need sorting.
-        int n = size + uniqueCount;
-        int[] weight = new int[n];
+        // Stable LSD radix sorts of the pairs' positions: by key (read through the position: no copy of the keys),
+        // then by descending weight. O(n), where a comparison sort of 760k merge-step edges cost ~70 ms.
+        int n = size;
         int[] at = new int[n];
-        int m = 0;
-        for (int i = 0; i < keys.length; i++) {
-            if (keys[i] != -1L) {
-                weight[m] = descending(weights[i]);
-                at[m++] = i;
+        long all = 0;
+        for (int i = 0; i < n; i++) {
+            all |= edges[i];
+            at[i] = i;
+        }
+        int[] buf = new int[n];
+        int[] count = new int[1 << 11];
+        int[] src = at;
+        int[] dst = buf;
+        for (int shift = 0; shift < 64 && (all >>> shift) != 0; shift += 11) {
+            Arrays.fill(count, 0);
+            for (int i = 0; i < n; i++) {
+                count[(int) (edges[src[i]] >>> shift) & 0x7FF]++;
+            }
+            if (spread(count, n)) {
+                for (int i = 0; i < n; i++) {
+                    dst[count[(int) (edges[src[i]] >>> shift) & 0x7FF]++] = src[i];
+                }
+                int[] t = src;
+                src = dst;
+                dst = t;
             }
         }
-        for (int i = 0; i < uniqueCount; i++) {
-            weight[m] = descending(uniqueWeights[i]);
-            at[m++] = keys.length + i;
+        for (int shift = 0; shift < 32; shift += 11) {
+            Arrays.fill(count, 0);
+            for (int i = 0; i < n; i++) {
+                count[(descending(weights[src[i]]) >>> shift) & 0x7FF]++;
+            }
+            if (spread(count, n)) {
+                for (int i = 0; i < n; i++) {
+                    dst[count[(descending(weights[src[i]]) >>> shift) & 0x7FF]++] = src[i];
+                }
+                int[] t = src;
+                src = dst;
+                dst = t;
+            }
         }
-        radixSort(weight, at);
-        Edges e = new Edges(new int[n], new int[n], new float[n]);
+        Edges e = new Edges(new int[n], new int[n], new float[n], withKeys ? new long[n] : null);
         for (int i = 0; i < n; i++) {
-            long k = keyAt(at[i]);
-            e.a[i] = (int) (k >>> 32);
-            e.b[i] = (int) k;
-            e.w[i] = weightAt(at[i]);
+            int j = src[i];
+            e.a[i] = (int) (keys[j] >>> 32);
+            e.b[i] = (int) keys[j];
+            e.w[i] = weights[j];
+            if (withKeys) {
+                e.key[i] = edges[j];
+            }
         }
-        pairOrderWithinWeights(e, n);
         return e;
     }
 
     /**
-     * Puts each run of equal weight (equal bits: -0 is not +0) among the first {@code n} edges in (a, b) order,
-     * sorting only runs that are not already (mostly: single edges, or one chunk's pairs as it handed them over).
+     * Turns digit counts into each digit's first position; false (nothing to move) where all n have one digit. A
+     * pass that moves nothing is skipped: weights in [0, 1] share their top digit, small keys their high ones.
      */
-    private static void pairOrderWithinWeights(Edges e, int n) {
-        long[] run = new long[16];
-        for (int from = 0; from < n;) {
-            int bits = Float.floatToRawIntBits(e.w[from]);
-            int to = from + 1;
-            boolean inOrder = true;
-            while (to < n && Float.floatToRawIntBits(e.w[to]) == bits) {
-                inOrder &= key(e.a[to - 1], e.b[to - 1]) < key(e.a[to], e.b[to]);
-                to++;
+    private static boolean spread(int[] count, int n) {
+        for (int d = 0, sum = 0; d < count.length; d++) {
+            int c = count[d];
+            if (c == n) {
+                return false;
             }
-            if (!inOrder) {
-                if (run.length < to - from) {
-                    run = new long[Math.max(to - from, run.length * 2)];
-                }
-                for (int i = from; i < to; i++) {
-                    run[i - from] = key(e.a[i], e.b[i]);
-                }
-                Arrays.sort(run, 0, to - from);
-                for (int i = from; i < to; i++) {
-                    e.a[i] = (int) (run[i - from] >>> 32);
-                    e.b[i] = (int) run[i - from];
-                }
-            }
-            from = to;
+            count[d] = sum;
+            sum += c;
         }
-    }
-
-    /** Sorts {@code keys} as unsigned ints, carrying {@code values} along, stably: LSD radix in 11-bit digits. */
-    static void radixSort(int[] keys, int[] values) {
-        int n = keys.length;
-        int[] k2 = new int[n];
-        int[] v2 = new int[n];
-        int[] count = new int[1 << 11];
-        for (int shift = 0; shift < 32; shift += 11) {
-            Arrays.fill(count, 0);
-            for (int i = 0; i < n; i++) {
-                count[(keys[i] >>> shift) & 0x7FF]++;
-            }
-            if (n > 0 && count[(keys[0] >>> shift) & 0x7FF] == n) {
-                continue; // every key has this digit: the pass would move nothing
-            }
-            for (int d = 0, sum = 0; d < count.length; d++) {
-                int c = count[d];
-                count[d] = sum;
-                sum += c;
-            }
-            for (int i = 0; i < n; i++) {
-                int d = (keys[i] >>> shift) & 0x7FF;
-                int to = count[d]++;
-                k2[to] = keys[i];
-                v2[to] = values[i];
-            }
-            System.arraycopy(k2, 0, keys, 0, n);
-            System.arraycopy(v2, 0, values, 0, n);
-        }
+        return true;
     }
 
     /** An int that orders, as unsigned, as the weight does in reverse. */
@@ -227,13 +254,13 @@ public final class RegionGraph {
 
     /**
      * The sorted edges with their ends renamed through {@code to} (an end renamed to 0 or less drops the edge, as
-     * do ends that become one), a pair that repeats keeping its strongest edge, in the order {@link #sorted} gives.
-     * Only pairs with an end in {@code shared} (new ids that several old ones became) can repeat, and only those
-     * are looked up: a renaming that joins little costs a pass, not a table and a sort.
+     * do ends that become one), a pair that repeats keeping its first edge: the strongest, of those the smallest key,
+     * so the order stays that of {@link #sorted}. Only pairs with an end in {@code shared} (new ids that several old
+     * ones became) can repeat, and only those are looked up: a renaming that joins little costs a pass, not a table.
      */
     public static Edges renamed(Edges sorted, int[] to, boolean[] shared) {
         int m = sorted.size();
-        Edges out = new Edges(new int[m], new int[m], new float[m]);
+        Edges out = new Edges(new int[m], new int[m], new float[m], new long[m]);
         long[] seen = null; // open addressing over the pairs with a shared end; sized so it never fills
         int mask = 0;
         int k = 0;
@@ -255,34 +282,31 @@ public final class RegionGraph {
                     h = (h + 1) & mask;
                 }
                 if (seen[h] == key) {
-                    continue; // an earlier edge of the pair was at least as strong
+                    continue; // an earlier edge of the pair came first in the order
                 }
                 seen[h] = key;
             }
             out.a[k] = Math.min(a, b);
             out.b[k] = Math.max(a, b);
-            out.w[k++] = sorted.w()[i];
+            out.w[k] = sorted.w()[i];
+            out.key[k++] = sorted.key()[i];
         }
-        pairOrderWithinWeights(out, k); // renaming can reorder pairs of equal weight
-        return k == m ? out : new Edges(Arrays.copyOf(out.a, k), Arrays.copyOf(out.b, k), Arrays.copyOf(out.w, k));
+        return k == m ? out : new Edges(Arrays.copyOf(out.a, k), Arrays.copyOf(out.b, k), Arrays.copyOf(out.w, k), Arrays.copyOf(out.key, k));
     }
 
-    /** An int that orders as the float does (and -0 just below +0, as before: equal weights are equal bits). */
+    /** An int that orders as the float does (-0 just below +0, though add stores no -0). */
     private static int ascending(float w) {
         int bits = Float.floatToIntBits(w);
         return bits ^ ((bits >> 31) & 0x7fffffff);
     }
 
-    private long keyAt(int at) {
-        return at < keys.length ? keys[at] : uniqueKeys[at - keys.length];
-    }
+    /**
+     * Parallel arrays of edges: a[i] < b[i], weight w[i], the key of the voxel edge that defines it key[i] (key
+     * null where the edges' order was all that was wanted).
+     */
+    public record Edges(int[] a, int[] b, float[] w, long[] key) {
+        public static final Edges NONE = new Edges(new int[0], new int[0], new float[0], new long[0]);
 
-    private float weightAt(int at) {
-        return at < keys.length ? weights[at] : uniqueWeights[at - keys.length];
-    }
-
-    /** Parallel arrays of edges: a[i] < b[i], weight w[i]. */
-    public record Edges(int[] a, int[] b, float[] w) {
         public int size() {
             return a.length;
         }

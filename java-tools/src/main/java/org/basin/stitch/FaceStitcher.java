@@ -98,6 +98,14 @@ public final class FaceStitcher {
         return inner;
     }
 
+    /** Room for {@code edges} chunk region-graph edges in all, when the caller knows the total before adding chunks. */
+    public void reserveEdges(long edges) {
+        if (edges >= Integer.MAX_VALUE) {
+            throw new IllegalStateException("more than 2^31 region-graph edges");
+        }
+        graph.reserveUnique((int) edges);
+    }
+
     /** Adds one chunk by its face planes (see {@link #facePlanes}): all the merge needs of its labels. */
     public long add(ChunkSegments s, int[][] planes) {
         if (finalIds != null) {
@@ -122,10 +130,16 @@ public final class FaceStitcher {
             sizes[(int) (offset + id)] = s.sizes()[id];
             frozen[(int) (offset + id)] = s.frozen()[id];
         }
-        // a chunk's edges are distinct pairs of its own ids, which no other chunk and no face edge has
+        // a chunk's edges are distinct pairs of its own ids, which no other chunk and no face edge has; their keys
+        // become global, so ties are taken in the order of the whole volume
         RegionGraph.Edges g = s.graph();
+        int[] cs = c.core().shape();
+        int[] lo = c.core().min();
         for (int i = 0; i < g.size(); i++) {
-            graph.addUnique((int) (g.a()[i] + offset), (int) (g.b()[i] + offset), g.w()[i]);
+            long k = g.key()[i];
+            int v = (int) (k / 3);
+            long at = globalIndex(lo[0] + v / (cs[1] * cs[2]), lo[1] + v / cs[2] % cs[1], lo[2] + v % cs[2]);
+            graph.addUnique((int) (g.a()[i] + offset), (int) (g.b()[i] + offset), g.w()[i], 3 * at + k % 3);
         }
         boolean[] inner = innerFaces(c, volume);
         for (int d = 0; d < 6; d++) {
@@ -138,6 +152,10 @@ public final class FaceStitcher {
         partAt[gridKey(c.position())] = parts.size();
         parts.add(new Part(c, offset, s.count(), planes, s.lowerFaceAffinity(), s.crossings(), s.deferred()));
         return offset;
+    }
+
+    private long globalIndex(int z, int y, int x) {
+        return ((long) z * volume[1] + y) * volume[2] + x;
     }
 
     private static int[] plane(int[] labels, int[] cs, int axis, int at) {
@@ -196,7 +214,7 @@ public final class FaceStitcher {
         acrossFaces(sets);
         crossings(sets);
         plateaus(sets);
-        RegionGraph.Edges sorted = graph.sorted();
+        RegionGraph.Edges sorted = graph.sorted(false); // the order is all the linkage and the tree need
         // only frozen segments are undecided: the others are final in their chunk and their remaining edges are
         // below anything that could still join them
         Linkage.run(sets, sorted, params, null, frozen);
@@ -235,11 +253,16 @@ public final class FaceStitcher {
                 Part lower = parts.get(li);
                 int[] pu = upper.planes()[a];
                 int[] pl = lower.planes()[a + 3];
+                int[] lo = upper.chunk().core().min();
+                int[] ps = upper.chunk().core().shape();
+                ps[a] = 1;
                 for (int i = 0; i < w.length; i++) {
                     if (pu[i] != 0 && pl[i] != 0) {
                         int gu = (int) (upper.offset() + pu[i]);
                         int gl = (int) (lower.offset() + pl[i]);
-                        graph.add(gu, gl, w[i]);
+                        // the voxel edge: channel a at the upper chunk's voxel on its first plane
+                        long at = globalIndex(lo[0] + i / (ps[1] * ps[2]), lo[1] + i / ps[2] % ps[1], lo[2] + i % ps[2]);
+                        graph.add(gu, gl, w[i], 3 * at + a);
                         if (w[i] >= params.tHigh()) {
                             sets.union(gu, gl);
                         }
@@ -381,7 +404,7 @@ public final class FaceStitcher {
     /**
      * The maximum spanning tree (a forest where segments do not touch) of the region graph between final segments:
      * Kruskal over the edges in decreasing affinity, each edge joining two different final segments. What Omni
-     * calls the dendrogram: proofreaders split and join along it with an affinity threshold.
+     * calls the dendrogram: proofreaders split and join along it with an affinity threshold. Without keys.
      */
     static RegionGraph.Edges spanningTree(RegionGraph.Edges sorted, int[] finalIds, int count) {
         DisjointSets forest = new DisjointSets(count + 1);
@@ -400,7 +423,7 @@ public final class FaceStitcher {
             b[n] = Math.max(fa, fb);
             w[n++] = sorted.w()[i];
         }
-        return new RegionGraph.Edges(java.util.Arrays.copyOf(a, n), java.util.Arrays.copyOf(b, n), java.util.Arrays.copyOf(w, n));
+        return new RegionGraph.Edges(java.util.Arrays.copyOf(a, n), java.util.Arrays.copyOf(b, n), java.util.Arrays.copyOf(w, n), null);
     }
 
     /** The final segments' maximum spanning tree (ids 1..count), edges in decreasing affinity; after {@link #resolve}. */

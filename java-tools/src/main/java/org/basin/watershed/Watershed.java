@@ -17,10 +17,11 @@ import org.basin.volume.Box;
  * <p>Every tie is broken by a rule that looks only at the affinities, never at the order voxels or basins are
  * visited in, so the answer does not depend on where a volume is cut into chunks: a plateau voxel goes to the
  * nearest exit of its plateau (ties: the first direction in the order -z, -y, -x, +z, +y, +x), a voxel with
- * several steepest edges takes the first in that order, and single linkage decides all edges of equal affinity
- * together (see {@link Linkage}). For a chunk, the parts whose answer depends on voxels beyond the core are left
- * to the merge step: plateaus that cross a face ({@link Result#deferred}), edges that leave the core
- * ({@link Result#crossings}) and segments whose size or neighbours are not all known ({@link Result#frozen}).
+ * several steepest edges takes the first in that order, and single linkage takes edges of equal affinity one at a
+ * time in the order of the global index of the voxel edge that defines each (see {@link Linkage}). For a chunk,
+ * the parts whose answer depends on voxels beyond the core are left to the merge step: plateaus that cross a face
+ * ({@link Result#deferred}), edges that leave the core ({@link Result#crossings}) and segments whose size or
+ * neighbours are not all known ({@link Result#frozen}).
  */
 public final class Watershed {
     // Per-voxel state while the basins are found. Directions: 0..2 towards -z, -y, -x; 3..5 towards +z, +y, +x.
@@ -66,10 +67,10 @@ public final class Watershed {
 
     /**
      * The result over the core: labels 1..count (0 = background), voxel count per label, the region graph between
-     * labels, which labels are frozen (their fate is the merge step's), {@code crossings} as pairs (core-local
-     * voxel index, direction) of voxels whose single edge leaves the core, the deferred plateau voxels, and for
-     * each axis the affinities across the core's lower face (channel a on the core's first plane; null where that
-     * face is the volume's edge).
+     * labels (keys over core-local voxel indices), which labels are frozen (their fate is the merge step's),
+     * {@code crossings} as pairs (core-local voxel index, direction) of voxels whose single edge leaves the core,
+     * the deferred plateau voxels, and for each axis the affinities across the core's lower face (channel a on the
+     * core's first plane; null where that face is the volume's edge).
      */
     public record Result(int[] labels, int count, long[] sizes, RegionGraph.Edges regionGraph, boolean[] frozen, int[] crossings,
             PlateauVoxels deferred, float[][] lowerFaceAffinity) {
@@ -159,6 +160,16 @@ public final class Watershed {
 
         boolean innerFace(int d) {
             return d < 3 ? lo[d] > 0 : hi[d - 3] < shape[d - 3];
+        }
+
+        /** Voxel-edge keys (3 v + c) from the array's voxel indices to the core's, which the merge step makes global. */
+        void coreKeys(long[] keys) {
+            if (whole) {
+                return;
+            }
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = 3L * coreIndex((int) (keys[i] / 3)) + keys[i] % 3;
+            }
         }
 
         /** Basins with a voxel on an inner face may continue beyond the core (seg: ASSIGNED | id over the core). */
@@ -496,19 +507,19 @@ public final class Watershed {
                         if (x > g.lo[2]) {
                             int b = seg[v - 1];
                             if (b < 0 && b != sv) {
-                                rg.add(sv & ~ASSIGNED, b & ~ASSIGNED, aff[2 * n + v]);
+                                rg.add(sv & ~ASSIGNED, b & ~ASSIGNED, aff[2 * n + v], 3L * v + 2);
                             }
                         }
                         if (y > g.lo[1]) {
                             int b = seg[v - sy];
                             if (b < 0 && b != sv) {
-                                rg.add(sv & ~ASSIGNED, b & ~ASSIGNED, aff[n + v]);
+                                rg.add(sv & ~ASSIGNED, b & ~ASSIGNED, aff[n + v], 3L * v + 1);
                             }
                         }
                         if (z > g.lo[0]) {
                             int b = seg[v - sz];
                             if (b < 0 && b != sv) {
-                                rg.add(sv & ~ASSIGNED, b & ~ASSIGNED, aff[v]);
+                                rg.add(sv & ~ASSIGNED, b & ~ASSIGNED, aff[v], 3L * v);
                             }
                         }
                     }
@@ -686,6 +697,7 @@ public final class Watershed {
             }
         }
         RegionGraph.Edges finalGraph = RegionGraph.renamed(edges, finalOf, shared);
+        g.coreKeys(finalGraph.key());
         PlateauVoxels renamed = plateaus;
         if (plateaus.size() > 0) {
             int[] l = new int[plateaus.size()];

@@ -207,7 +207,7 @@ class CliTest {
         }
         for (int i = 0; i < p.length; i++) {
             assertEquals(p[i], t[i], 1e-6f, "tta voxel " + i);
-            assertEquals(Math.round(p[i] * 255), u[i], 0f, "uint8 voxel " + i);
+            assertEquals(Math.round(p[i] * 255.0), u[i], 0f, "uint8 voxel " + i);
         }
     }
 

@@ -11,45 +11,56 @@ import org.junit.jupiter.api.Test;
 
 class RegionGraphTest {
     @Test
-    void keepsTheMaximumPerPairInEitherOrderAndSortsByWeightThenPair() {
+    void keepsTheMaximumPerPairInEitherOrderAndSortsByWeightThenKey() {
         RegionGraph g = new RegionGraph(4);
-        g.add(3, 1, 0.2f);
-        g.add(1, 3, 0.7f);
-        g.add(1, 3, 0.5f);
-        g.add(2, 5, 0.7f);
-        g.add(9, 4, -0.5f);
-        g.add(1, 2, 0.9f);
+        g.add(3, 1, 0.2f, 1);
+        g.add(1, 3, 0.7f, 40);
+        g.add(1, 3, 0.5f, 2);
+        g.add(1, 3, 0.7f, 30); // as strong, smaller key: it defines the edge
+        g.add(1, 3, 0.7f, 35);
+        g.add(2, 5, 0.7f, 33);
+        g.add(9, 4, -0.5f, 7);
+        g.add(1, 2, 0.9f, 50);
         assertEquals(4, g.size());
         RegionGraph.Edges e = g.sorted();
         assertArrayEquals(new int[] {1, 1, 2, 4}, e.a());
         assertArrayEquals(new int[] {2, 3, 5, 9}, e.b());
         assertArrayEquals(new float[] {0.9f, 0.7f, 0.7f, -0.5f}, e.w());
+        assertArrayEquals(new long[] {50, 30, 33, 7}, e.key());
     }
 
     @Test
-    void uniquePairsSortWithTheOthersTiesByPair() {
+    void uniquePairsSortWithTheOthersTiesByKey() {
         RegionGraph g = new RegionGraph(4);
-        g.add(7, 3, 0.5f);
-        g.addUnique(2, 1, 0.5f);
-        g.addUnique(4, 9, 0.8f);
-        g.add(1, 5, 0.8f);
-        g.add(5, 1, 0.3f);
-        g.addUnique(3, 4, 0.5f);
-        g.addUnique(6, 8, -0.0f);
-        g.add(6, 7, 0.0f);
+        g.reserveUnique(40); // more room than the graph has yet: one resize
+        g.add(7, 3, 0.5f, 9);
+        g.addUnique(2, 1, 0.5f, 12);
+        g.addUnique(4, 9, 0.8f, 3);
+        g.add(1, 5, 0.8f, 4);
+        g.add(5, 1, 0.3f, 1);
+        g.addUnique(3, 4, 0.5f, 2);
+        g.addUnique(6, 8, -0.0f, 5);
+        g.add(6, 7, 0.0f, 6);
+        g.add(6, 7, -0.0f, 0); // -0 is +0: a tie, and the smaller key wins
         assertEquals(7, g.size());
         RegionGraph.Edges e = g.sorted();
-        assertArrayEquals(new int[] {1, 4, 1, 3, 3, 6, 6}, e.a());
-        assertArrayEquals(new int[] {5, 9, 2, 4, 7, 7, 8}, e.b());
-        assertArrayEquals(new float[] {0.8f, 0.8f, 0.5f, 0.5f, 0.5f, 0.0f, -0.0f}, e.w());
+        assertArrayEquals(new int[] {4, 1, 3, 3, 1, 6, 6}, e.a());
+        assertArrayEquals(new int[] {9, 5, 4, 7, 2, 7, 8}, e.b());
+        assertArrayEquals(new float[] {0.8f, 0.8f, 0.5f, 0.5f, 0.5f, 0.0f, 0.0f}, e.w());
+        assertArrayEquals(new long[] {3, 4, 2, 9, 12, 0, 5}, e.key());
+        RegionGraph.Edges order = g.sorted(false);
+        assertArrayEquals(e.a(), order.a());
+        assertArrayEquals(e.b(), order.b());
+        assertEquals(null, order.key());
     }
 
     @Test
     void manyPairsThroughTheRecentCacheAndTableGrowthMatchAPlainMap() {
-        // more distinct pairs than the cache holds, revisited in random order: every maximum must survive eviction
+        // more distinct pairs than the cache holds, revisited in random order: every maximum and its smallest key
+        // must survive eviction
         Random r = new Random(7);
         RegionGraph g = new RegionGraph(16);
-        Map<Long, Float> expected = new HashMap<>();
+        Map<Long, float[]> expected = new HashMap<>(); // pair -> {weight, key}
         for (int i = 0; i < 200_000; i++) {
             int a = 1 + r.nextInt(3000);
             int b = 1 + r.nextInt(3000);
@@ -57,24 +68,31 @@ class RegionGraphTest {
                 continue;
             }
             float w = r.nextInt(1000) / 1000f;
-            g.add(a, b, w);
-            expected.merge(((long) Math.min(a, b) << 32) | Math.max(a, b), w, Math::max);
+            long key = 3L * i + r.nextInt(3);
+            if (r.nextBoolean()) {
+                key = 3L * (400_000 - i);
+            }
+            g.add(a, b, w, key);
+            expected.merge(((long) Math.min(a, b) << 32) | Math.max(a, b), new float[] {w, key},
+                    (x, y) -> x[0] > y[0] || (x[0] == y[0] && x[1] < y[1]) ? x : y);
         }
         RegionGraph.Edges e = g.sorted();
         assertEquals(expected.size(), e.size());
         for (int i = 0; i < e.size(); i++) {
-            assertEquals(expected.get(((long) e.a()[i] << 32) | e.b()[i]), e.w()[i]);
+            float[] want = expected.get(((long) e.a()[i] << 32) | e.b()[i]);
+            assertEquals(want[0], e.w()[i]);
+            assertEquals((long) want[1], e.key()[i]);
             if (i > 0) {
-                boolean ordered = e.w()[i - 1] > e.w()[i]
-                        || (e.w()[i - 1] == e.w()[i] && (e.a()[i - 1] < e.a()[i] || (e.a()[i - 1] == e.a()[i] && e.b()[i - 1] < e.b()[i])));
+                boolean ordered = e.w()[i - 1] > e.w()[i] || (e.w()[i - 1] == e.w()[i] && e.key()[i - 1] < e.key()[i]);
                 assertEquals(true, ordered, "edge " + i + " out of order");
             }
         }
     }
+
     @Test
     void renamingEqualsAddingTheRenamedEdgesAgain() {
         // random graphs, random renamings that join ids, drop some (0 and -1) and reorder the rest: the same edges,
-        // weights and order as building a new graph from the renamed edges
+        // weights, keys and order as building a new graph from the renamed edges
         for (long seed = 0; seed < 60; seed++) {
             Random r = new Random(seed);
             int ids = 2 + r.nextInt(300);
@@ -83,7 +101,7 @@ class RegionGraphTest {
                 int a = 1 + r.nextInt(ids);
                 int b = 1 + r.nextInt(ids);
                 if (a != b) {
-                    g.add(a, b, r.nextInt(seed % 2 == 0 ? 5 : 1000) / 8f);
+                    g.add(a, b, r.nextInt(seed % 2 == 0 ? 5 : 1000) / 8f, 3L * r.nextInt(1 << 20) + r.nextInt(3));
                 }
             }
             RegionGraph.Edges e = g.sorted();
@@ -104,7 +122,7 @@ class RegionGraphTest {
                 int a = to[e.a()[i]];
                 int b = to[e.b()[i]];
                 if (a > 0 && b > 0 && a != b) {
-                    expected.add(a, b, e.w()[i]);
+                    expected.add(a, b, e.w()[i], e.key()[i]);
                 }
             }
             RegionGraph.Edges want = expected.sorted();
@@ -112,28 +130,7 @@ class RegionGraphTest {
             assertArrayEquals(want.a(), got.a(), "seed " + seed);
             assertArrayEquals(want.b(), got.b(), "seed " + seed);
             assertArrayEquals(want.w(), got.w(), "seed " + seed);
-        }
-    }
-    @Test
-    void radixSortIsUnsignedAndStable() {
-        Random r = new Random(3);
-        for (int n : new int[] {0, 1, 7, 5000}) {
-            int[] keys = new int[n];
-            int[] values = new int[n];
-            for (int i = 0; i < n; i++) {
-                keys[i] = r.nextInt(4) == 0 ? r.nextInt() : r.nextInt(9) - 4; // few distinct keys (ties), negatives
-                values[i] = i;
-            }
-            long[] expected = new long[n]; // unsigned key, then original position: what a stable sort gives
-            for (int i = 0; i < n; i++) {
-                expected[i] = (Integer.toUnsignedLong(keys[i]) << 20) | i;
-            }
-            Arrays.sort(expected);
-            RegionGraph.radixSort(keys, values);
-            for (int i = 0; i < n; i++) {
-                assertEquals(expected[i] >>> 20, Integer.toUnsignedLong(keys[i]), "key " + i);
-                assertEquals(expected[i] & 0xFFFFF, values[i], "value " + i);
-            }
+            assertArrayEquals(want.key(), got.key(), "seed " + seed);
         }
     }
 }

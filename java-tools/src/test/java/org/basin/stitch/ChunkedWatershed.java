@@ -22,7 +22,7 @@ public final class ChunkedWatershed {
     }
 
     /** The final labels of the whole volume from chunks of {@code chunk} (any size >= 1). */
-    static long[] run(float[] aff, int[] shape, int[] chunk, WatershedParams p) {
+    public static long[] run(float[] aff, int[] shape, int[] chunk, WatershedParams p) {
         return runStitched(aff, shape, chunk, p).labels();
     }
 

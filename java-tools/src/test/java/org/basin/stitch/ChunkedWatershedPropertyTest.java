@@ -12,7 +12,8 @@ import org.basin.watershed.WatershedParams;
 import org.basin.watershed.WatershedParams.SizeRule;
 
 /**
- * The invariant of issue 3: for random affinity volumes (many exact ties, values exactly at T_high and T_low),
+ * The invariant of issue 3: for random affinity volumes (many exact ties, values exactly at T_high and T_low, and
+ * segments tied to several neighbours, which single linkage takes one by one in the canonical order of issue 19),
  * random thresholds and random chunkings, the chunked watershed equals the whole-volume one up to renaming,
  * every segment is connected, and the tree for proofreading is a maximum spanning forest of the final segments.
  */
@@ -31,7 +32,7 @@ class ChunkedWatershedPropertyTest {
         Arbitrary<WatershedParams> params = Combinators.combine(Arbitraries.of(0.9f, 0.99f), Arbitraries.of(0.05f, 0.2f),
                 Arbitraries.of(0L, 4L, 25L, 200L), Arbitraries.of(0L, 3L, 12L), Arbitraries.of(SizeRule.SQUARE, SizeRule.CONSTANT))
                 .as((high, low, size, dust, rule) -> new WatershedParams(high, low, 0.5f, size, dust, rule));
-        Arbitrary<Integer> palettes = Arbitraries.integers().between(0, 2);
+        Arbitrary<Integer> palettes = Arbitraries.integers().between(0, 3);
         return Combinators.combine(shapes, params, palettes, Arbitraries.longs(), Arbitraries.integers().between(1, 6),
                 Arbitraries.integers().between(1, 6), Arbitraries.integers().between(1, 6))
                 .as((shape, p, palette, seed, cz, cy, cx) -> {
@@ -39,14 +40,24 @@ class ChunkedWatershedPropertyTest {
                     int n = shape[0] * shape[1] * shape[2];
                     float[] aff = new float[3 * n];
                     // palette 0: few values, so ties and plateaus everywhere; 1: the thresholds themselves and values
-                    // around them; 2: continuous values (few ties) with the thresholds mixed in
+                    // around them; 2: continuous values (few ties) with the thresholds mixed in; 3: blocks of a few
+                    // strong values inside and a few weak ones between, so that segments of many sizes tie to
+                    // several neighbours (the order of tied joins matters)
                     float[] few = {0.1f, 0.3f, 0.5f, 0.5f, 0.7f, 0.95f};
                     float[] edge = {p.tLow(), p.tHigh(), 0.5f, Math.nextUp(p.tLow()), Math.nextDown(p.tHigh()), 0f, 1f};
+                    float[] inside = {0.8f, 0.9f, 0.9f, p.tHigh()};
+                    float[] between = {0.2f, 0.4f, 0.4f, 0.5f, p.tLow(), Math.nextUp(p.tLow())};
+                    int[] block = {1 + r.nextInt(4), 1 + r.nextInt(5), 1 + r.nextInt(6)};
+                    int[] step = {shape[1] * shape[2], shape[2], 1};
                     for (int i = 0; i < aff.length; i++) {
+                        int c = i / n;
+                        int v = i % n;
+                        int at = v / step[c] % shape[c];
                         aff[i] = switch (palette) {
                             case 0 -> few[r.nextInt(few.length)];
                             case 1 -> edge[r.nextInt(edge.length)];
-                            default -> r.nextInt(8) == 0 ? edge[r.nextInt(2)] : r.nextFloat();
+                            case 2 -> r.nextInt(8) == 0 ? edge[r.nextInt(2)] : r.nextFloat();
+                            default -> at % block[c] != 0 ? inside[r.nextInt(inside.length)] : between[r.nextInt(between.length)];
                         };
                     }
                     return new Case(shape, aff, new int[] {cz, cy, cx}, p, seed);

@@ -123,7 +123,7 @@ class WatershedTest {
     }
 
     @Test
-    void equalAffinitiesAreDecidedTogether() {
+    void aVoxelWithTiedEdgesJoinsTheFirstDirection() {
         // basins {0,1}, {2}, {3,4} (voxel 2's edges 0.5 and 0.5 tie: it takes the first direction, -x, so it joins
         // {0,1}); with a size limit of 12 * 0.25 = 3 ...
         float[] aff = line(0.9f, 0.5f, 0.5f, 0.9f);
@@ -133,14 +133,34 @@ class WatershedTest {
     }
 
     @Test
-    void bothEdgesOfEqualAffinityJoinOnTheSizesBeforeEither() {
-        // three basins A = {0,1}, B = {2,3,4}, C = {5,6} joined by two edges of 0.5 (A-B, B-C); limit 10 * 0.25 = 2.5:
-        // A (2) and C (2) are small before either join, so both join, although B+A (5) would be too big for C one
-        // at a time in the order B-C after A-B... C is small itself, so both join either way; make C big instead:
+    void tiedEdgesAreTakenOneAtATimeInTheOrderOfTheirVoxelEdges() {
+        // A = {0,1} (2 voxels), B = {2,3,4} (a plateau, 3), C = {5,6,7,8} (4), joined by two edges of 0.5: A-B (the
+        // x edge at voxel 2) before B-C (at voxel 5); limit 10 * 0.25 = 2.5: A-B joins (A is small), then A+B (5)
+        // and C (4) are both at or above the limit
         float[] aff = line(0.9f, 0.5f, 0.9f, 0.9f, 0.5f, 0.9f, 0.9f, 0.9f);
-        // A = {0,1} (2), B = {2,3,4} (3), C = {5,6,7,8} (4): A-B joins (A small); B-C: B (3) and C (4) both >= 2.5 before
-        // the group, so it does not join, although one at a time the outcome would be the same here
         assertArrayEquals(new int[] {1, 1, 1, 1, 1, 2, 2, 2, 2}, labels(aff, params(0.99f, 0.1f, 10, 0, SizeRule.SQUARE, 0.5f)));
+    }
+
+    @Test
+    void aSmallSegmentTiedToTwoLargeOnesJoinsOnlyTheFirst() {
+        // A = {0..4} and B = {7..11} (edges 0.95 >= T_high), s = {5,6} (their edge 0.8 is both voxels' best: a
+        // minimum of its own), s tied to A and to B at 0.5; limit 12 * 0.25 = 3. s (2) joins A across the first
+        // edge (voxel 5's); then A+s (7) and B (5) are both at or above the limit: s does not bridge A and B (deciding
+        // both edges on the sizes before either, as basin did, joined all three)
+        float[] aff = line(0.95f, 0.95f, 0.95f, 0.95f, 0.5f, 0.8f, 0.5f, 0.95f, 0.95f, 0.95f, 0.95f);
+        WatershedParams p = params(0.9f, 0.1f, 12, 0, SizeRule.SQUARE, 0.5f);
+        assertArrayEquals(new int[] {1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2}, labels(aff, p));
+        // the constant rule the same way (both edges at T_merge)
+        assertArrayEquals(new int[] {1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2}, labels(aff, params(0.9f, 0.1f, 3, 0, SizeRule.CONSTANT, 0.5f)));
+        // along y and z too: the tie order is the voxel edges' global order, whatever the axis
+        for (int axis = 0; axis < 2; axis++) {
+            int n = aff.length / 3;
+            float[] turned = new float[3 * n];
+            System.arraycopy(aff, 2 * n, turned, axis * n, n);
+            int[] shape = {1, 1, 1};
+            shape[axis] = n;
+            assertArrayEquals(new int[] {1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2}, Watershed.run(turned, shape, p).labels(), "axis " + axis);
+        }
     }
 
     @Test
