@@ -11,7 +11,7 @@ COPY pom.xml .
 COPY java-tools/pom.xml java-tools/
 COPY java-tools/src java-tools/src
 RUN mvn -q -f java-tools/pom.xml ${MAVEN_PROFILE:+-P $MAVEN_PROFILE} package -DskipTests \
-    && cp java-tools/target/basin${MAVEN_PROFILE:+-$MAVEN_PROFILE}.jar /tmp/basin.jar
+    && cp java-tools/target/basin${MAVEN_PROFILE:+-$MAVEN_PROFILE}.jar /tmp/basin.jar && cp java-tools/target/basin.version /tmp/basin.version
 
 FROM ${RUNTIME}
 # procps: Nextflow reads task metrics with ps; the CUDA runtime image needs a JRE of its own
@@ -19,6 +19,7 @@ RUN if ! command -v java >/dev/null; then apt-get update && apt-get install -y -
         && rm -rf /var/lib/apt/lists/*; fi \
     && (command -v ps >/dev/null || (apt-get update && apt-get install -y --no-install-recommends procps && rm -rf /var/lib/apt/lists/*))
 COPY --from=build /tmp/basin.jar /opt/basin/basin.jar
+COPY --from=build /tmp/basin.version /opt/basin/basin.version
 COPY bin/basin /usr/local/bin/basin
 ENV BASIN_JAR=/opt/basin/basin.jar
 ENTRYPOINT []
