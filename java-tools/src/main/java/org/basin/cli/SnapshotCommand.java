@@ -42,7 +42,7 @@ final class SnapshotCommand extends ToolCommand {
     @Option(names = "--scale", defaultValue = "0", description = "Pixel scale (default: enough to make panels at least 256 px tall).")
     int scale;
 
-    @Option(names = "--max-pixels", defaultValue = "1024",
+    @Option(names = "--max-pixels", defaultValue = "512",
             description = "Draw at most this many voxels per side: a centred crop of larger slices, so one picture reads a bounded region (default ${DEFAULT-VALUE}).")
     int maxPixels;
 
