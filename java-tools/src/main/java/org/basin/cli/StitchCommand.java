@@ -116,6 +116,12 @@ final class StitchCommand extends ToolCommand {
                         + first.path() + "'s " + settings);
             }
         }
+        // the merge finishes what the chunks deferred: other thresholds would give a result equal to neither
+        if (first.attributes().containsKey("watershed") && !settings.equals(thresholds.describe())) {
+            throw BasinException.badInput(first.path() + ": the chunks were made with watershed settings " + settings
+                    + ", stitch was given " + thresholds.describe() + "; give stitch the watershed's --t-high, --t-low, --t-merge, "
+                    + "--t-size, --t-dust and --size-rule");
+        }
         FaceStitcher stitcher = new FaceStitcher(shape, core, thresholds.params());
         for (int i = 0; i < chunks.size(); i++) {
             ChunkData c = chunks.get(i);

@@ -185,6 +185,23 @@ class ChunkedWatershedCliTest {
         assertEquals(0, CliTest.run("stitch", a.toString(), b.toString(), "--output", seg.toString()).code());
     }
 
+    @Test
+    void stitchRefusesThresholdsOtherThanTheChunks() throws Exception {
+        Path chunks = phantomAffinityChunks("--chunk", "10,20,10", "--halo", "2,2,2");
+        Path ws = dir.resolve("ws");
+        CliTest.Run w = CliTest.run("watershed", "--input", chunks.resolve("chunk_0_0_0.h5").toString(), chunks.resolve("chunk_1_0_0.h5").toString(),
+                "--out-dir", ws.toString(), "--t-low", "0.4", "--t-size", "500");
+        assertEquals(0, w.code(), w.err());
+        Path seg = dir.resolve("seg.zarr");
+        CliTest.Run defaults = CliTest.run("stitch", ws.toString(), "--output", seg.toString());
+        assertEquals(3, defaults.code(), defaults.err());
+        assertTrue(defaults.err().contains(ws.resolve("chunk_0_0_0.watershed.h5") + ": the chunks were made with watershed settings "
+                + "T_high=0.99 T_low=0.4 T_merge=0.5 T_size=500 T_dust=100 rule=square, stitch was given T_high=0.99 T_low=0.01 "), defaults.err());
+        assertFalse(Files.exists(seg));
+        CliTest.Run same = CliTest.run("stitch", ws.toString(), "--output", seg.toString(), "--t-low", "0.4", "--t-size", "500");
+        assertEquals(0, same.code(), same.err());
+    }
+
     /** A 20x20x10 phantom's affinities chopped with the given chop options; the folder of chunk files. */
     private Path phantomAffinityChunks(String... chopOptions) {
         Path raw = dir.resolve("raw.h5");
