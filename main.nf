@@ -59,6 +59,8 @@ def checkInput() {
     proc.waitForProcessOutput(out, err)
     if (proc.exitValue() != 0) error "--input '${params.input}'${params.dataset ? " --dataset '${params.dataset}'" : ''}: ${err.toString().trim()}"
     def info = new groovy.json.JsonSlurper().parseText(out.toString())
+    // a Zarr input without any chunk file reads as nothing but its fill value: the run would "succeed" with nothing
+    if (info.warning == 'no chunk written') error "--input '${params.input}': ${err.toString().trim().replaceFirst(/^basin info: warning: /, '')}"
     if (info.channels != 0) error "--input '${params.input}': the raw volume must be 3D (z, y, x); it has shape ${info.array_shape}"
     if (!(info.dtype in ['uint8', 'uint16', 'float32'])) error "--input '${params.input}': dtype ${info.dtype} is not supported for raw EM; use uint8, uint16 or float32"
     log.info "basin: input ${info.path}${info.dataset ? ':' + info.dataset : ''} ${info.dtype} ${info.shape_xyz} (x,y,z)"

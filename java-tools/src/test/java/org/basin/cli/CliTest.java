@@ -289,6 +289,22 @@ class CliTest {
     }
 
     @Test
+    void planStopsWhenTheInputHasNoChunk() throws Exception {
+        Path a = dir.resolve("a.zarr");
+        ZarrArray.create(a, DType.UINT8, 0, new int[] {8, 8, 8}, new int[] {4, 4, 4}, ZarrCodec.NONE, "/", Map.of());
+        Files.write(a.resolve("0.0.0"), new byte[64]); // under the other separator's key
+        Path plan = dir.resolve("plan");
+        Run r = run("plan", "--input", a.toString(), "--chunk", "4,4,4", "--halo", "1,1,1", "--ws-chunk", "4,4,4", "--out-dir", plan.toString());
+        assertEquals(3, r.code(), r.err());
+        assertTrue(r.err().contains(a + ": no chunk file (chunk keys like 0/0/0): every voxel would read as the fill value"), r.err());
+        assertFalse(Files.exists(plan.resolve("plan.json")));
+        Files.createDirectories(a.resolve("0/0"));
+        Files.write(a.resolve("0/0/0"), new byte[64]);
+        Run ok = run("plan", "--input", a.toString(), "--chunk", "4,4,4", "--halo", "1,1,1", "--ws-chunk", "4,4,4", "--out-dir", plan.toString());
+        assertEquals(0, ok.code(), ok.err());
+    }
+
+    @Test
     void infoWarnsOfAZarrArrayWithoutAnyChunk() throws Exception {
         Path a = dir.resolve("a.zarr");
         ZarrArray.create(a, DType.UINT8, 0, new int[] {4, 4, 4}, new int[] {2, 2, 2}, ZarrCodec.NONE, "/", Map.of());
