@@ -106,6 +106,11 @@ final class OmnifyChopCommand extends ToolCommand {
                     treeAffinity = Hdf5Files.readTable(tree, "affinity").floats();
                 }
             }
+            AtomicFiles.checkOutsideOf(segmentation, outDir, "--out-dir");
+            AtomicFiles.checkOutsideOf(raw, outDir, "--out-dir");
+            if (tree != null) {
+                AtomicFiles.checkOutsideOf(tree, outDir, "--out-dir");
+            }
             AtomicFiles.checkWritable(outDir, overwrite);
             Path tmp = AtomicFiles.temporaryFor(outDir);
             try {
@@ -161,7 +166,10 @@ final class OmnifyChopCommand extends ToolCommand {
                 doc.put("overlap_xyz", new int[] {overlap[2], overlap[1], overlap[0]});
                 doc.put("projects", manifest);
                 Json.write(tmp.resolve("manifest.json"), doc);
-                AtomicFiles.commit(tmp, outDir);
+                // with --region, other regions' files in the folder are another task's
+                String only = region == null ? null : "region_" + region[2] + "_" + region[1] + "_" + region[0] + ".h5";
+                AtomicFiles.commitInto(tmp, outDir, overwrite, n -> n.equals("manifest.json")
+                        || (only == null ? n.matches("region_\\d+_\\d+_\\d+\\.h5") : n.equals(only)));
             } finally {
                 AtomicFiles.discard(tmp);
             }
