@@ -52,7 +52,7 @@ final class StitchCommand extends ToolCommand {
 
     @Option(names = "--zarr-chunk", description = "Zarr chunk size x,y,z (default: the chunk core size, capped at 128).")
     void zarrChunk(String v) {
-        this.zarrChunk = Triplet.ints(v);
+        this.zarrChunk = Triplet.positiveInts(v);
     }
 
     int[] zarrChunk;
@@ -136,7 +136,13 @@ final class StitchCommand extends ToolCommand {
         if (tree != null) {
             AtomicFiles.checkWritable(tree, overwrite);
         }
-        stitcher.resolve();
+        try {
+            stitcher.resolve();
+        } catch (IllegalArgumentException e) {
+            // faces that do not match: chunk files of different runs or grids mixed in one merge
+            throw BasinException.badInput("the chunk files " + metas.get(0).path() + " .. " + metas.get(metas.size() - 1).path()
+                    + " do not fit together (" + e.getMessage() + "): chunks of different runs or grids? rerun the watershed of them all");
+        }
         if (idTables != null) {
             writeIdTables(stitcher, metas, groupOf);
             if (tree != null) {

@@ -202,6 +202,31 @@ class ChunkedWatershedCliTest {
         assertEquals(0, same.code(), same.err());
     }
 
+    @Test
+    void stitchOfChunkFilesOfTwoRunsIsBadInputNamingTheChunks() throws Exception {
+        Path[] ws = new Path[2];
+        for (int run = 0; run < 2; run++) {
+            Path raw = dir.resolve("raw" + run + ".h5");
+            assertEquals(0, CliTest.run("phantom", "--shape", "40,20,10", "--seed", String.valueOf(11 + run), "--cell-size", "6", "--output", raw.toString()).code());
+            Path aff = dir.resolve("aff" + run + ".h5");
+            assertEquals(0, CliTest.run("infer", "--input", raw.toString(), "--output", aff.toString()).code());
+            Path chunks = dir.resolve("c" + run);
+            assertEquals(0, CliTest.run("chop", "--input", aff.toString(), "--chunk", "20,20,10", "--halo", "2,2,2", "--out-dir", chunks.toString()).code());
+            ws[run] = dir.resolve("ws" + run);
+            CliTest.Run w = CliTest.run("watershed", "--input", chunks.resolve("chunk_0_0_0.h5").toString(), chunks.resolve("chunk_1_0_0.h5").toString(),
+                    "--out-dir", ws[run].toString(), "--t-low", "0.1", "--t-size", "50");
+            assertEquals(0, w.code(), w.err());
+        }
+        Path a = ws[0].resolve("chunk_0_0_0.watershed.h5");
+        Path b = ws[1].resolve("chunk_1_0_0.watershed.h5");
+        Path seg = dir.resolve("mixed.zarr");
+        CliTest.Run s = CliTest.run("stitch", a.toString(), b.toString(), "--output", seg.toString(), "--t-low", "0.1", "--t-size", "50");
+        System.out.println("stitch of two runs: exit " + s.code() + ": " + s.err());
+        assertEquals(3, s.code(), s.err());
+        assertTrue(s.err().contains("the chunk files " + a + " .. " + b + " do not fit together ("), s.err());
+        assertFalse(Files.exists(seg));
+    }
+
     /** A 20x20x10 phantom's affinities chopped with the given chop options; the folder of chunk files. */
     private Path phantomAffinityChunks(String... chopOptions) {
         Path raw = dir.resolve("raw.h5");
