@@ -148,6 +148,14 @@ def checkInput() {
     if (info.channels != 0) error "--input '${params.input}': the raw volume must be 3D (z, y, x); it has shape ${info.array_shape}"
     if (!(info.dtype in ['uint8', 'uint16', 'float32'])) error "--input '${params.input}': dtype ${info.dtype} is not supported for raw EM; use uint8, uint16 or float32"
     log.info "basin: input ${info.path}${info.dataset ? ':' + info.dataset : ''} ${info.dtype} ${info.shape_xyz} (x,y,z)"
+    // which voxel size the outputs (Neuroglancer, Omni) will carry: the parameter overrides what the input says
+    if (params.voxel_size) {
+        log.info "basin: voxel size ${params.voxel_size} nm (x,y,z) from --voxel_size" + (info.voxel_size_xyz ? " (the input says ${info.voxel_size_xyz}, its ${info.voxel_size_from})" : '')
+    } else if (info.voxel_size_xyz) {
+        log.info "basin: voxel size ${info.voxel_size_xyz} nm (x,y,z) from the input (its ${info.voxel_size_from})"
+    } else {
+        log.warn "basin: the input gives no voxel size: the outputs say 1,1,1 nm; give --voxel_size x,y,z"
+    }
 }
 
 // The chunk halo: the user's, or for an ONNX model its margin + 1 (read with `basin info --model`), so that chunked
