@@ -146,7 +146,7 @@ final class StitchCommand extends ToolCommand {
         if (idTables != null) {
             writeIdTables(stitcher, metas, groupOf);
             if (tree != null) {
-                writeTree(stitcher.tree());
+                writeTree(stitcher);
             }
             log("%d chunks -> %d segments; id tables in %s%s", metas.size(), stitcher.count(), idTables,
                     tree != null ? ", tree of " + stitcher.tree().size() + " edges in " + tree : "");
@@ -156,6 +156,9 @@ final class StitchCommand extends ToolCommand {
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("basin_version", Version.get());
         attrs.put("segments", stitcher.count());
+        if (tree != null) {
+            attrs.put("tree_digest", treeDigest(interleaved(stitcher.tree()), stitcher.tree().w()));
+        }
         try (VolumeOutput out = VolumeOutput.zarr(output, "segmentation", DType.UINT64, 0, shape, zc, ZarrCodec.parse(compression),
                 first.voxelSize(), attrs, overwrite)) {
             Progress write = new Progress("basin stitch: writing", metas.size());
@@ -171,7 +174,7 @@ final class StitchCommand extends ToolCommand {
                 write.step(i + 1);
             }
             if (tree != null) {
-                writeTree(stitcher.tree());
+                writeTree(stitcher);
             }
             out.commit();
         }
@@ -213,16 +216,37 @@ final class StitchCommand extends ToolCommand {
         }
     }
 
-    private void writeTree(RegionGraph.Edges t) {
-        int n = t.size();
-        long[] ids = new long[2 * n];
-        for (int i = 0; i < n; i++) {
+    /** The digest of a tree's edges (ids interleaved a, b) and affinities: names one run's tree. */
+    static String treeDigest(long[] ids, float[] affinity) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(ids.length * 8 + affinity.length * 4);
+        for (long id : ids) {
+            b.putLong(id);
+        }
+        for (float w : affinity) {
+            b.putFloat(w);
+        }
+        return Digest.of(b.array());
+    }
+
+    private static long[] interleaved(RegionGraph.Edges t) {
+        long[] ids = new long[2 * t.size()];
+        for (int i = 0; i < t.size(); i++) {
             ids[2 * i] = t.a()[i];
             ids[2 * i + 1] = t.b()[i];
         }
+        return ids;
+    }
+
+    private void writeTree(FaceStitcher stitcher) {
+        RegionGraph.Edges t = stitcher.tree();
+        int n = t.size();
+        long[] ids = interleaved(t);
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("basin_version", Version.get());
         attrs.put("edges", (long) n);
+        // what omnify-chop checks the tree against: the segmentation's segment count and tree digest
+        attrs.put("segments", (long) stitcher.count());
+        attrs.put("tree_digest", treeDigest(ids, t.w()));
         attrs.put("description", "maximum spanning tree of the region graph between final segments (ids as in the segmentation)");
         // jhdf cannot write empty datasets: a volume with one segment has no tree and only the attribute says so
         List<Hdf5Files.Entry> entries = n == 0 ? List.of() : List.of(Hdf5Files.Entry.table("edges", DType.UINT64, new int[] {n, 2}, ids),

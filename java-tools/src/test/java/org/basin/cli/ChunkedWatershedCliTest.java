@@ -227,6 +227,38 @@ class ChunkedWatershedCliTest {
         assertFalse(Files.exists(seg));
     }
 
+    @Test
+    void omnifyChopRefusesATreeOfAnotherRun() throws Exception {
+        Path[] seg = new Path[2];
+        Path[] tree = new Path[2];
+        Path[] raw = new Path[2];
+        for (int run = 0; run < 2; run++) {
+            raw[run] = dir.resolve("raw" + run + ".h5");
+            assertEquals(0, CliTest.run("phantom", "--shape", "20,20,10", "--seed", String.valueOf(3 + run), "--cell-size", "6", "--output", raw[run].toString()).code());
+            Path aff = dir.resolve("aff" + run + ".h5");
+            assertEquals(0, CliTest.run("infer", "--input", raw[run].toString(), "--output", aff.toString()).code());
+            Path chunks = dir.resolve("c" + run);
+            assertEquals(0, CliTest.run("chop", "--input", aff.toString(), "--chunk", "10,20,10", "--halo", "2,2,2", "--out-dir", chunks.toString()).code());
+            Path ws = dir.resolve("ws" + run);
+            assertEquals(0, CliTest.run("watershed", "--input", chunks.resolve("chunk_0_0_0.h5").toString(), chunks.resolve("chunk_1_0_0.h5").toString(),
+                    "--out-dir", ws.toString(), "--t-low", "0.1", "--t-size", "50").code());
+            seg[run] = dir.resolve("seg" + run + ".zarr");
+            tree[run] = dir.resolve("tree" + run + ".h5");
+            CliTest.Run s = CliTest.run("stitch", ws.toString(), "--output", seg[run].toString(), "--tree", tree[run].toString(), "--t-low", "0.1",
+                    "--t-size", "50");
+            assertEquals(0, s.code(), s.err());
+        }
+        Path out = dir.resolve("regions");
+        CliTest.Run other = CliTest.run("omnify-chop", "--segmentation", seg[0].toString(), "--raw", raw[0].toString(), "--tree", tree[1].toString(),
+                "--divs", "1,1,1", "--out-dir", out.toString());
+        assertEquals(3, other.code(), other.err());
+        assertTrue(other.err().contains(tree[1] + ": ") && other.err().contains("not this segmentation's tree (another run's?)"), other.err());
+        assertFalse(Files.exists(out));
+        CliTest.Run own = CliTest.run("omnify-chop", "--segmentation", seg[0].toString(), "--raw", raw[0].toString(), "--tree", tree[0].toString(),
+                "--divs", "1,1,1", "--out-dir", out.toString());
+        assertEquals(0, own.code(), own.err());
+    }
+
     /** A 20x20x10 phantom's affinities chopped with the given chop options; the folder of chunk files. */
     private Path phantomAffinityChunks(String... chopOptions) {
         Path raw = dir.resolve("raw.h5");
