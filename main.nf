@@ -209,7 +209,7 @@ workflow {
 
     BASIN(halo)
     BASIN.out.versions.unique()
-        .mix(Channel.of("Workflow: { Nextflow: ${nextflow.version}, basin: ${workflow.manifest.version} }\n"))
+        .mix(Channel.of("Workflow: { Nextflow: ${nextflow.version}, basin: ${workflow.manifest.version} }\n".toString())) // a String: the cache cannot store a VersionNumber
         .collectFile(name: 'software_versions.yml', storeDir: "${params.outdir}/pipeline_info", sort: true)
 }
 
