@@ -51,8 +51,11 @@ final class InfoCommand extends ToolCommand {
             m.put("compression", i.compression());
             double[] vs = i.voxelSize();
             m.put("voxel_size_xyz", vs == null ? null : Triplet.xyz(vs));
-            m.put("voxel_size_from", vs == null ? null : i.voxelSizeAttribute().equals(VolumeInfo.OME_SCALE) ? "OME-Zarr scale"
-                    : "attribute " + i.voxelSizeAttribute());
+            m.put("voxel_size_from", vs == null ? null : switch (i.voxelSizeAttribute()) {
+                case VolumeInfo.OME_SCALE -> "OME-Zarr scale";
+                case VolumeInfo.IMAGEJ_SPACING -> "ImageJ spacing";
+                default -> "attribute " + i.voxelSizeAttribute();
+            });
             // a Zarr array with no chunk file reads as nothing but its fill value: most often a wrong separator or path
             if (r instanceof ZarrArray z && !z.hasAnyChunk()) {
                 m.put("warning", "no chunk written");

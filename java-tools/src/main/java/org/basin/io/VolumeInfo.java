@@ -50,7 +50,7 @@ public record VolumeInfo(String format, String path, String dataset, DType dtype
      * in nm), or {@value #OME_SCALE} (an OME-Zarr group's scale of this array); null when the file says nothing.
      */
     public String voxelSizeAttribute() {
-        for (String k : new String[] {"voxel_size", "resolution", OME_SCALE}) {
+        for (String k : new String[] {"voxel_size", "resolution", OME_SCALE, IMAGEJ_SPACING}) {
             if (attributes.containsKey(k)) {
                 return k;
             }
@@ -60,6 +60,9 @@ public record VolumeInfo(String format, String path, String dataset, DType dtype
 
     /** The attribute under which {@link Volumes} puts an OME-Zarr group's scale (z, y, x in nm) of the array opened. */
     public static final String OME_SCALE = "ome_scale";
+
+    /** The attribute under which the TIFF reader puts an ImageJ stack's spacing (z, y, x in nm). */
+    public static final String IMAGEJ_SPACING = "imagej_spacing";
 
     private double[] voxelSize(String key) {
         Object v = attributes.get(key);

@@ -58,4 +58,55 @@ class VoxelSizeTest {
             assertArrayEquals(new double[] {80, 8, 8}, r.info().voxelSize(), 1e-9, "the array's folder opened directly");
         }
     }
+
+    @Test
+    void anImageJStacksSpacingIsTheVoxelSize() throws Exception {
+        Path f = dir.resolve("stack.tif");
+        Files.write(f, imageJTiff(4, 3, 2, "ImageJ=1.54f\nimages=2\nslices=2\nunit=micron\nspacing=0.04\n", 250, 1));
+        try (VolumeReader r = Volumes.open(f, null)) {
+            assertArrayEquals(new int[] {2, 3, 4}, r.info().shape());
+            assertArrayEquals(new double[] {40, 4, 4}, r.info().voxelSize(), 1e-9);
+            assertEquals(VolumeInfo.IMAGEJ_SPACING, r.info().voxelSizeAttribute());
+        }
+        Path plain = dir.resolve("plain.tif");
+        Files.write(plain, imageJTiff(4, 3, 2, "not ImageJ", 72, 1));
+        try (VolumeReader r = Volumes.open(plain, null)) {
+            assertNull(r.info().voxelSize());
+        }
+    }
+
+    /** A little-endian uint8 TIFF of {@code pages} pages, each with the description and X/YResolution num/den. */
+    static byte[] imageJTiff(int w, int h, int pages, String description, int num, int den) {
+        byte[] desc = (description + "\0").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        int entries = 12;
+        int ifdSize = 2 + entries * 12 + 4;
+        int pageSize = ifdSize + desc.length + 16 + w * h;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + pages * pageSize).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8);
+        for (int p = 0; p < pages; p++) {
+            int ifd = 8 + p * pageSize;
+            int descAt = ifd + ifdSize;
+            int resAt = descAt + desc.length;
+            int dataAt = resAt + 16;
+            b.position(ifd);
+            b.putShort((short) entries);
+            int[][] tags = {{256, 3, 1, w}, {257, 3, 1, h}, {258, 3, 1, 8}, {259, 3, 1, 1}, {262, 3, 1, 1}, {270, 2, desc.length, descAt},
+                {273, 4, 1, dataAt}, {277, 3, 1, 1}, {278, 3, 1, h}, {279, 4, 1, w * h}, {282, 5, 1, resAt}, {283, 5, 1, resAt + 8}};
+            for (int[] t : tags) {
+                b.putShort((short) t[0]).putShort((short) t[1]).putInt(t[2]);
+                if (t[1] == 3) {
+                    b.putShort((short) t[3]).putShort((short) 0);
+                } else {
+                    b.putInt(t[3]);
+                }
+            }
+            b.putInt(p + 1 < pages ? ifd + pageSize : 0);
+            b.put(desc);
+            b.putInt(num).putInt(den).putInt(num).putInt(den);
+            for (int i = 0; i < w * h; i++) {
+                b.put((byte) (i + p));
+            }
+        }
+        return b.array();
+    }
 }
