@@ -104,6 +104,18 @@ class OutputSafetyCliTest {
         assertTrue(Files.exists(live), "a live process's partial output is left alone");
     }
 
+    @Test
+    void aZarrOutputThatCannotBeWrittenNamesTheOutputAndTheReasonNotTheTemporaryName() throws Exception {
+        // the temporary sibling's name passes the file system's 255 bytes while the output's does not: the same path
+        // as a read-only folder or a full disk (which root, running these tests, does not see)
+        Path target = dir.resolve("s".repeat(245) + ".zarr");
+        CliTest.Run r = CliTest.run("phantom", "--shape", "8", "--output", target.toString());
+        assertEquals(4, r.code(), r.err());
+        assertTrue(r.err().contains(target + ": cannot write Zarr in " + dir + " (File name too long)"), r.err());
+        assertFalse(r.err().contains(".partial-"), r.err());
+        assertNoPartial(dir);
+    }
+
     static void assertNoPartial(Path dir) throws Exception {
         try (var s = Files.walk(dir)) {
             assertEquals(List.of(), s.filter(p -> p.getFileName().toString().contains(".partial-")).toList());
