@@ -208,8 +208,10 @@ workflow {
     checkInput()
 
     BASIN(halo)
-    BASIN.out.versions.unique()
-        .mix(Channel.of("Workflow: { Nextflow: ${nextflow.version}, basin: ${workflow.manifest.version} }\n".toString())) // a String: the cache cannot store a VersionNumber
+    // all as text (collectFile's sort cannot compare a file with a string; the cache cannot store a VersionNumber)
+    BASIN.out.versions.unique().map { it.text }
+        .mix(Channel.of("Workflow: { Nextflow: ${nextflow.version}, basin: ${workflow.manifest.version} }\n".toString()))
+        .unique()
         .collectFile(name: 'software_versions.yml', storeDir: "${params.outdir}/pipeline_info", sort: true)
 }
 
