@@ -31,7 +31,7 @@ public final class AtomicFiles {
     private static final Set<Path> OPEN = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> OPEN.forEach(AtomicFiles::discard), "basin-partial-cleanup"));
+        Runtime.getRuntime().addShutdownHook(new Thread(AtomicFiles::discardOpen, "basin-partial-cleanup"));
     }
 
     private AtomicFiles() {
@@ -46,8 +46,32 @@ public final class AtomicFiles {
         Path parent = target.toAbsolutePath().getParent();
         removeStale(parent, "." + name + ".partial-");
         Path tmp = parent.resolve("." + name + ".partial-" + ProcessHandle.current().pid());
+        discard(tmp); // this process's own leftover of an earlier failed write
         OPEN.add(tmp);
         return tmp;
+    }
+
+    /** On SIGTERM: the tool's threads still write while the hook runs, so a folder is removed until it stays gone. */
+    private static void discardOpen() {
+        for (int i = 0; i < 40 && !OPEN.isEmpty(); i++) {
+            for (Path p : OPEN) {
+                try {
+                    deleteRecursively(p);
+                    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                        OPEN.remove(p);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // a file appeared meanwhile: the next round
+                }
+            }
+            if (!OPEN.isEmpty()) {
+                try {
+                    Thread.sleep(25);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
     }
 
     private static void removeStale(Path parent, String prefix) {

@@ -35,7 +35,6 @@ public final class VolumeOutput implements AutoCloseable {
             double[] voxelSize, Map<String, Object> attrs, boolean overwrite) {
         AtomicFiles.checkWritable(target, overwrite);
         Path tmp = AtomicFiles.temporaryFor(target);
-        AtomicFiles.discard(tmp);
         ZarrArray a;
         try {
             a = OmeZarr.create(tmp, name, dtype, channels, shape, chunks, codec, voxelSize, attrs);

@@ -116,6 +116,24 @@ class OutputSafetyCliTest {
         assertNoPartial(dir);
     }
 
+    @Test
+    void aSigtermedToolLeavesNoPartialOutput() throws Exception {
+        Path target = dir.resolve("big.zarr");
+        // a separate JVM on this test's class path, so the signal reaches the tool and not the test
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "phantom", "--shape", "512,512,512", "--output", target.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("log.txt").toFile()).start();
+        Path partial = dir.resolve(".big.zarr.partial-" + p.pid());
+        for (int i = 0; i < 600 && !Files.exists(partial.resolve("0")) && p.isAlive(); i++) {
+            Thread.sleep(50);
+        }
+        assertTrue(Files.exists(partial.resolve("0")) && p.isAlive(), "the tool is writing: " + Files.readString(dir.resolve("log.txt")));
+        p.destroy(); // SIGTERM
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertFalse(Files.exists(partial), "the shutdown hook removed " + partial);
+        assertFalse(Files.exists(target));
+    }
+
     static void assertNoPartial(Path dir) throws Exception {
         try (var s = Files.walk(dir)) {
             assertEquals(List.of(), s.filter(p -> p.getFileName().toString().contains(".partial-")).toList());
