@@ -1,5 +1,6 @@
 package org.basin.cli;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -218,7 +219,7 @@ final class StitchCommand extends ToolCommand {
 
     /** The digest of a tree's edges (ids interleaved a, b) and affinities: names one run's tree. */
     static String treeDigest(long[] ids, float[] affinity) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(ids.length * 8 + affinity.length * 4);
+        ByteBuffer b = ByteBuffer.allocate(ids.length * 8 + affinity.length * 4);
         for (long id : ids) {
             b.putLong(id);
         }

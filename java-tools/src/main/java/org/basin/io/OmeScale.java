@@ -2,6 +2,7 @@ package org.basin.io;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -67,7 +68,7 @@ final class OmeScale {
     /** nm per unit of each axis. */
     private static double[] units(Object axes, int n) {
         double[] f = new double[n];
-        java.util.Arrays.fill(f, 1);
+        Arrays.fill(f, 1);
         if (axes instanceof List<?> as && as.size() == n) {
             for (int i = 0; i < n; i++) {
                 if (as.get(i) instanceof Map<?, ?> am && am.get("unit") instanceof String u) {

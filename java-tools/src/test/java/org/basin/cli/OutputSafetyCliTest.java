@@ -1,5 +1,6 @@
 package org.basin.cli;
 
+import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -129,7 +130,7 @@ class OutputSafetyCliTest {
         }
         assertTrue(Files.exists(partial.resolve("0")) && p.isAlive(), "the tool is writing: " + Files.readString(dir.resolve("log.txt")));
         p.destroy(); // SIGTERM
-        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertFalse(Files.exists(partial), "the shutdown hook removed " + partial);
         assertFalse(Files.exists(target));
     }

@@ -1,5 +1,8 @@
 package org.basin.io;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -77,11 +80,11 @@ class VoxelSizeTest {
 
     /** A little-endian uint8 TIFF of {@code pages} pages, each with the description and X/YResolution num/den. */
     static byte[] imageJTiff(int w, int h, int pages, String description, int num, int den) {
-        byte[] desc = (description + "\0").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] desc = (description + "\0").getBytes(StandardCharsets.ISO_8859_1);
         int entries = 12;
         int ifdSize = 2 + entries * 12 + 4;
         int pageSize = ifdSize + desc.length + 16 + w * h;
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + pages * pageSize).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(8 + pages * pageSize).order(ByteOrder.LITTLE_ENDIAN);
         b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8);
         for (int p = 0; p < pages; p++) {
             int ifd = 8 + p * pageSize;
