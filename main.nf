@@ -202,6 +202,9 @@ workflow {
     if (triplet('ws_chunk').any { it < 3 }) error "--ws_chunk '${params.ws_chunk}' must be at least 3 on every axis (the watershed reads a halo of 2)"
     triplet('divs')
     triplet('omni_overlap')
+    if (params.voxel_size && !params.voxel_size.toString().split(',').every { it.trim().toDouble() > 0 }) {
+        error "--voxel_size '${params.voxel_size}' must be sizes above 0 (x,y,z nm, or one number for all axes)"
+    }
     ensureToolsJar()
     def halo = inferenceHalo()
     checkSmaller('halo', 'chunk', halo)

@@ -64,7 +64,7 @@ final class ChopCommand extends ToolCommand {
 
     @Option(names = "--voxel-size", description = "Voxel size x,y,z in nm when the input does not say (default 1,1,1).")
     void voxelSize(String v) {
-        this.voxelSize = Triplet.doubles(v);
+        this.voxelSize = Triplet.positiveDoubles(v);
     }
 
     double[] voxelSize;

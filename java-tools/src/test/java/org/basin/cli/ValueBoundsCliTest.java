@@ -50,6 +50,17 @@ class ValueBoundsCliTest {
     }
 
     @Test
+    void inferAndChopRefuseAVoxelSizeNotAboveZero() {
+        Path f = raw(DType.UINT8, 0, 255, "raw.h5");
+        CliTest.Run i = CliTest.run("infer", "--input", f.toString(), "--voxel-size", "4,4,0", "--output", dir.resolve("a.h5").toString());
+        assertEquals(2, i.code(), i.err());
+        assertTrue(i.err().contains("option '--voxel-size': '4,4,0': 0 is not a size"), i.err());
+        CliTest.Run c = CliTest.run("chop", "--input", f.toString(), "--chunk", "4", "--voxel-size", "-4", "--out-dir", dir.resolve("c").toString());
+        assertEquals(2, c.code(), c.err());
+        assertTrue(c.err().contains("option '--voxel-size': '-4': -4 is not a size"), c.err());
+    }
+
+    @Test
     void aZarrChunkOfZeroIsRefused() {
         CliTest.Run r = CliTest.run("stitch", dir.toString(), "--zarr-chunk", "0,32,32", "--output", dir.resolve("s.zarr").toString());
         assertEquals(2, r.code(), r.err());
