@@ -202,7 +202,7 @@ workflow {
     if (triplet('ws_chunk').any { it < 3 }) error "--ws_chunk '${params.ws_chunk}' must be at least 3 on every axis (the watershed reads a halo of 2)"
     triplet('divs')
     triplet('omni_overlap')
-    if (params.voxel_size && !params.voxel_size.toString().split(',').every { it.trim().toDouble() > 0 }) {
+    if (params.voxel_size != null && !params.voxel_size.toString().split(',').every { it.trim().toDouble() > 0 }) {
         error "--voxel_size '${params.voxel_size}' must be sizes above 0 (x,y,z nm, or one number for all axes)"
     }
     ensureToolsJar()
