@@ -10,6 +10,90 @@ include { BASIN } from './workflows/basin'
 
 // ---- parameter checks: fail before any task is submitted, with a message that says what to change ----
 
+// Every parameter against nextflow_schema.json (nf-schema cannot be fetched offline): type, enum, pattern, range;
+// names the schema lacks are refused with the nearest known one. Runs before any task and before the jar build.
+def schemaParameters() {
+    def schema = new groovy.json.JsonSlurper().parse(file("${projectDir}/nextflow_schema.json").toFile())
+    def props = [:]
+    schema['$defs'].each { group, g -> g.properties.each { name, spec -> props[name] = spec + [group: g.title] } }
+    return props
+}
+
+def editDistance(String a, String b) {
+    def d = (0..b.length()).collect { it }
+    for (int i = 1; i <= a.length(); i++) {
+        def prev = d[0]
+        d[0] = i
+        for (int j = 1; j <= b.length(); j++) {
+            def tmp = d[j]
+            d[j] = [d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1)].min()
+            prev = tmp
+        }
+    }
+    return d[b.length()]
+}
+
+def printHelp(Map props) {
+    def lines = ['Usage: ./nextflow run . --input raw.h5 --dataset /raw --outdir results [--parameter value ...]', '']
+    props.groupBy { it.value.group }.each { group, ps ->
+        lines << "${group}:"
+        ps.findAll { !it.value.hidden }.each { name, spec ->
+            def type = spec.enum ? spec.enum.join('|') : spec.type
+            def dflt = params.containsKey(name) && params[name] != null && params[name] != '' ? " (default ${params[name]})" : ''
+            lines << "  --${name.padRight(17)} ${type}  ${spec.description}${dflt}"
+        }
+        lines << ''
+    }
+    lines << 'Parameter names take underscores (--voxel_size 4,4,40). Profiles: -profile test | lsf | slurm | awsbatch | docker | singularity.'
+    println lines.join('\n')
+}
+
+def validateParameters(Map props) {
+    def problems = []
+    def given = params.keySet() as List
+    given.each { String name ->
+        if (props.containsKey(name)) return
+        // Nextflow stores --voxel-size also as voxelSize: one message for the pair
+        if (given.any { it.contains('-') && it.replaceAll(/-(\w)/) { all, c -> c.toUpperCase() } == name }) return
+        def snake = name.replace('-', '_').replaceAll(/([a-z0-9])([A-Z])/, '$1_$2').toLowerCase()
+        def near = props.keySet().min { editDistance(snake, it) }
+        if (!near || editDistance(snake, near) > 3) near = props.keySet().find { snake.startsWith(it) || it.startsWith(snake) }
+        def hint = snake in props ? "; did you mean --${snake}? (parameter names take underscores)" : (near ? "; did you mean --${near}?" : '')
+        problems << "unknown parameter --${name}${hint}"
+    }
+    props.each { String name, spec ->
+        if (!params.containsKey(name) || params[name] == null) return
+        def v = params[name]
+        def shown = "--${name} '${v}'"
+        switch (spec.type) {
+            case 'boolean':
+                if (!(v instanceof Boolean)) problems << "${shown} must be true or false"
+                return
+            case 'integer':
+                if (!(v instanceof Integer || v instanceof Long || v instanceof BigInteger)) { problems << "${shown} must be a whole number"; return }
+                break
+            case 'number':
+                if (!(v instanceof Number)) { problems << "${shown} must be a number"; return }
+                break
+            default: // string: Nextflow turns --chunk 64 into a number, and a bare --input into true
+                if (v instanceof Boolean) { problems << "--${name} needs a value"; return }
+                if (v.toString() == '' && !spec.pattern) return
+        }
+        if (spec.enum && !(v.toString() in spec.enum)) problems << "${shown} must be one of ${spec.enum.join(', ')}"
+        if (spec.pattern && !(v.toString() ==~ spec.pattern)) problems << "${shown} does not have the form ${spec.pattern} (${spec.description})"
+        if (spec.minimum != null && v instanceof Number && v < spec.minimum) problems << "${shown} must be at least ${spec.minimum}"
+        if (spec.maximum != null && v instanceof Number && v > spec.maximum) problems << "${shown} must be at most ${spec.maximum}"
+    }
+    if (problems) error "basin: ${problems.size() == 1 ? 'a parameter is' : problems.size() + ' parameters are'} wrong (./nextflow run . --help lists them):\n  " + problems.join('\n  ')
+}
+
+def schemaProps = schemaParameters()
+if (params.help) {
+    printHelp(schemaProps)
+    exit 0
+}
+validateParameters(schemaProps)
+
 def triplet(String name, value = null) {
     def v = value ?: params[name]
     def parts = v.toString().split(',')*.trim()
@@ -59,9 +143,19 @@ def checkInput() {
     proc.waitForProcessOutput(out, err)
     if (proc.exitValue() != 0) error "--input '${params.input}'${params.dataset ? " --dataset '${params.dataset}'" : ''}: ${err.toString().trim()}"
     def info = new groovy.json.JsonSlurper().parseText(out.toString())
+    // a Zarr input without any chunk file reads as nothing but its fill value: the run would "succeed" with nothing
+    if (info.warning == 'no chunk written') error "--input '${params.input}': ${err.toString().trim().replaceFirst(/^basin info: warning: /, '')}"
     if (info.channels != 0) error "--input '${params.input}': the raw volume must be 3D (z, y, x); it has shape ${info.array_shape}"
     if (!(info.dtype in ['uint8', 'uint16', 'float32'])) error "--input '${params.input}': dtype ${info.dtype} is not supported for raw EM; use uint8, uint16 or float32"
     log.info "basin: input ${info.path}${info.dataset ? ':' + info.dataset : ''} ${info.dtype} ${info.shape_xyz} (x,y,z)"
+    // which voxel size the outputs (Neuroglancer, Omni) will carry: the parameter overrides what the input says
+    if (params.voxel_size) {
+        log.info "basin: voxel size ${params.voxel_size} nm (x,y,z) from --voxel_size" + (info.voxel_size_xyz ? " (the input says ${info.voxel_size_xyz}, its ${info.voxel_size_from})" : '')
+    } else if (info.voxel_size_xyz) {
+        log.info "basin: voxel size ${info.voxel_size_xyz} nm (x,y,z) from the input (its ${info.voxel_size_from})"
+    } else {
+        log.warn "basin: the input gives no voxel size: the outputs say 1,1,1 nm; give --voxel_size x,y,z"
+    }
 }
 
 // The chunk halo: the user's, or for an ONNX model its margin + 1 (read with `basin info --model`), so that chunked
@@ -108,13 +202,20 @@ workflow {
     if (triplet('ws_chunk').any { it < 3 }) error "--ws_chunk '${params.ws_chunk}' must be at least 3 on every axis (the watershed reads a halo of 2)"
     triplet('divs')
     triplet('omni_overlap')
+    if (params.voxel_size != null && !params.voxel_size.toString().split(',').every { it.trim().toDouble() > 0 }) {
+        error "--voxel_size '${params.voxel_size}' must be sizes above 0 (x,y,z nm, or one number for all axes)"
+    }
     ensureToolsJar()
     def halo = inferenceHalo()
     checkSmaller('halo', 'chunk', halo)
     checkInput()
 
     BASIN(halo)
-    BASIN.out.versions.unique().collectFile(name: 'software_versions.yml', storeDir: "${params.outdir}/pipeline_info", sort: true)
+    // all as text (collectFile's sort cannot compare a file with a string; the cache cannot store a VersionNumber)
+    BASIN.out.versions.unique().map { it.text }
+        .mix(Channel.of("Workflow: { Nextflow: ${nextflow.version}, basin: ${workflow.manifest.version} }\n".toString()))
+        .unique()
+        .collectFile(name: 'software_versions.yml', storeDir: "${params.outdir}/pipeline_info", sort: true)
 }
 
 workflow.onComplete {

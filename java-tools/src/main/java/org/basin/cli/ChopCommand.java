@@ -64,7 +64,7 @@ final class ChopCommand extends ToolCommand {
 
     @Option(names = "--voxel-size", description = "Voxel size x,y,z in nm when the input does not say (default 1,1,1).")
     void voxelSize(String v) {
-        this.voxelSize = Triplet.doubles(v);
+        this.voxelSize = Triplet.positiveDoubles(v);
     }
 
     double[] voxelSize;
@@ -85,6 +85,7 @@ final class ChopCommand extends ToolCommand {
                     : ChunkGrid.withHalo(info.shape(), chunk, halo);
             double[] vs = voxelSize != null ? voxelSize : info.voxelSize() != null ? info.voxelSize() : new double[] {1, 1, 1};
             String name = outputDataset != null ? outputDataset : info.channels() > 0 ? "affinities" : "raw";
+            AtomicFiles.checkOutsideOf(input, outDir, "--out-dir");
             AtomicFiles.checkWritable(outDir, overwrite);
             Path tmp = AtomicFiles.temporaryFor(outDir);
             try {
@@ -110,7 +111,7 @@ final class ChopCommand extends ToolCommand {
                 summary.put("grid_xyz", Triplet.xyz(grid.gridShape()));
                 summary.put("chunks", chunks.size());
                 Json.write(tmp.resolve("grid.json"), summary);
-                AtomicFiles.commit(tmp, outDir);
+                AtomicFiles.commitInto(tmp, outDir, overwrite, ChopCommand::written);
                 log("%d chunks of %s (x,y,z), grid %s, from %s", chunks.size(), Triplet.xyz(chunk), Triplet.xyz(grid.gridShape()), info.where());
             } catch (java.io.IOException e) {
                 throw BasinException.io(outDir + ": cannot write (" + e.getMessage() + ")", e);
@@ -119,6 +120,11 @@ final class ChopCommand extends ToolCommand {
             }
         }
         return 0;
+    }
+
+    /** What chop writes into --out-dir: --overwrite replaces these and leaves anything else there alone. */
+    static boolean written(String name) {
+        return name.equals("grid.json") || name.matches("chunk_\\d+_\\d+_\\d+\\.h5");
     }
 
     /** Dataset attributes that describe values (scale of uint8 affinities, conventions) travel with the data. */

@@ -1,5 +1,7 @@
 package org.basin.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +12,7 @@ import org.basin.error.BasinException;
 import org.basin.evaluate.SegmentationScores;
 import org.basin.io.AtomicFiles;
 import org.basin.io.Hdf5Files;
+import org.basin.io.IoErrors;
 import org.basin.io.Json;
 import org.basin.io.VolumeInfo;
 import org.basin.io.VolumeReader;
@@ -50,8 +53,17 @@ final class EvaluateCommand extends ToolCommand {
     @Option(names = "--partials", arity = "1..*", description = "Score the sum of these contingency tables (from --partial) instead of reading volumes.")
     List<Path> partials;
 
+    @Option(names = "--overwrite", description = "Replace an existing --output or --partial.")
+    boolean overwrite;
+
     @Override
     protected int execute() {
+        // checked before any voxel is read: an existing output is kept unless --overwrite
+        for (Path p : new Path[] {output, partial}) {
+            if (p != null) {
+                AtomicFiles.checkWritable(p, overwrite);
+            }
+        }
         SegmentationScores scores = new SegmentationScores();
         if (partials != null) {
             for (Path p : partials) {
@@ -91,7 +103,6 @@ final class EvaluateCommand extends ToolCommand {
                 attrs.put("cells", (long) cells.length / 3);
                 attrs.put("box_min", b.min());
                 attrs.put("box_max", b.max());
-                AtomicFiles.checkWritable(partial, true);
                 Hdf5Files.write(partial, attrs, cells.length == 0 ? List.of()
                         : List.of(Hdf5Files.Entry.table("contingency", DType.INT64, new int[] {cells.length / 3, 3}, cells)), false);
                 log("%s: %d cells of the contingency table of %s", region.block.name(), cells.length / 3, b);
@@ -126,8 +137,14 @@ final class EvaluateCommand extends ToolCommand {
         out.printf(Locale.ROOT, "voxels scored:      %d (%d truth segments, %d segments)%n", r.voxels(), r.truthSegments(), r.segments());
         out.flush();
         if (output != null) {
-            AtomicFiles.checkWritable(output, true);
-            Json.write(output, m);
+            Path tmp = AtomicFiles.temporaryFor(output);
+            try {
+                Files.writeString(tmp, Json.write(m) + "\n");
+            } catch (IOException e) {
+                AtomicFiles.discard(tmp);
+                throw BasinException.io(output + ": cannot write in " + output.toAbsolutePath().getParent() + " (" + IoErrors.reason(e) + ")", e);
+            }
+            AtomicFiles.commit(tmp, output);
         }
         return 0;
     }

@@ -27,6 +27,7 @@ import org.basin.volume.DType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 @Command(name = "infer", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Turn a raw chunk into affinities: float32 (3, z, y, x); channel c joins v and v - e_c, e_0=z, e_1=y, e_2=x.",
@@ -62,7 +63,7 @@ final class InferCommand extends ToolCommand {
 
     @Option(names = "--zarr-chunk", description = "With --store: store chunk x,y,z (default: the largest divisor of the chunk core up to 64).")
     void zarrChunk(String v) {
-        this.zarrChunk = Triplet.ints(v);
+        this.zarrChunk = Triplet.positiveInts(v);
     }
 
     int[] zarrChunk;
@@ -74,7 +75,7 @@ final class InferCommand extends ToolCommand {
 
     @Option(names = "--voxel-size", description = "With --store: voxel size x,y,z in nm when the input does not say (default 1,1,1).")
     void voxelSize(String v) {
-        this.voxelSize = Triplet.doubles(v);
+        this.voxelSize = Triplet.positiveDoubles(v);
     }
 
     double[] voxelSize;
@@ -91,8 +92,17 @@ final class InferCommand extends ToolCommand {
 
     @Option(names = "--sigma", defaultValue = "1", description = "intensity: Gaussian sigma x,y,z in voxels (default ${DEFAULT-VALUE}).")
     void sigma(String v) {
-        this.sigma = Triplet.doubles(v);
+        double[] s = Triplet.doubles(v);
+        for (double x : s) {
+            // the kernel reaches 3 sigma: beyond MAX_SIGMA a chunk's halo and the blur's run time grow without use
+            if (!(x >= 0 && x <= MAX_SIGMA)) {
+                throw new TypeConversionException("'" + v + "': " + x + " is not a sigma from 0 to " + (int) MAX_SIGMA + " voxels");
+            }
+        }
+        this.sigma = s;
     }
+
+    static final double MAX_SIGMA = 32;
 
     double[] sigma;
 
@@ -249,7 +259,9 @@ final class InferCommand extends ToolCommand {
         switch (backend) {
             case intensity -> {
                 double[] w = window(raw.dtype());
-                aff = new IntensityAffinity(w[0], w[1], sigma).apply(raw.toFloats(), shape);
+                float[] grey = raw.toFloats();
+                warnIfFloatGreyLevelsPastOne(grey, raw.dtype(), in.info().where());
+                aff = new IntensityAffinity(w[0], w[1], sigma).apply(grey, shape);
             }
             case boundary -> {
                 float[] b = raw.toFloats();
@@ -325,22 +337,51 @@ final class InferCommand extends ToolCommand {
         return Block.wrap(DType.UINT8, 3, raw.box(), q);
     }
 
+    /** Float raw in 0..255 (not 0..1) under the default window saturates every affinity: say so once. */
+    private void warnIfFloatGreyLevelsPastOne(float[] grey, DType dtype, String where) {
+        if (window != null || !dtype.isFloating() || warnedWindow) {
+            return;
+        }
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : grey) {
+            max = Math.max(max, v);
+        }
+        if (max > 1) {
+            warnedWindow = true;
+            log("warning: %s: float grey levels up to %s, but the default window for floats is 0,1 (every affinity past 1 saturates);"
+                    + " pass --window low,high", where, max);
+        }
+    }
+
+    private boolean warnedWindow;
+
     private double[] window(DType dtype) {
         if (window != null) {
             String[] p = window.split(",");
             if (p.length != 2) {
                 throw BasinException.badArguments("--window must be low,high; got '" + window + "'");
             }
-            double lo = Double.parseDouble(p[0].trim());
-            double hi = Double.parseDouble(p[1].trim());
+            double lo;
+            double hi;
+            try {
+                lo = Double.parseDouble(p[0].trim());
+                hi = Double.parseDouble(p[1].trim());
+            } catch (NumberFormatException e) {
+                throw BasinException.badArguments("--window '" + window + "': low and high must be numbers");
+            }
             if (!(hi > lo)) {
                 throw BasinException.badArguments("--window high must exceed low; got '" + window + "'");
             }
             return new double[] {lo, hi};
         }
+        // the dtype's range (README); floats are taken as 0..1
         return switch (dtype) {
             case UINT8 -> new double[] {0, 255};
             case UINT16 -> new double[] {0, 65535};
+            case UINT32 -> new double[] {0, 4294967295.0};
+            case INT32 -> new double[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
+            case UINT64 -> new double[] {0, 18446744073709551615.0};
+            case INT64 -> new double[] {Long.MIN_VALUE, Long.MAX_VALUE};
             default -> new double[] {0, 1};
         };
     }

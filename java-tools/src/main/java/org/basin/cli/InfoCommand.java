@@ -49,6 +49,13 @@ final class InfoCommand extends ToolCommand {
             m.put("array_shape", i.arrayShape());
             m.put("chunks", i.chunks());
             m.put("compression", i.compression());
+            double[] vs = i.voxelSize();
+            m.put("voxel_size_xyz", vs == null ? null : Triplet.xyz(vs));
+            m.put("voxel_size_from", vs == null ? null : switch (i.voxelSizeAttribute()) {
+                case VolumeInfo.OME_SCALE -> "OME-Zarr scale";
+                case VolumeInfo.IMAGEJ_SPACING -> "ImageJ spacing";
+                default -> "attribute " + i.voxelSizeAttribute();
+            });
             // a Zarr array with no chunk file reads as nothing but its fill value: most often a wrong separator or path
             if (r instanceof ZarrArray z && !z.hasAnyChunk()) {
                 m.put("warning", "no chunk written");
@@ -69,6 +76,8 @@ final class InfoCommand extends ToolCommand {
                 out.printf("array shape: %s (%s)%n", Arrays.toString(i.arrayShape()), i.channels() > 0 ? "c,z,y,x" : "z,y,x");
                 out.printf("chunks:      %s%n", i.chunks() == null ? "contiguous" : Arrays.toString(i.chunks()));
                 out.printf("compression: %s%n", i.compression());
+                out.printf("voxel size:  %s%n", vs == null ? "not given (1,1,1 unless --voxel-size)" : Triplet.xyz(vs) + " nm (x,y,z), from the "
+                        + m.get("voxel_size_from"));
                 for (Map.Entry<String, Object> e : attrs.entrySet()) {
                     out.printf("attr %s = %s%n", e.getKey(), e.getValue() instanceof Object[] a ? Arrays.toString(a) : e.getValue());
                 }

@@ -31,7 +31,7 @@ final class MergeCommand extends ToolCommand {
 
     @Option(names = "--zarr-chunk", description = "Zarr chunk size x,y,z (default: the chunk core size, capped at 128).")
     void zarrChunk(String v) {
-        this.zarrChunk = Triplet.ints(v);
+        this.zarrChunk = Triplet.positiveInts(v);
     }
 
     int[] zarrChunk;

@@ -96,6 +96,12 @@ final class OmniProjectCommand extends ToolCommand {
             info.put("box_min_xyz", new int[] {box.min(2), box.min(1), box.min(0)});
             info.put("box_max_xyz", new int[] {box.max(2), box.max(1), box.max(0)});
             info.put("voxel_size_xyz", new double[] {vs[2], vs[1], vs[0]});
+            OmniCommandFile.Geometry g = OmniCommandFile.Geometry.of(box, vs);
+            info.put("omni_resolution_xyz", g.resolutionXyz());
+            info.put("omni_offset_xyz", g.offsetXyz());
+            if (g.rounded()) {
+                info.put("omni_rounding", g.note(vs));
+            }
             info.put("segments", idMap.length - 1);
             Json.write(tmp.resolve("project.json"), info);
             AtomicFiles.commit(tmp, project);
@@ -111,25 +117,34 @@ final class OmniProjectCommand extends ToolCommand {
         return 0;
     }
 
+    /** Omni builds its binary as omni.desktop; OMNI names any other. */
     private static String runScript(String name) {
         return "#!/usr/bin/env bash\n"
                 + "# Builds the Omni project " + name + ".omni from this folder (written by basin omni-project).\n"
+                + "# The Omni binary: $OMNI when set, else omni or omni.desktop on PATH.\n"
                 + "set -euo pipefail\n"
                 + "cd \"$(dirname \"$0\")\"\n"
-                + "if ! command -v omni >/dev/null 2>&1; then\n"
-                + "  echo \"omni is not on PATH: install Omni (https://github.com/seung-lab/omni) and rerun $0\" >&2\n"
+                + "bin=\"${OMNI:-}\"\n"
+                + "if [ -z \"$bin\" ]; then\n"
+                + "  for c in omni omni.desktop; do\n"
+                + "    if command -v \"$c\" >/dev/null 2>&1; then bin=$c; break; fi\n"
+                + "  done\n"
+                + "fi\n"
+                + "if [ -z \"$bin\" ]; then\n"
+                + "  echo \"neither omni nor omni.desktop is on PATH (or set OMNI=/path/to/omni): install Omni"
+                + " (https://github.com/seung-lab/omni.play) and rerun $0\" >&2\n"
                 + "  exit 127\n"
                 + "fi\n"
-                + "exec omni --headless --cmdfile=omnify.cmd\n";
+                + "exec \"$bin\" --headless --cmdfile=omnify.cmd\n";
     }
 
     private void runOmni(Path project) throws IOException, InterruptedException {
-        boolean found = false;
+        boolean found = System.getenv("OMNI") != null && !System.getenv("OMNI").isEmpty();
         for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            found |= Files.isExecutable(Path.of(dir, "omni"));
+            found |= Files.isExecutable(Path.of(dir, "omni")) || Files.isExecutable(Path.of(dir, "omni.desktop"));
         }
         if (!found) {
-            log("omni is not on PATH; run %s later to build the Omni project", project.resolve("run.sh"));
+            log("neither omni nor omni.desktop is on PATH (nor OMNI set); run %s later to build the Omni project", project.resolve("run.sh"));
             return;
         }
         Process p = new ProcessBuilder("bash", "run.sh").directory(project.toFile()).inheritIO().start();

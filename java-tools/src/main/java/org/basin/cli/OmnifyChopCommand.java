@@ -102,10 +102,17 @@ final class OmnifyChopCommand extends ToolCommand {
                 if (!Files.isRegularFile(tree)) {
                     throw BasinException.badArguments(tree + ": no such file");
                 }
-                if (((Number) Hdf5Files.readAttributes(tree).getOrDefault("edges", 0L)).longValue() > 0) {
+                Map<String, Object> treeAttrs = Hdf5Files.readAttributes(tree);
+                if (((Number) treeAttrs.getOrDefault("edges", 0L)).longValue() > 0) {
                     treeIds = Hdf5Files.readTable(tree, "edges").longs();
                     treeAffinity = Hdf5Files.readTable(tree, "affinity").floats();
                 }
+                checkTreeBelongs(treeAttrs, treeIds, treeAffinity, si);
+            }
+            AtomicFiles.checkOutsideOf(segmentation, outDir, "--out-dir");
+            AtomicFiles.checkOutsideOf(raw, outDir, "--out-dir");
+            if (tree != null) {
+                AtomicFiles.checkOutsideOf(tree, outDir, "--out-dir");
             }
             AtomicFiles.checkWritable(outDir, overwrite);
             Path tmp = AtomicFiles.temporaryFor(outDir);
@@ -163,13 +170,42 @@ final class OmnifyChopCommand extends ToolCommand {
                 doc.put("overlap_xyz", new int[] {overlap[2], overlap[1], overlap[0]});
                 doc.put("projects", manifest);
                 Json.write(tmp.resolve("manifest.json"), doc);
-                AtomicFiles.commit(tmp, outDir);
+                // with --region, other regions' files in the folder are another task's
+                String only = region == null ? null : "region_" + region[2] + "_" + region[1] + "_" + region[0] + ".h5";
+                AtomicFiles.commitInto(tmp, outDir, overwrite, n -> n.equals("manifest.json")
+                        || (only == null ? n.matches("region_\\d+_\\d+_\\d+\\.h5") : n.equals(only)));
             } finally {
                 AtomicFiles.discard(tmp);
             }
             log("%d regions (divs %s, overlap %s x,y,z) in %s", regions.size(), Triplet.xyz(divs), Triplet.xyz(overlap), outDir);
         }
         return 0;
+    }
+
+    /**
+     * Another run's tree gives every Omni project an unrelated dendrogram: the tree must have the segmentation's
+     * segment count and (when stitch wrote the segmentation) its tree digest, and name no segment beyond it.
+     */
+    private void checkTreeBelongs(Map<String, Object> treeAttrs, long[] ids, float[] affinity, VolumeInfo si) {
+        Object segs = si.attributes().get("segments");
+        Object treeSegs = treeAttrs.get("segments");
+        String not = "; not this segmentation's tree (another run's?): give the segment_tree.h5 stitch wrote with it";
+        if (segs instanceof Number s && treeSegs instanceof Number t && s.longValue() != t.longValue()) {
+            throw BasinException.badInput(tree + ": a tree of " + t + " segments, but " + si.where() + " has " + s + not);
+        }
+        Object digest = si.attributes().get("tree_digest");
+        if (digest instanceof String d && !d.equals(StitchCommand.treeDigest(ids, affinity))) {
+            throw BasinException.badInput(tree + ": its edges are not those of the tree " + si.where() + " was stitched with (tree_digest "
+                    + d + ")" + not);
+        }
+        if (segs instanceof Number s) {
+            for (long id : ids) {
+                if (id < 1 || id > s.longValue()) {
+                    throw BasinException.badInput(tree + ": edge of segment " + Long.toUnsignedString(id) + ", but " + si.where()
+                            + " has segments 1.." + s + not);
+                }
+            }
+        }
     }
 
     /** Omni channels are uint8: uint16 keeps its high byte, floats in [0, 1] scale by 255, integers clamp. */

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.basin.error.BasinException;
+import org.basin.io.AtomicFiles;
 import org.basin.io.VolumeOutput;
 import org.basin.io.ZarrCodec;
 import org.basin.phantom.Phantom;
@@ -68,6 +69,14 @@ final class PhantomCommand extends ToolCommand {
         }
         if (cellSize < 4 || anisotropy <= 0 || membrane <= 0 || noise < 0 || blur < 0) {
             throw BasinException.badArguments("need --cell-size >= 4, --anisotropy > 0, --membrane > 0, --noise >= 0, --blur >= 0");
+        }
+        // both outputs checked before either is written: a refused --truth leaves no new --output behind
+        AtomicFiles.checkWritable(output, overwrite);
+        if (truth != null) {
+            if (truth.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
+                throw BasinException.badArguments("--truth " + truth + " is the --output; give two files");
+            }
+            AtomicFiles.checkWritable(truth, overwrite);
         }
         double[] vs = voxelSize != null ? voxelSize : new double[] {8 * anisotropy, 8, 8};
         Phantom phantom = new Phantom(seed, cellSize, anisotropy, membrane, noise, blur);

@@ -16,6 +16,7 @@ import org.basin.io.TaskTable;
 import org.basin.io.VolumeInfo;
 import org.basin.io.VolumeReader;
 import org.basin.io.Volumes;
+import org.basin.io.ZarrArray;
 import org.basin.omni.RegionGrid;
 import org.basin.volume.Box;
 import picocli.CommandLine.Command;
@@ -96,6 +97,11 @@ final class PlanCommand extends ToolCommand {
         VolumeInfo info;
         try (VolumeReader r = Volumes.open(input, dataset)) {
             info = r.info();
+            // an input without a chunk file reads as nothing but its fill value: the run would "succeed" with nothing
+            if (r instanceof ZarrArray z && !z.hasAnyChunk()) {
+                throw BasinException.badInput(info.where() + ": no chunk file (chunk keys like 0" + z.separator() + "0" + z.separator()
+                        + "0): every voxel would read as the fill value; check the path and dimension_separator");
+            }
         }
         int[] shape = info.shape();
         ChunkGrid infer = ChunkGrid.withHalo(shape, chunk, halo);

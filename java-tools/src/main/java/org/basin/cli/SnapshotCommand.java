@@ -2,10 +2,13 @@ package org.basin.cli;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.basin.error.BasinException;
 import org.basin.io.AtomicFiles;
+import org.basin.io.IoErrors;
 import org.basin.io.VolumeReader;
 import org.basin.io.Volumes;
 import org.basin.snapshot.SliceRenderer;
@@ -49,6 +52,9 @@ final class SnapshotCommand extends ToolCommand {
     @Option(names = "--output", required = true, description = "PNG file to write.")
     Path output;
 
+    @Option(names = "--overwrite", description = "Replace an existing --output.")
+    boolean overwrite;
+
     @Override
     protected int execute() throws IOException {
         if (maxPixels < 1) {
@@ -57,6 +63,7 @@ final class SnapshotCommand extends ToolCommand {
         if (raw == null && affinities == null && segmentation == null) {
             throw BasinException.badArguments("give at least one of --raw, --affinities, --segmentation");
         }
+        AtomicFiles.checkWritable(output, overwrite);
         int[] shape = null;
         Block[] slices = new Block[3];
         Path[] paths = {raw, affinities, segmentation};
@@ -85,10 +92,15 @@ final class SnapshotCommand extends ToolCommand {
         int sc = scale > 0 ? scale : Math.max(1, (int) Math.ceil(256.0 / Math.max(shape[1], 1)));
         sc = Math.min(sc, 8);
         BufferedImage img = SliceRenderer.render(slices[0], slices[1], slices[2], sc);
-        AtomicFiles.checkWritable(output, true);
         Path tmp = AtomicFiles.temporaryFor(output);
-        if (!ImageIO.write(img, "png", tmp.toFile())) {
-            throw BasinException.io(output + ": no PNG writer", null);
+        try (OutputStream os = Files.newOutputStream(tmp)) {
+            if (!ImageIO.write(img, "png", os)) {
+                throw BasinException.io(output + ": no PNG writer", null);
+            }
+        } catch (IOException e) {
+            AtomicFiles.discard(tmp);
+            // a read-only folder or a full disk: the output and the reason, not an internal error
+            throw BasinException.io(output + ": cannot write PNG in " + output.toAbsolutePath().getParent() + " (" + IoErrors.reason(e) + ")", e);
         }
         AtomicFiles.commit(tmp, output);
         log("wrote %s (%dx%d px, slice z=%d)", output, img.getWidth(), img.getHeight(), z < 0 ? shape[0] / 2 : z);

@@ -1,5 +1,6 @@
 package org.basin.cli;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,7 +57,7 @@ final class StitchCommand extends ToolCommand {
 
     @Option(names = "--zarr-chunk", description = "Zarr chunk size x,y,z (default: the chunk core size, capped at 128).")
     void zarrChunk(String v) {
-        this.zarrChunk = Triplet.ints(v);
+        this.zarrChunk = Triplet.positiveInts(v);
     }
 
     int[] zarrChunk;
@@ -120,6 +121,12 @@ final class StitchCommand extends ToolCommand {
                         + first.path() + "'s " + settings);
             }
         }
+        // the merge finishes what the chunks deferred: other thresholds would give a result equal to neither
+        if (first.attributes().containsKey("watershed") && !settings.equals(thresholds.describe())) {
+            throw BasinException.badInput(first.path() + ": the chunks were made with watershed settings " + settings
+                    + ", stitch was given " + thresholds.describe() + "; give stitch the watershed's --t-high, --t-low, --t-merge, "
+                    + "--t-size, --t-dust and --size-rule");
+        }
         FaceStitcher stitcher = new FaceStitcher(shape, core, thresholds.params());
         long edges = 0;
         for (ChunkData c : chunks) {
@@ -139,11 +146,17 @@ final class StitchCommand extends ToolCommand {
         if (tree != null) {
             AtomicFiles.checkWritable(tree, overwrite);
         }
-        stitcher.resolve();
+        try {
+            stitcher.resolve();
+        } catch (IllegalArgumentException e) {
+            // faces that do not match: chunk files of different runs or grids mixed in one merge
+            throw BasinException.badInput("the chunk files " + metas.get(0).path() + " .. " + metas.get(metas.size() - 1).path()
+                    + " do not fit together (" + e.getMessage() + "): chunks of different runs or grids? rerun the watershed of them all");
+        }
         if (idTables != null) {
             writeIdTables(stitcher, metas, groupOf);
             if (tree != null) {
-                writeTree(stitcher.tree());
+                writeTree(stitcher);
             }
             log("%d chunks -> %d segments; id tables in %s%s", metas.size(), stitcher.count(), idTables,
                     tree != null ? ", tree of " + stitcher.tree().size() + " edges in " + tree : "");
@@ -153,6 +166,9 @@ final class StitchCommand extends ToolCommand {
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("basin_version", Version.get());
         attrs.put("segments", stitcher.count());
+        if (tree != null) {
+            attrs.put("tree_digest", treeDigest(interleaved(stitcher.tree()), stitcher.tree().w()));
+        }
         try (VolumeOutput out = VolumeOutput.zarr(output, "segmentation", DType.UINT64, 0, shape, zc, ZarrCodec.parse(compression),
                 first.voxelSize(), attrs, overwrite)) {
             Progress write = new Progress("basin stitch: writing", metas.size());
@@ -168,7 +184,7 @@ final class StitchCommand extends ToolCommand {
                 write.step(i + 1);
             }
             if (tree != null) {
-                writeTree(stitcher.tree());
+                writeTree(stitcher);
             }
             out.commit();
         }
@@ -210,16 +226,37 @@ final class StitchCommand extends ToolCommand {
         }
     }
 
-    private void writeTree(RegionGraph.Edges t) {
-        int n = t.size();
-        long[] ids = new long[2 * n];
-        for (int i = 0; i < n; i++) {
+    /** The digest of a tree's edges (ids interleaved a, b) and affinities: names one run's tree. */
+    static String treeDigest(long[] ids, float[] affinity) {
+        ByteBuffer b = ByteBuffer.allocate(ids.length * 8 + affinity.length * 4);
+        for (long id : ids) {
+            b.putLong(id);
+        }
+        for (float w : affinity) {
+            b.putFloat(w);
+        }
+        return Digest.of(b.array());
+    }
+
+    private static long[] interleaved(RegionGraph.Edges t) {
+        long[] ids = new long[2 * t.size()];
+        for (int i = 0; i < t.size(); i++) {
             ids[2 * i] = t.a()[i];
             ids[2 * i + 1] = t.b()[i];
         }
+        return ids;
+    }
+
+    private void writeTree(FaceStitcher stitcher) {
+        RegionGraph.Edges t = stitcher.tree();
+        int n = t.size();
+        long[] ids = interleaved(t);
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("basin_version", Version.get());
         attrs.put("edges", (long) n);
+        // what omnify-chop checks the tree against: the segmentation's segment count and tree digest
+        attrs.put("segments", (long) stitcher.count());
+        attrs.put("tree_digest", treeDigest(ids, t.w()));
         attrs.put("description", "maximum spanning tree of the region graph between final segments (ids as in the segmentation)");
         // jhdf cannot write empty datasets: a volume with one segment has no tree and only the attribute says so
         List<Hdf5Files.Entry> entries = n == 0 ? List.of() : List.of(Hdf5Files.Entry.table("edges", DType.UINT64, new int[] {n, 2}, ids),

@@ -53,6 +53,17 @@ public final class Triplet {
         return new Ints().convert(s);
     }
 
+    /** "x,y,z" or "n" to whole numbers of at least 1 (z, y, x): chunk sizes; 0 or negative is a picocli error. */
+    public static int[] positiveInts(String s) {
+        int[] v = ints(s);
+        for (int x : v) {
+            if (x < 1) {
+                throw new TypeConversionException("'" + s + "': " + x + " is not a size; each of x,y,z must be at least 1");
+            }
+        }
+        return v;
+    }
+
     /** "x,y,z" or "n" to numbers (z, y, x). */
     public static double[] doubles(String s) {
         return parse(s);

@@ -167,6 +167,7 @@ final class WatershedCommand extends ToolCommand {
         Map<String, Object> inputAttributes = in.attributes();
         int[] shape = in.data().shape();
         float[] values = affinities(in);
+        warnOutsideUnitRange(values, shape, where);
         boolean asRead = in.data().dtype() == DType.FLOAT32; // values is the array read, which a later chunk can reuse
         in = null; // the affinities as read can go once converted: peak memory is what limits chunk size
         org.basin.chunk.Chunk chunk = meta.chunk();
@@ -260,6 +261,29 @@ final class WatershedCommand extends ToolCommand {
     /** The dataset holding the core labels on face d (-z, -y, -x, +z, +y, +x) of a watershed chunk file. */
     static String facePlaneName(int d) {
         return "faces/labels_" + (d < 3 ? "lower_" : "upper_") + "zyx".charAt(d % 3);
+    }
+
+    /**
+     * Affinities are probabilities: values outside [0, 1] (logits, 0..255 floats) make every threshold mean something
+     * else. Warned, with the count and the first one, not refused: a model may overshoot by rounding.
+     */
+    private void warnOutsideUnitRange(float[] values, int[] shape, String where) {
+        long outside = 0;
+        int first = -1;
+        for (int i = 0; i < values.length; i++) {
+            float v = values[i];
+            if (v < 0 || v > 1) {
+                outside++;
+                first = first < 0 ? i : first;
+            }
+        }
+        if (outside > 0) {
+            long plane = (long) shape[0] * shape[1] * shape[2];
+            long rest = first % plane;
+            log("warning: %s: %d affinities outside [0, 1], the first %s (channel %d, voxel x,y,z %d,%d,%d of the chunk as read);"
+                    + " the thresholds assume probabilities", where, outside, values[first], first / plane, rest % shape[2],
+                    rest / shape[2] % shape[1], rest / ((long) shape[1] * shape[2]));
+        }
     }
 
     /** The affinities as float32 (uint8 scaled from 0..255), after checking they are (3, z, y, x). */

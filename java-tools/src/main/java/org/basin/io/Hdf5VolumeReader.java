@@ -80,13 +80,13 @@ public final class Hdf5VolumeReader implements VolumeReader {
             long end = f.getUserBlockSize() + cd.getDataAddress() + ds.getSizeInBytes();
             if (end > size) {
                 throw BasinException.badInput(path + ": dataset '" + name + "' ends at byte " + end + " but the file ends at byte "
-                        + size + ": the file is truncated (copy it again or rerun the step that wrote it)");
+                        + size + ": the file is truncated (" + IoErrors.rerunHint(path) + ")");
             }
         }
         long eof = f.getUserBlockSize() + f.getHdfBackingStorage().getSuperblock().getEndOfFileAddress();
         if (size < eof) {
             throw BasinException.badInput(path + ": the file ends at byte " + size + ", before the " + eof + " bytes its superblock"
-                    + " records: the file is truncated; not reading dataset '" + name + "' from it (copy it again or rerun the step that wrote it)");
+                    + " records: the file is truncated; not reading dataset '" + name + "' from it (" + IoErrors.rerunHint(path) + ")");
         }
     }
 

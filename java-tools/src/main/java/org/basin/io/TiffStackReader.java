@@ -7,19 +7,24 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.stream.ImageInputStream;
 import org.basin.error.BasinException;
 import org.basin.volume.Block;
 import org.basin.volume.Box;
 import org.basin.volume.DType;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /**
  * Reads a TIFF stack, either one multi-page file or a folder of single-page slices (in natural order: s_2 before
@@ -138,9 +143,13 @@ public final class TiffStackReader implements VolumeReader {
                         + "; basin reads uint8, uint16 and float32 stacks");
             };
             int[] shape = {pages, r.getHeight(), r.getWidth()};
+            Map<String, Object> attrs = new LinkedHashMap<>();
+            double[] spacing = imageJSpacing(probe.reader);
+            if (spacing != null) {
+                attrs.put(VolumeInfo.IMAGEJ_SPACING, spacing);
+            }
             probe.checkPages(pages, r.getWidth(), r.getHeight(), type);
-            VolumeInfo info = new VolumeInfo("tiff", path.toString(), null, dtype, 0, shape, null,
-                    "tiff", new LinkedHashMap<>());
+            VolumeInfo info = new VolumeInfo("tiff", path.toString(), null, dtype, 0, shape, null, "tiff", attrs);
             probe.close();
             return new TiffStackReader(files, multi, info);
         } catch (IOException | RuntimeException e) {
@@ -192,6 +201,76 @@ public final class TiffStackReader implements VolumeReader {
             case DataBuffer.TYPE_DOUBLE -> "float64";
             default -> "type " + dataBufferType;
         };
+    }
+
+    private static final String TIFF_TREE = "com_sun_media_imageio_plugins_tiff_image_1.0";
+
+    /**
+     * ImageJ's voxel size (z, y, x in nm) of the first page: 1 / YResolution, 1 / XResolution and the description's
+     * {@code spacing=} (ImageJ's default depth is 1), in its {@code unit=}; null without an ImageJ description or a
+     * length unit.
+     */
+    static double[] imageJSpacing(ImageReader reader) throws IOException {
+        IIOMetadata m = reader.getImageMetadata(0);
+        if (m == null || !Arrays.asList(m.getMetadataFormatNames() == null ? new String[0] : m.getMetadataFormatNames()).contains(TIFF_TREE)
+                && !TIFF_TREE.equals(m.getNativeMetadataFormatName())) {
+            return null;
+        }
+        String description = null;
+        double[] res = new double[2]; // pixels per unit, x and y
+        NodeList fields = ((Element) m.getAsTree(TIFF_TREE)).getElementsByTagName("TIFFField");
+        for (int i = 0; i < fields.getLength(); i++) {
+            Element f = (Element) fields.item(i);
+            switch (f.getAttribute("number")) {
+                case "270" -> description = firstValue(f, "TIFFAscii");
+                case "282" -> res[0] = rational(firstValue(f, "TIFFRational"));
+                case "283" -> res[1] = rational(firstValue(f, "TIFFRational"));
+                default -> { }
+            }
+        }
+        if (description == null || !description.startsWith("ImageJ=") || !(res[0] > 0) || !(res[1] > 0)) {
+            return null;
+        }
+        Map<String, String> kv = new LinkedHashMap<>();
+        for (String line : description.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                kv.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+            }
+        }
+        double nm = switch (kv.getOrDefault("unit", "").replace("\\u00B5", "\u00B5")) {
+            case "nm", "nanometer" -> 1;
+            case "micron", "um", "\u00B5m", "\u03BCm", "microns" -> 1000;
+            case "mm" -> 1e6;
+            default -> 0; // pixel, inch or none: no length
+        };
+        if (nm == 0) {
+            return null;
+        }
+        double z;
+        try {
+            z = Double.parseDouble(kv.getOrDefault("spacing", "1"));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        return new double[] {z * nm, nm / res[1], nm / res[0]};
+    }
+
+    private static String firstValue(Element field, String tag) {
+        NodeList v = field.getElementsByTagName(tag);
+        return v.getLength() == 0 ? null : ((Element) v.item(0)).getAttribute("value");
+    }
+
+    private static double rational(String v) {
+        if (v == null) {
+            return 0;
+        }
+        String[] p = v.split("/");
+        try {
+            return p.length == 2 ? Double.parseDouble(p[0]) / Double.parseDouble(p[1]) : Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private void openReader(Path file) throws IOException {

@@ -41,10 +41,36 @@ public record VolumeInfo(String format, String path, String dataset, DType dtype
      * are not numbers above 0 (a string, 0, a negative size) are bad input naming the file and the value.
      */
     public double[] voxelSize() {
-        Object v = attributes.get("voxel_size");
+        String key = voxelSizeAttribute();
+        return key == null ? null : voxelSize(key);
+    }
+
+    /**
+     * Which attribute the voxel size comes from: basin's {@code voxel_size}, a CREMI-style {@code resolution} (z, y, x
+     * in nm), or {@value #OME_SCALE} (an OME-Zarr group's scale of this array); null when the file says nothing.
+     */
+    public String voxelSizeAttribute() {
+        for (String k : new String[] {"voxel_size", "resolution", OME_SCALE, IMAGEJ_SPACING}) {
+            if (attributes.containsKey(k)) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    /** The attribute under which {@link Volumes} puts an OME-Zarr group's scale (z, y, x in nm) of the array opened. */
+    public static final String OME_SCALE = "ome_scale";
+
+    /** The attribute under which the TIFF reader puts an ImageJ stack's spacing (z, y, x in nm). */
+    public static final String IMAGEJ_SPACING = "imagej_spacing";
+
+    private double[] voxelSize(String key) {
+        Object v = attributes.get(key);
         double[] out = null;
         if (v instanceof double[] d && d.length == 3) {
             out = d.clone();
+        } else if (v instanceof float[] fl && fl.length == 3) {
+            out = new double[] {fl[0], fl[1], fl[2]};
         } else if (v instanceof long[] l && l.length == 3) {
             out = new double[] {l[0], l[1], l[2]};
         } else if (v instanceof int[] l && l.length == 3) {
@@ -53,12 +79,12 @@ public record VolumeInfo(String format, String path, String dataset, DType dtype
             if (!list.stream().allMatch(o -> o instanceof Number)) {
                 String shown = list.stream().map(o -> o instanceof String str ? "\"" + str + "\"" : String.valueOf(o))
                         .collect(Collectors.joining(", ", "[", "]"));
-                throw BasinException.badInput(where() + ": attribute voxel_size " + shown + " is not three numbers (z, y, x)");
+                throw BasinException.badInput(where() + ": attribute " + key + " " + shown + " is not three numbers (z, y, x)");
             }
             out = list.stream().mapToDouble(o -> ((Number) o).doubleValue()).toArray();
         }
         if (out != null && !Arrays.stream(out).allMatch(x -> x > 0 && !Double.isInfinite(x))) {
-            throw BasinException.badInput(where() + ": attribute voxel_size " + Arrays.toString(out) + " (z, y, x) has a size that is not above 0");
+            throw BasinException.badInput(where() + ": attribute " + key + " " + Arrays.toString(out) + " (z, y, x) has a size that is not above 0");
         }
         return out;
     }

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.basin.error.BasinException;
+import org.basin.error.ExitCode;
 import org.basin.volume.Block;
 import org.basin.volume.DType;
 
@@ -33,8 +35,18 @@ public final class VolumeOutput implements AutoCloseable {
             double[] voxelSize, Map<String, Object> attrs, boolean overwrite) {
         AtomicFiles.checkWritable(target, overwrite);
         Path tmp = AtomicFiles.temporaryFor(target);
-        AtomicFiles.discard(tmp);
-        ZarrArray a = OmeZarr.create(tmp, name, dtype, channels, shape, chunks, codec, voxelSize, attrs);
+        ZarrArray a;
+        try {
+            a = OmeZarr.create(tmp, name, dtype, channels, shape, chunks, codec, voxelSize, attrs);
+        } catch (BasinException e) {
+            AtomicFiles.discard(tmp);
+            if (e.exitCode() != ExitCode.IO_FAILURE) {
+                throw e;
+            }
+            // a read-only folder or a full disk: the output and the reason, not the temporary name
+            throw BasinException.io(target + ": cannot write Zarr in " + target.toAbsolutePath().getParent() + " ("
+                    + IoErrors.reason(e.getCause() != null ? e.getCause() : e) + ")", e);
+        }
         return new VolumeOutput(target, tmp, a);
     }
 

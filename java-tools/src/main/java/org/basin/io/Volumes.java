@@ -24,7 +24,8 @@ public final class Volumes {
         }
         if (Files.isDirectory(path)) {
             if (ZarrArray.isArray(path) && (dataset == null || dataset.isEmpty() || dataset.equals("/"))) {
-                return ZarrArray.open(path);
+                Path group = path.toAbsolutePath().getParent();
+                return withOmeScale(ZarrArray.open(path), group, path.getFileName().toString());
             }
             if (Files.isRegularFile(path.resolve(".zgroup"))) {
                 String inner = dataset == null || dataset.isEmpty() ? OmeZarr.firstScale(path) : dataset.replaceFirst("^/", "");
@@ -35,7 +36,7 @@ public final class Volumes {
                 if (!ZarrArray.isArray(array)) {
                     throw BasinException.badArguments(path + ": no Zarr array '" + inner + "' in this group");
                 }
-                return ZarrArray.open(array);
+                return withOmeScale(ZarrArray.open(array), path, inner);
             }
             if (ZarrArray.isArray(path)) {
                 throw BasinException.badArguments(path + ": a Zarr array has no dataset '" + dataset + "'");
@@ -53,6 +54,17 @@ public final class Volumes {
             return Hdf5VolumeReader.open(path, dataset);
         }
         throw BasinException.badInput(path + ": unknown volume format; basin reads HDF5 (.h5), Zarr v2 folders and TIFF stacks");
+    }
+
+    /** The group's OME-Zarr scale of the array, as its voxel size when the array's own attributes give none. */
+    private static ZarrArray withOmeScale(ZarrArray a, Path group, String arrayPath) {
+        if (group != null && a.info().voxelSizeAttribute() == null) {
+            double[] zyx = OmeScale.of(group, arrayPath);
+            if (zyx != null) {
+                a.info().attributes().put(VolumeInfo.OME_SCALE, zyx);
+            }
+        }
+        return a;
     }
 
     /**

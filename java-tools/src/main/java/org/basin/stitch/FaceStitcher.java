@@ -179,7 +179,7 @@ public final class FaceStitcher {
     private int labelAt(int z, int y, int x) {
         int index = partAt[((z / chunkShape[0]) * grid[1] + y / chunkShape[1]) * grid[2] + x / chunkShape[2]];
         if (index < 0) {
-            throw new IllegalStateException("no chunk at voxel (z,y,x) " + z + "," + y + "," + x);
+            throw new IllegalArgumentException("no chunk at voxel (z,y,x) " + z + "," + y + "," + x);
         }
         Part part = parts.get(index);
         Box core = part.chunk().core();
@@ -198,7 +198,7 @@ public final class FaceStitcher {
         } else if (planes[2] != null && lx == 0 || planes[5] != null && lx == sx - 1) {
             v = planes[lx == 0 && planes[2] != null ? 2 : 5][lz * sy + ly];
         } else {
-            throw new IllegalStateException("voxel (z,y,x) " + z + "," + y + "," + x + " is not on an inner face of " + part.chunk().name());
+            throw new IllegalArgumentException("voxel (z,y,x) " + z + "," + y + "," + x + " is not on an inner face of " + part.chunk().name());
         }
         return v == 0 ? 0 : (int) (part.offset() + v);
     }
@@ -248,7 +248,7 @@ public final class FaceStitcher {
                 pos[a]--;
                 int li = partAt[gridKey(pos)];
                 if (li < 0) {
-                    throw new IllegalStateException("no chunk below " + upper.chunk().name() + " on axis " + a);
+                    throw new IllegalArgumentException("no chunk below " + upper.chunk().name() + " on axis " + a);
                 }
                 Part lower = parts.get(li);
                 int[] pu = upper.planes()[a];
@@ -396,7 +396,7 @@ public final class FaceStitcher {
         long u = d < 3 ? where - stride[d] : where + stride[d - 3];
         Integer i = index.get(u);
         if (i == null) {
-            throw new IllegalStateException("plateau voxel " + u + " missing: the chunks disagree about a plateau crossing a face");
+            throw new IllegalArgumentException("plateau voxel " + u + " missing: the chunks disagree about a plateau crossing a face");
         }
         return i;
     }

@@ -185,6 +185,80 @@ class ChunkedWatershedCliTest {
         assertEquals(0, CliTest.run("stitch", a.toString(), b.toString(), "--output", seg.toString()).code());
     }
 
+    @Test
+    void stitchRefusesThresholdsOtherThanTheChunks() throws Exception {
+        Path chunks = phantomAffinityChunks("--chunk", "10,20,10", "--halo", "2,2,2");
+        Path ws = dir.resolve("ws");
+        CliTest.Run w = CliTest.run("watershed", "--input", chunks.resolve("chunk_0_0_0.h5").toString(), chunks.resolve("chunk_1_0_0.h5").toString(),
+                "--out-dir", ws.toString(), "--t-low", "0.4", "--t-size", "500");
+        assertEquals(0, w.code(), w.err());
+        Path seg = dir.resolve("seg.zarr");
+        CliTest.Run defaults = CliTest.run("stitch", ws.toString(), "--output", seg.toString());
+        assertEquals(3, defaults.code(), defaults.err());
+        assertTrue(defaults.err().contains(ws.resolve("chunk_0_0_0.watershed.h5") + ": the chunks were made with watershed settings "
+                + "T_high=0.99 T_low=0.4 T_merge=0.5 T_size=500 T_dust=100 rule=square, stitch was given T_high=0.99 T_low=0.01 "), defaults.err());
+        assertFalse(Files.exists(seg));
+        CliTest.Run same = CliTest.run("stitch", ws.toString(), "--output", seg.toString(), "--t-low", "0.4", "--t-size", "500");
+        assertEquals(0, same.code(), same.err());
+    }
+
+    @Test
+    void stitchOfChunkFilesOfTwoRunsIsBadInputNamingTheChunks() throws Exception {
+        Path[] ws = new Path[2];
+        for (int run = 0; run < 2; run++) {
+            Path raw = dir.resolve("raw" + run + ".h5");
+            assertEquals(0, CliTest.run("phantom", "--shape", "40,20,10", "--seed", String.valueOf(11 + run), "--cell-size", "6", "--output", raw.toString()).code());
+            Path aff = dir.resolve("aff" + run + ".h5");
+            assertEquals(0, CliTest.run("infer", "--input", raw.toString(), "--output", aff.toString()).code());
+            Path chunks = dir.resolve("c" + run);
+            assertEquals(0, CliTest.run("chop", "--input", aff.toString(), "--chunk", "20,20,10", "--halo", "2,2,2", "--out-dir", chunks.toString()).code());
+            ws[run] = dir.resolve("ws" + run);
+            CliTest.Run w = CliTest.run("watershed", "--input", chunks.resolve("chunk_0_0_0.h5").toString(), chunks.resolve("chunk_1_0_0.h5").toString(),
+                    "--out-dir", ws[run].toString(), "--t-low", "0.1", "--t-size", "50");
+            assertEquals(0, w.code(), w.err());
+        }
+        Path a = ws[0].resolve("chunk_0_0_0.watershed.h5");
+        Path b = ws[1].resolve("chunk_1_0_0.watershed.h5");
+        Path seg = dir.resolve("mixed.zarr");
+        CliTest.Run s = CliTest.run("stitch", a.toString(), b.toString(), "--output", seg.toString(), "--t-low", "0.1", "--t-size", "50");
+        System.out.println("stitch of two runs: exit " + s.code() + ": " + s.err());
+        assertEquals(3, s.code(), s.err());
+        assertTrue(s.err().contains("the chunk files " + a + " .. " + b + " do not fit together ("), s.err());
+        assertFalse(Files.exists(seg));
+    }
+
+    @Test
+    void omnifyChopRefusesATreeOfAnotherRun() throws Exception {
+        Path[] seg = new Path[2];
+        Path[] tree = new Path[2];
+        Path[] raw = new Path[2];
+        for (int run = 0; run < 2; run++) {
+            raw[run] = dir.resolve("raw" + run + ".h5");
+            assertEquals(0, CliTest.run("phantom", "--shape", "20,20,10", "--seed", String.valueOf(3 + run), "--cell-size", "6", "--output", raw[run].toString()).code());
+            Path aff = dir.resolve("aff" + run + ".h5");
+            assertEquals(0, CliTest.run("infer", "--input", raw[run].toString(), "--output", aff.toString()).code());
+            Path chunks = dir.resolve("c" + run);
+            assertEquals(0, CliTest.run("chop", "--input", aff.toString(), "--chunk", "10,20,10", "--halo", "2,2,2", "--out-dir", chunks.toString()).code());
+            Path ws = dir.resolve("ws" + run);
+            assertEquals(0, CliTest.run("watershed", "--input", chunks.resolve("chunk_0_0_0.h5").toString(), chunks.resolve("chunk_1_0_0.h5").toString(),
+                    "--out-dir", ws.toString(), "--t-low", "0.1", "--t-size", "50").code());
+            seg[run] = dir.resolve("seg" + run + ".zarr");
+            tree[run] = dir.resolve("tree" + run + ".h5");
+            CliTest.Run s = CliTest.run("stitch", ws.toString(), "--output", seg[run].toString(), "--tree", tree[run].toString(), "--t-low", "0.1",
+                    "--t-size", "50");
+            assertEquals(0, s.code(), s.err());
+        }
+        Path out = dir.resolve("regions");
+        CliTest.Run other = CliTest.run("omnify-chop", "--segmentation", seg[0].toString(), "--raw", raw[0].toString(), "--tree", tree[1].toString(),
+                "--divs", "1,1,1", "--out-dir", out.toString());
+        assertEquals(3, other.code(), other.err());
+        assertTrue(other.err().contains(tree[1] + ": ") && other.err().contains("not this segmentation's tree (another run's?)"), other.err());
+        assertFalse(Files.exists(out));
+        CliTest.Run own = CliTest.run("omnify-chop", "--segmentation", seg[0].toString(), "--raw", raw[0].toString(), "--tree", tree[0].toString(),
+                "--divs", "1,1,1", "--out-dir", out.toString());
+        assertEquals(0, own.code(), own.err());
+    }
+
     /** A 20x20x10 phantom's affinities chopped with the given chop options; the folder of chunk files. */
     private Path phantomAffinityChunks(String... chopOptions) {
         Path raw = dir.resolve("raw.h5");

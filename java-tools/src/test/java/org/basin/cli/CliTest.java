@@ -289,6 +289,22 @@ class CliTest {
     }
 
     @Test
+    void planStopsWhenTheInputHasNoChunk() throws Exception {
+        Path a = dir.resolve("a.zarr");
+        ZarrArray.create(a, DType.UINT8, 0, new int[] {8, 8, 8}, new int[] {4, 4, 4}, ZarrCodec.NONE, "/", Map.of());
+        Files.write(a.resolve("0.0.0"), new byte[64]); // under the other separator's key
+        Path plan = dir.resolve("plan");
+        Run r = run("plan", "--input", a.toString(), "--chunk", "4,4,4", "--halo", "1,1,1", "--ws-chunk", "4,4,4", "--out-dir", plan.toString());
+        assertEquals(3, r.code(), r.err());
+        assertTrue(r.err().contains(a + ": no chunk file (chunk keys like 0/0/0): every voxel would read as the fill value"), r.err());
+        assertFalse(Files.exists(plan.resolve("plan.json")));
+        Files.createDirectories(a.resolve("0/0"));
+        Files.write(a.resolve("0/0/0"), new byte[64]);
+        Run ok = run("plan", "--input", a.toString(), "--chunk", "4,4,4", "--halo", "1,1,1", "--ws-chunk", "4,4,4", "--out-dir", plan.toString());
+        assertEquals(0, ok.code(), ok.err());
+    }
+
+    @Test
     void infoWarnsOfAZarrArrayWithoutAnyChunk() throws Exception {
         Path a = dir.resolve("a.zarr");
         ZarrArray.create(a, DType.UINT8, 0, new int[] {4, 4, 4}, new int[] {2, 2, 2}, ZarrCodec.NONE, "/", Map.of());
@@ -343,5 +359,31 @@ class CliTest {
         Files.write(cut, whole);
         Run again = run("stitch", out.toString(), "--output", dir.resolve("seg.zarr").toString());
         assertEquals(0, again.code(), again.err());
+    }
+
+    @Test
+    void aCorruptedCachedIntermediateNamesTheTaskWorkFolderToDelete() throws Exception {
+        Path raw = dir.resolve("raw.h5");
+        Path aff = dir.resolve("aff.h5");
+        assertEquals(0, run("phantom", "--shape", "24,20,8", "--cell-size", "10", "--output", raw.toString()).code());
+        assertEquals(0, run("infer", "--input", raw.toString(), "--output", aff.toString()).code());
+        assertEquals(0, run("chop", "--input", aff.toString(), "--chunk", "12,20,8", "--halo", "2,2,2", "--out-dir", dir.resolve("c").toString()).code());
+        // a WATERSHED task's work folder (work/ab/<30 hex>) and the folder a later task stages its output into
+        Path task = Files.createDirectories(dir.resolve("work/3f/0123456789abcdef0123456789abcd"));
+        Run w = run("watershed", "--input", dir.resolve("c/chunk_0_0_0.h5").toString(), dir.resolve("c/chunk_1_0_0.h5").toString(),
+                "--out-dir", task.toString());
+        assertEquals(0, w.code(), w.err());
+        Path real = task.resolve("chunk_1_0_0.watershed.h5");
+        byte[] whole = Files.readAllBytes(real);
+        Files.write(real, java.util.Arrays.copyOf(whole, whole.length - 500));
+        Path staged = Files.createDirectories(dir.resolve("merge/chunks"));
+        for (String n : new String[] {"chunk_0_0_0.watershed.h5", "chunk_1_0_0.watershed.h5"}) {
+            Files.createSymbolicLink(staged.resolve(n), task.resolve(n));
+        }
+        Run s = run("stitch", staged.toString(), "--output", dir.resolve("seg.zarr").toString());
+        assertEquals(3, s.code(), s.err());
+        assertTrue(s.err().contains(staged.resolve("chunk_1_0_0.watershed.h5") + ": the file ends at byte ")
+                && s.err().contains("written by basin watershed (the pipeline's WATERSHED), staged from " + real.toRealPath()
+                + "; delete that task's work folder " + task.toRealPath() + " and rerun with -resume"), s.err());
     }
 }
