@@ -39,7 +39,7 @@ EOF
 for size in $sizes; do
   tag="${size//,/x}"
   raw="$work/raw-$tag.h5"; truth="$work/truth-$tag.h5"
-  [[ -f "$raw" ]] || "$root/bin/basin" phantom --shape "$size" --seed 7 --cell-size 24 --output "$raw" --truth "$truth" > /dev/null 2>&1
+  [[ -f "$raw" ]] || "$root/bin/basin" phantom --shape "$size" --seed 7 --cell-size 24 --output "$raw" --truth "$truth" > "$work/phantom-$tag.log" 2>&1 || { echo "phantom $size failed: $work/phantom-$tag.log" >&2; exit 1; }
   for d in $designs; do
     dir=$(checkout "$d")
     run="$work/run-$d-$tag"
