@@ -177,7 +177,7 @@ class PipelineTest {
      * uint64). Bytes read by a task beyond what every task reads (the JVM, its jar: the least any task read) are at
      * most 4x its padded region at its dtype, plus 1 MB for the JVM's own reads, which differ by up to 0.7 MB between
      * commands (the issue allows 64 MB; the demo's regions are too small for that); the one-per-volume tasks read
-     * no volume (under 1 MB: the affinities
+     * no volume (under 2 MB, which leaves room for the JVM's own differences: the affinities
      * are 12.6 MB, the watershed labels 4 MB); work dir + outdir hold at most 1.2x raw + affinities + segmentation
      * plus the intermediate folder. Memory growth with the region is the benchmark's (benchmarks/pipeline.sh).
      */
@@ -199,7 +199,7 @@ class PipelineTest {
                 assertTrue(read <= 4 * region.get(t.process()) + (1 << 20), t.name() + " read " + read + " bytes beyond the JVM's, its region is "
                         + region.get(t.process()));
             } else if (List.of("CHOP", "MERGE_SEGMENTS", "EVALUATE").contains(t.process())) {
-                assertTrue(read < (1 << 20), t.name() + " runs once per volume but read " + read + " bytes beyond the JVM's");
+                assertTrue(read < (2 << 20), t.name() + " runs once per volume but read " + read + " bytes beyond the JVM's");
             }
         }
         long volumes = 128L * 128 * 64 * (1 + 12 + 8);
