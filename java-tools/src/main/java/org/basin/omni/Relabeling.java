@@ -6,7 +6,7 @@ import java.util.Arrays;
 public record Relabeling(int[] local, long[] globalOfLocal) {
     /** {@code globalOfLocal[k]} is the global id of local id k; index 0 is background. */
     public static Relabeling of(long[] global) {
-        long[] ids = Arrays.stream(global).filter(v -> v != 0).distinct().sorted().toArray();
+        long[] ids = distinctNonZero(global);
         long[] map = new long[ids.length + 1];
         System.arraycopy(ids, 0, map, 1, ids.length);
         int[] local = new int[global.length];
@@ -24,6 +24,34 @@ public record Relabeling(int[] local, long[] globalOfLocal) {
             local[i] = lastLocal;
         }
         return new Relabeling(local, map);
+    }
+
+    /**
+     * The distinct non-zero values, ascending. Sorted from the heads of runs of equal values, which are far fewer
+     * than the voxels (a boxed {@code distinct()} over every voxel took most of a region's time and ~30 bytes per
+     * voxel of heap).
+     */
+    static long[] distinctNonZero(long[] values) {
+        long[] heads = new long[1024];
+        int n = 0;
+        long last = 0;
+        for (long v : values) {
+            if (v != 0 && v != last) {
+                if (n == heads.length) {
+                    heads = Arrays.copyOf(heads, 2 * n);
+                }
+                heads[n++] = v;
+            }
+            last = v;
+        }
+        Arrays.sort(heads, 0, n);
+        int unique = 0;
+        for (int i = 0; i < n; i++) {
+            if (unique == 0 || heads[i] != heads[unique - 1]) {
+                heads[unique++] = heads[i];
+            }
+        }
+        return Arrays.copyOf(heads, unique);
     }
 
     public int count() {
