@@ -149,8 +149,9 @@ final class OmnifyChopCommand extends ToolCommand {
                         entries.add(Hdf5Files.Entry.table("dend", DType.UINT32, new int[] {2, dend.size()}, dend.ids()));
                         entries.add(Hdf5Files.Entry.table("dendValues", DType.FLOAT32, new int[] {dend.size()}, dend.values()));
                     }
-                    // deflated: the region file is an intermediate copy of raw and segmentation (OMNI_PROJECT reads it once)
-                    Hdf5Files.write(tmp.resolve(name + ".h5"), attrs, entries, true);
+                    // contiguous and unfiltered, by basin's own writer: OMNI_PROJECT reads it once; jhdf's deflate took
+                    // ~40% of the task and held the region twice over as nested Java arrays
+                    Hdf5Files.write(tmp.resolve(name + ".h5"), attrs, entries, false);
                     Map<String, Object> entry = new LinkedHashMap<>();
                     entry.put("name", name);
                     entry.put("file", name + ".h5");
