@@ -25,11 +25,11 @@ final class PrecomputedShards implements AutoCloseable {
     record Spec(int preshiftBits, boolean murmur, int minishardBits, int shardBits, boolean gzipMinishardIndex, boolean gzipData) {
         static Spec parse(Object o, String where) {
             if (!(o instanceof Map<?, ?> m)) {
-                throw BasinException.badInput(where + " 'sharding' " + Json.write(o) + " is not an object");
+                throw BasinException.badInput(where + " 'sharding' " + PrecomputedVolume.shown(o) + " is not an object");
             }
             Object type = m.get("@type");
             if (!"neuroglancer_uint64_sharded_v1".equals(type)) {
-                throw BasinException.badInput(where + " 'sharding' field '@type' " + (type == null ? "is missing" : Json.write(type) + " is not")
+                throw BasinException.badInput(where + " 'sharding' field '@type' " + (type == null ? "is missing" : PrecomputedVolume.shown(type) + " is not")
                         + " \"neuroglancer_uint64_sharded_v1\"");
             }
             int preshift = bits(m, "preshift_bits", where);
@@ -49,7 +49,7 @@ final class PrecomputedShards implements AutoCloseable {
             } else if ("identity".equals(hash)) {
                 murmur = false;
             } else {
-                throw BasinException.badInput(where + " 'sharding' field 'hash' " + (hash == null ? "is missing" : Json.write(hash) + " is not")
+                throw BasinException.badInput(where + " 'sharding' field 'hash' " + (hash == null ? "is missing" : PrecomputedVolume.shown(hash) + " is not")
                         + " \"identity\" or \"murmurhash3_x86_128\"");
             }
             return new Spec(preshift, murmur, minishard, shard, gzip(m, "minishard_index_encoding", where), gzip(m, "data_encoding", where));
@@ -58,7 +58,7 @@ final class PrecomputedShards implements AutoCloseable {
         private static int bits(Map<?, ?> m, String field, String where) {
             Object v = m.get(field);
             if (!(v instanceof Integer i) || i < 0 || i > 64) {
-                throw BasinException.badInput(where + " 'sharding' field '" + field + "' " + (v == null ? "is missing" : Json.write(v)
+                throw BasinException.badInput(where + " 'sharding' field '" + field + "' " + (v == null ? "is missing" : PrecomputedVolume.shown(v)
                         + " is not an integer 0..64"));
             }
             return i;
@@ -73,7 +73,7 @@ final class PrecomputedShards implements AutoCloseable {
             if ("gzip".equals(v)) {
                 return true;
             }
-            throw BasinException.badInput(where + " 'sharding' field '" + field + "' " + Json.write(v) + " is not \"raw\" or \"gzip\"");
+            throw BasinException.badInput(where + " 'sharding' field '" + field + "' " + PrecomputedVolume.shown(v) + " is not \"raw\" or \"gzip\"");
         }
 
         String describe() {

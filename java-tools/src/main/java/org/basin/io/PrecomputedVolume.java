@@ -132,7 +132,7 @@ public final class PrecomputedVolume implements VolumeReader {
         String where = file.toString();
         Object atType = m.get("@type");
         if (atType != null && !"neuroglancer_multiscale_volume".equals(atType)) {
-            throw BasinException.badInput(where + ": field '@type' " + Json.write(atType) + " is not \"neuroglancer_multiscale_volume\""
+            throw BasinException.badInput(where + ": field '@type' " + shown(atType) + " is not \"neuroglancer_multiscale_volume\""
                     + " (basin reads precomputed volumes, not meshes, skeletons or annotations)");
         }
         String type = string(m, "type", where).toLowerCase(Locale.ROOT);
@@ -147,10 +147,10 @@ public final class PrecomputedVolume implements VolumeReader {
         }
         Object nc = m.get("num_channels");
         if (!(nc instanceof Integer channels) || channels < 1) {
-            throw BasinException.badInput(where + ": field 'num_channels' " + (nc == null ? "is missing" : Json.write(nc) + " is not an integer above 0"));
+            throw BasinException.badInput(where + ": field 'num_channels' " + (nc == null ? "is missing" : shown(nc) + " is not an integer above 0"));
         }
         if (!(m.get("scales") instanceof List<?> list) || list.isEmpty()) {
-            throw BasinException.badInput(where + ": field 'scales' " + (m.get("scales") == null ? "is missing" : Json.write(m.get("scales"))
+            throw BasinException.badInput(where + ": field 'scales' " + (m.get("scales") == null ? "is missing" : shown(m.get("scales"))
                     + " is not a list of scales"));
         }
         List<Scale> scales = new ArrayList<>();
@@ -162,11 +162,11 @@ public final class PrecomputedVolume implements VolumeReader {
 
     private static Scale scale(Object o, int i, DType dtype, int channels, String file) {
         if (!(o instanceof Map<?, ?> m)) {
-            throw BasinException.badInput(file + ": scales[" + i + "] " + Json.write(o) + " is not an object");
+            throw BasinException.badInput(file + ": scales[" + i + "] " + shown(o) + " is not an object");
         }
         Object k = m.get("key");
         if (!(k instanceof String key) || key.isEmpty()) {
-            throw BasinException.badInput(file + ": scales[" + i + "] field 'key' " + (k == null ? "is missing" : Json.write(k) + " is not a folder name"));
+            throw BasinException.badInput(file + ": scales[" + i + "] field 'key' " + (k == null ? "is missing" : shown(k) + " is not a folder name"));
         }
         String where = file + ": scale \"" + key + "\"";
         int[] size = triple(m, "size", where, 1);
@@ -174,10 +174,10 @@ public final class PrecomputedVolume implements VolumeReader {
                 .asLongStream().toArray();
         if (!(m.get("chunk_sizes") instanceof List<?> cs) || cs.isEmpty()) {
             throw BasinException.badInput(where + " field 'chunk_sizes' " + (m.get("chunk_sizes") == null ? "is missing"
-                    : Json.write(m.get("chunk_sizes")) + " is not a list of [x, y, z] sizes"));
+                    : shown(m.get("chunk_sizes")) + " is not a list of [x, y, z] sizes"));
         }
         // several chunk sizes are several complete copies of the scale: the first serves
-        int[] chunk = triple(Map.of("chunk_sizes[0]", cs.get(0)), "chunk_sizes[0]", where, 1);
+        int[] chunk = triple(cs.get(0), "chunk_sizes[0]", where, 1);
         if ((long) chunk[0] * chunk[1] * chunk[2] * channels * dtype.bytes() > Integer.MAX_VALUE - 16) {
             throw BasinException.badInput(where + " field 'chunk_sizes' " + Arrays.toString(chunk) + " of " + channels + " channel(s) "
                     + dtype.label() + " is over 2 GiB a chunk, more than basin reads");
@@ -185,7 +185,7 @@ public final class PrecomputedVolume implements VolumeReader {
         double[] resolution = resolution(m, where);
         Object e = m.get("encoding");
         if (!(e instanceof String es)) {
-            throw BasinException.badInput(where + " field 'encoding' " + (e == null ? "is missing" : Json.write(e) + " is not a string"));
+            throw BasinException.badInput(where + " field 'encoding' " + (e == null ? "is missing" : shown(e) + " is not a string"));
         }
         Encoding encoding = switch (es.toLowerCase(Locale.ROOT)) {
             case "raw" -> Encoding.RAW;
@@ -212,28 +212,36 @@ public final class PrecomputedVolume implements VolumeReader {
     private static String string(Map<String, Object> m, String field, String where) {
         Object v = m.get(field);
         if (!(v instanceof String s)) {
-            throw BasinException.badInput(where + ": field '" + field + "' " + (v == null ? "is missing" : Json.write(v) + " is not a string"));
+            throw BasinException.badInput(where + ": field '" + field + "' " + (v == null ? "is missing" : shown(v) + " is not a string"));
         }
         return s;
     }
 
     /** Three integers of at least {@code min} (x, y, z). */
     private static int[] triple(Map<?, ?> m, String field, String where, int min) {
-        Object v = m.get(field);
+        return triple(m.get(field), field, where, min);
+    }
+
+    private static int[] triple(Object v, String field, String where, int min) {
         if (!(v instanceof List<?> l) || l.size() != 3 || !l.stream().allMatch(x -> x instanceof Integer n && n >= min)) {
             String why = v instanceof List<?> l && l.stream().anyMatch(x -> x instanceof Long || x instanceof BigInteger)
                     ? " has a value larger than basin reads (2^31 - 1)"
                     : min == 1 ? " is not three integers above 0 (x, y, z)" : " is not three integers (x, y, z)";
-            throw BasinException.badInput(where + " field '" + field + "' " + (v == null ? "is missing" : Json.write(v).replaceAll("\\s+", "") + why));
+            throw BasinException.badInput(where + " field '" + field + "' " + (v == null ? "is missing" : shown(v) + why));
         }
         return l.stream().mapToInt(x -> (Integer) x).toArray();
+    }
+
+    /** A value of the info file as the user wrote it, on one line. */
+    static String shown(Object v) {
+        return v instanceof String s ? "\"" + s + "\"" : Json.write(v).replaceAll("\\s+", "");
     }
 
     private static double[] resolution(Map<?, ?> m, String where) {
         Object v = m.get("resolution");
         if (!(v instanceof List<?> l) || l.size() != 3 || !l.stream().allMatch(x -> x instanceof Number n && n.doubleValue() > 0
                 && Double.isFinite(n.doubleValue()))) {
-            throw BasinException.badInput(where + " field 'resolution' " + (v == null ? "is missing" : Json.write(v).replaceAll("\\s+", "")
+            throw BasinException.badInput(where + " field 'resolution' " + (v == null ? "is missing" : shown(v)
                     + " is not three numbers above 0 (x, y, z in nm)"));
         }
         return l.stream().mapToDouble(x -> ((Number) x).doubleValue()).toArray();
