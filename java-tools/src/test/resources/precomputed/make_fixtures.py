@@ -401,8 +401,10 @@ def bench(out):
     """256^3: raw uint8 unsharded, raw uint8 sharded (gzip data), compressed_segmentation uint64; 64^3 chunks."""
     rng = np.random.default_rng(5)
     n = 256
-    zz, yy, xx = np.meshgrid(np.arange(n), np.arange(n), np.arange(n), indexing="ij")
-    img = ((xx * 3 + yy * 5 + zz * 7) % 251 + rng.integers(0, 5, size=(n, n, n))).astype(np.uint8)[None]
+    zz = np.arange(n, dtype=np.int32).reshape(n, 1, 1)
+    yy = np.arange(n, dtype=np.int32).reshape(1, n, 1)
+    xx = np.arange(n, dtype=np.int32).reshape(1, 1, n)
+    img = ((xx * 3 + yy * 5 + zz * 7) % 251 + rng.integers(0, 5, size=(n, n, n), dtype=np.int32)).astype(np.uint8)[None]
     seg = ((zz // 11) * 10_000 + (yy // 13) * 100 + (xx // 9)).astype(np.uint64)[None] + np.uint64(1 << 40)
     write_volume(out, "bench_raw_uint8", {"type": "image", "data_type": "uint8", "num_channels": 1,
                                           "scales": [scale("s0", [n] * 3, [64] * 3, [4, 4, 4])]}, [img])
