@@ -36,8 +36,7 @@ import org.basin.volume.DType;
  *
  * <p>Precomputed chunks are [x, y, z, channel] in Fortran order, which is the memory order of basin's C-order
  * (c, z, y, x) blocks: chunk bytes go to blocks without a transpose. basin reads the scale's own box
- * [0, size): voxel (0, 0, 0) is the info's {@code voxel_offset} (kept in the attributes as {@code voxel_offset}, x, y,
- * z), so outputs start at 0 and the offset must be added back to place them in Neuroglancer's frame.
+ * [0, size): voxel (0, 0, 0) is the info's {@code voxel_offset} (kept in the attributes as {@code voxel_offset_xyz}), so outputs start at 0 and the offset must be added back to place them in Neuroglancer's frame.
  */
 public final class PrecomputedVolume implements VolumeReader {
     enum Encoding { RAW, COMPRESSED_SEGMENTATION, JPEG }
@@ -76,7 +75,7 @@ public final class PrecomputedVolume implements VolumeReader {
         Map<String, Object> attrs = new LinkedHashMap<>();
         double[] r = scale.resolution();
         attrs.put("voxel_size", new double[] {r[2], r[1], r[0]});
-        attrs.put("voxel_offset", scale.offset().clone());
+        attrs.put("voxel_offset_xyz", scale.offset().clone());
         attrs.put("type", meta.type());
         attrs.put("scale_key", scale.key());
         String compression = switch (scale.encoding()) {
@@ -91,6 +90,25 @@ public final class PrecomputedVolume implements VolumeReader {
     /** True when {@code dir} holds an {@code info} file (a precomputed volume, or something to be named as bad input). */
     public static boolean isVolume(Path dir) {
         return Files.isRegularFile(dir.resolve("info"));
+    }
+
+    /**
+     * The volume of which {@code dir} is a scale's folder ({@code root/<key>}, the parent holding the info file), opened
+     * at that scale; null when {@code dir} is not one (also when the parent's info is no precomputed volume's).
+     */
+    public static PrecomputedVolume openScaleFolder(Path dir) {
+        Path parent = dir.toAbsolutePath().normalize().getParent();
+        if (parent == null || !isVolume(parent)) {
+            return null;
+        }
+        String name = dir.toAbsolutePath().normalize().getFileName().toString();
+        List<String> keys;
+        try {
+            keys = levelPaths(parent);
+        } catch (BasinException e) {
+            return null; // an info file of something else beside the folder: not this folder's concern
+        }
+        return keys.contains(name) ? open(parent, name) : null;
     }
 
     /** The scale keys of the volume at {@code root}, finest first (the info's order: resolutions must not decrease). */

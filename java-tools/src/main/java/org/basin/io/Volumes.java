@@ -48,6 +48,10 @@ public final class Volumes {
             if (PrecomputedVolume.isVolume(path)) {
                 return PrecomputedVolume.open(path, dataset); // dataset: a scale key; none: the first (finest) scale
             }
+            PrecomputedVolume scaleFolder = dataset == null || dataset.isEmpty() ? PrecomputedVolume.openScaleFolder(path) : null;
+            if (scaleFolder != null) {
+                return scaleFolder;
+            }
             return openUnmarked(path, dataset);
         }
         String name = path.getFileName().toString().toLowerCase(Locale.ROOT);

@@ -120,7 +120,7 @@ class PrecomputedVolumeTest {
     }
 
     @Test
-    void scalesAreListedFinestFirstAndChosenByKeyWithTheirVoxelSizeAndOffset() {
+    void scalesAreListedFinestFirstAndChosenByKeyWithTheirVoxelSizeAndOffset() throws Exception {
         Path v = fixtures().resolve("raw_uint8");
         assertEquals(List.of("4_5_40", "8_10_80", "mip/2"), PrecomputedVolume.levelPaths(v));
         try (VolumeReader r = Volumes.open(v, null)) {
@@ -128,18 +128,27 @@ class PrecomputedVolumeTest {
             assertArrayEquals(new int[] {11, 13, 19}, r.info().shape());
             assertArrayEquals(new int[] {4, 8, 8}, r.info().chunks());
             assertArrayEquals(new double[] {40, 5, 4}, r.info().voxelSize(), "resolution x,y,z 4,5,40 nm as z,y,x");
-            assertArrayEquals(new long[] {5, -3, 7}, (long[]) r.info().attributes().get("voxel_offset"));
+            assertArrayEquals(new long[] {5, -3, 7}, (long[]) r.info().attributes().get("voxel_offset_xyz"));
             assertEquals("image", r.info().attributes().get("type"));
             assertEquals("raw", r.info().compression());
         }
         try (VolumeReader r = Volumes.open(v, "8_10_80")) {
             assertArrayEquals(new int[] {6, 7, 10}, r.info().shape());
             assertArrayEquals(new double[] {80, 10, 8}, r.info().voxelSize());
-            assertArrayEquals(new long[] {2, -2, 3}, (long[]) r.info().attributes().get("voxel_offset"));
+            assertArrayEquals(new long[] {2, -2, 3}, (long[]) r.info().attributes().get("voxel_offset_xyz"));
         }
         try (VolumeReader r = Volumes.open(v, "/mip/2")) {
             assertArrayEquals(new double[] {160, 20, 16}, r.info().voxelSize());
         }
+        try (VolumeReader r = Volumes.open(v.resolve("8_10_80"), null)) {
+            assertEquals("8_10_80", r.info().dataset(), "a scale's folder opens that scale");
+            assertArrayEquals(new int[] {6, 7, 10}, r.info().shape());
+        }
+        Path beside = dir.resolve("notes/volume");
+        Files.createDirectories(beside);
+        Files.writeString(dir.resolve("notes/info"), "not JSON: a text file named info");
+        BasinException unknown = assertThrows(BasinException.class, () -> Volumes.open(beside, null));
+        assertTrue(unknown.getMessage().startsWith(beside + ": no volume basin reads"), unknown.getMessage());
         BasinException e = assertThrows(BasinException.class, () -> Volumes.open(v, "s9"));
         assertEquals(ExitCode.BAD_ARGUMENTS, e.exitCode());
         assertEquals(v + ": the precomputed volume has no scale 's9'; its scales are [4_5_40, 8_10_80, mip/2]", e.getMessage());
