@@ -188,6 +188,19 @@ class PrecomputedVolumeTest {
         }
     }
 
+    @Test
+    void aRawChunkOfTheRawLengthThatStartsLikeGzipStaysRaw() throws Exception {
+        Path v = dir.resolve("v");
+        Files.createDirectories(v.resolve("s0"));
+        Files.writeString(v.resolve("info"), "{\"type\": \"image\", \"data_type\": \"uint8\", \"num_channels\": 1, \"scales\": [{\"key\": \"s0\","
+                + " \"size\": [4, 2, 1], \"chunk_sizes\": [[4, 2, 1]], \"resolution\": [1, 1, 1], \"encoding\": \"raw\"}]}");
+        byte[] raw = {(byte) 0x1f, (byte) 0x8b, 8, 0, 5, 6, 7, 9};
+        Files.write(v.resolve("s0/0-4_0-2_0-1"), raw);
+        try (VolumeReader r = Volumes.open(v, null)) {
+            assertArrayEquals(raw, r.readAll().bytes());
+        }
+    }
+
     private static boolean isGzip(byte[] b) {
         return (b[0] & 0xff) == 0x1f && (b[1] & 0xff) == 0x8b;
     }
