@@ -110,12 +110,9 @@ final class PrecomputedShards implements AutoCloseable {
 
     /** The stored (data_encoding decoded) bytes of chunk {@code chunkId}, or null when the volume holds none for it. */
     byte[] read(long chunkId) {
-        long hashed = spec.preshiftBits() >= 64 ? 0 : chunkId >>> spec.preshiftBits();
-        if (spec.murmur()) {
-            hashed = murmurHash64(hashed, 0);
-        }
+        long hashed = hashed(chunkId);
         long minishard = hashed & mask(spec.minishardBits());
-        long shard = (spec.minishardBits() >= 64 ? 0 : hashed >>> spec.minishardBits()) & mask(spec.shardBits());
+        long shard = shardOf(hashed);
         Path file = shardFile(shard);
         FileChannel ch = channel(shard, file);
         if (ch == null) {
@@ -136,11 +133,25 @@ final class PrecomputedShards implements AutoCloseable {
         return spec.gzipData() ? PrecomputedVolume.gunzip(stored, file + ": " + scaleName + " " + what + " (data_encoding gzip)") : stored;
     }
 
+    /** The shard file that holds chunk {@code chunkId} if the volume has it. */
+    Path fileOf(long chunkId) {
+        return shardFile(shardOf(hashed(chunkId)));
+    }
+
+    private long hashed(long chunkId) {
+        long shifted = spec.preshiftBits() >= 64 ? 0 : chunkId >>> spec.preshiftBits();
+        return spec.murmur() ? murmurHash64(shifted, 0) : shifted;
+    }
+
+    private long shardOf(long hashed) {
+        return (spec.minishardBits() >= 64 ? 0 : hashed >>> spec.minishardBits()) & mask(spec.shardBits());
+    }
+
     private static long mask(int bits) {
         return bits >= 64 ? -1L : (1L << bits) - 1;
     }
 
-    Path shardFile(long shard) {
+    private Path shardFile(long shard) {
         int digits = (spec.shardBits() + 3) / 4;
         String hex = Long.toHexString(shard).toLowerCase(Locale.ROOT);
         return dir.resolve("0".repeat(Math.max(0, digits - hex.length())) + hex + ".shard");

@@ -308,7 +308,7 @@ public final class PrecomputedVolume implements VolumeReader {
         if (shards != null) {
             long id = PrecomputedShards.compressedMorton(new long[] {g[0], g[1], g[2]}, grid);
             bytes = shards.read(id);
-            where = scaleDir + ": scale \"" + scale.key() + "\" chunk " + Arrays.toString(g) + " (id " + Long.toUnsignedString(id) + ")";
+            where = shards.fileOf(id) + ": scale \"" + scale.key() + "\" chunk " + Arrays.toString(g) + " (id " + Long.toUnsignedString(id) + ")";
         } else {
             StringBuilder name = new StringBuilder();
             for (int d = 0; d < 3; d++) {

@@ -211,6 +211,24 @@ class PrecomputedBadInputTest {
         assertContains(refused(v), shard + ": scale \"s0\" minishard index " + m + ": chunk id ", ") points past the end of the file (" + b.length + " bytes)");
     }
 
+    @Test
+    void aDamagedChunkInsideAShardNamesTheShardFileAndChunk() throws Exception {
+        Path v = copy("cseg_uint32_sharded_identity");
+        Path shard = v.resolve("s0/0.shard");
+        byte[] b = Files.readAllBytes(shard);
+        int m = firstListedMinishard(b, 2);
+        ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        long index = 32 + bb.getLong(16 * m);
+        int n = (int) ((32 + bb.getLong(16 * m + 8) - index) / 24);
+        long firstChunk = 32 + bb.getLong((int) index + 8 * n); // the first chunk's data: its channel offset word
+        assertEquals(1, bb.getInt((int) firstChunk));
+        bb.putInt((int) firstChunk, 7);
+        Files.write(shard, b);
+        String msg = refused(v);
+        assertTrue(msg.startsWith(shard + ": scale \"s0\" chunk ["), msg);
+        assertContains(msg, "compressed_segmentation chunk channel offset 0 is 7, not the channel count 1");
+    }
+
     /** Word {@code i} of a compressed_segmentation chunk set to {@code value}. */
     private static void setWord(Path chunk, int i, int value) throws IOException {
         byte[] b = Files.readAllBytes(chunk);
