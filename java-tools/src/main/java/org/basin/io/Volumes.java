@@ -16,7 +16,8 @@ public final class Volumes {
     /**
      * Opens {@code path}: an HDF5 file ({@code dataset} is the dataset path; null when the file holds one), a Zarr
      * v2 array or group ({@code dataset} is the array path inside the group; an OME-Zarr group defaults to its
-     * first scale), a multi-page TIFF or a folder of TIFF slices.
+     * first scale), a multi-page TIFF, a folder of TIFF slices or a Neuroglancer precomputed volume (a folder with an
+     * {@code info} file; {@code dataset} is a scale key, the first scale when null).
      */
     public static VolumeReader open(Path path, String dataset) {
         if (!Files.exists(path)) {
@@ -43,6 +44,13 @@ public final class Volumes {
             }
             if (TiffStackReader.hasSlices(path)) {
                 return TiffStackReader.open(path);
+            }
+            if (PrecomputedVolume.isVolume(path)) {
+                return PrecomputedVolume.open(path, dataset); // dataset: a scale key; none: the first (finest) scale
+            }
+            PrecomputedVolume scaleFolder = dataset == null || dataset.isEmpty() ? PrecomputedVolume.openScaleFolder(path) : null;
+            if (scaleFolder != null) {
+                return scaleFolder;
             }
             return openUnmarked(path, dataset);
         }
