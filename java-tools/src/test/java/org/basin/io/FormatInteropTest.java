@@ -159,4 +159,104 @@ class FormatInteropTest {
                 + "print('ok')\n");
         assertEquals("ok", out);
     }
+
+    /** zarr-python's N5Store compressors, by the N5 type they write (LZMA with defaults becomes N5's xz). */
+    static final String[][] N5_CODECS = {
+        {"raw", "None"}, {"gzip", "numcodecs.GZip(level=1)"}, {"zlib", "numcodecs.Zlib(level=1)"}, {"bzip2", "numcodecs.BZ2(level=9)"},
+        {"xz", "numcodecs.LZMA()"}, {"zstd", "numcodecs.Zstd(level=3)"}, {"blosc", "numcodecs.Blosc(cname='lz4', shuffle=1)"},
+        {"bloscbit", "numcodecs.Blosc(cname='zstd', clevel=3, shuffle=2)"}};
+
+    @Test
+    void zarrPythonN5EveryCodecDtypeAndMultiscaleOpensInBasin() throws Exception {
+        StringBuilder py = new StringBuilder(PRELUDE + "import warnings\nwarnings.simplefilter('ignore')\n"
+                + "root = zarr.group(store=zarr.N5Store('" + dir.resolve("c.n5") + "'), overwrite=True)\n");
+        for (String[] c : N5_CODECS) {
+            py.append("root.create_dataset('").append(c[0]).append("', shape=(9, 70, 66), chunks=(4, 32, 20), dtype='<u2', compressor=")
+                    .append(c[1]).append(")[:] = val('<u2')\n");
+        }
+        String[] dtypes = {"u1", "u2", "i4", "u4", "i8", "u8", "f4", "f8"};
+        for (String t : dtypes) {
+            py.append("root.create_dataset('t/").append(t).append("', shape=(9, 70, 66), chunks=(5, 16, 32), dtype='").append(t)
+                    .append("', compressor=numcodecs.GZip(level=1))[:] = val('").append(t).append("')\n");
+        }
+        py.append("root.create_dataset('aff', shape=(3, 9, 70, 66), chunks=(3, 4, 32, 32), dtype='f4', compressor=numcodecs.GZip(level=1))[:] = val('f4', True)\n"
+                + "h = root.create_dataset('holes', shape=(9, 70, 66), chunks=(4, 32, 32), dtype='u1', compressor=None)\n"
+                + "h[4:8, 32:64, 0:32] = 9\n"
+                + "ms = root.create_group('ms')\n"
+                + "ms.attrs['resolution'] = [4.0, 5.0, 40.0]\n"
+                + "s0 = ms.create_dataset('s0', shape=(9, 70, 66), chunks=(4, 32, 32), dtype='u1', compressor=numcodecs.GZip(level=1))\n"
+                + "s0[:] = val('u1')\n"
+                + "s0.attrs['downsamplingFactors'] = [1, 1, 1]\n"
+                + "s1 = ms.create_dataset('s1', shape=(9, 35, 33), chunks=(4, 32, 32), dtype='u1', compressor=numcodecs.GZip(level=1))\n"
+                + "s1[:] = val('u1')[:, ::2, ::2]\n"
+                + "s1.attrs['downsamplingFactors'] = [2, 2, 1]\n"
+                + "print(json.load(open('" + dir.resolve("c.n5/xz/attributes.json") + "'))['compression']['type'],"
+                + " json.load(open('" + dir.resolve("c.n5/zlib/attributes.json") + "'))['compression']['useZlib'])\n");
+        assertEquals("xz True", python(py.toString()));
+        Path c = dir.resolve("c.n5");
+        for (String[] codec : N5_CODECS) {
+            try (VolumeReader r = Volumes.open(c, codec[0])) {
+                assertEquals("n5", r.info().format());
+                assertFormula(r.read(REGION), DType.UINT16, 0, REGION, "N5 " + codec[0] + " " + r.info().compression());
+            }
+        }
+        for (String t : dtypes) {
+            try (VolumeReader r = Volumes.open(c, "/t/" + t)) {
+                assertFormula(r.read(REGION), ZarrArray.parseDtype("<" + t), 0, REGION, "N5 " + t);
+            }
+        }
+        try (VolumeReader r = Volumes.open(c, "aff")) {
+            assertEquals(3, r.info().channels());
+            assertFormula(r.read(REGION), DType.FLOAT32, 3, REGION, "N5 4-D");
+        }
+        try (VolumeReader r = Volumes.open(c, "holes")) {
+            Block b = r.readAll();
+            long nines = 0;
+            for (int i = 0; i < b.length(); i++) {
+                nines += b.getLong(i) == 9 ? 1 : b.getLong(i) == 0 ? 0 : 1000000;
+            }
+            assertEquals(4 * 32 * 32, nines, "written voxels 9, missing blocks 0, nothing else");
+        }
+        assertEquals(List.of("s0", "s1"), N5Array.levelPaths(c.resolve("ms")));
+        try (VolumeReader r = Volumes.open(c, "ms")) {
+            assertArrayEquals(SHAPE, r.info().shape(), "a multiscale group opens at s0");
+            assertArrayEquals(new double[] {40, 5, 4}, r.info().voxelSize());
+        }
+        try (VolumeReader r = Volumes.open(c.resolve("ms/s1"), null)) {
+            assertArrayEquals(new int[] {9, 35, 33}, r.info().shape());
+            assertArrayEquals(new double[] {40, 10, 8}, r.info().voxelSize(), "group resolution x downsamplingFactors, z, y, x");
+            Block b = r.readAll();
+            Block full = formula(DType.UINT8, 0, SHAPE);
+            assertEquals(full.getLong((5 * 70 + 2 * 17) * 66 + 2 * 13), b.getLong((5 * 35 + 17) * 33 + 13));
+        }
+    }
+
+    @Test
+    void basinsN5OpensInZarrPythonsN5Store() throws Exception {
+        String[] codecs = {"raw", "gzip", "zlib:2", "bzip2", "xz:1", "zstd", "blosc", "blosc-zstd:3"};
+        N5Array.createGroup(dir.resolve("b.n5"), Map.of());
+        StringBuilder names = new StringBuilder("[");
+        for (String codec : codecs) {
+            String name = codec.replace(':', '_');
+            names.append("'").append(name).append("', ");
+            N5Array a = N5Array.create(dir.resolve("b.n5").resolve(name), DType.UINT16, 0, SHAPE, new int[] {4, 32, 20}, N5Codec.parse(codec), Map.of());
+            a.write(formula(DType.UINT16, 0, SHAPE));
+        }
+        names.append("]");
+        N5Array u64 = N5Array.create(dir.resolve("b.n5/u64"), DType.UINT64, 0, SHAPE, new int[] {4, 32, 32}, N5Codec.parse("gzip"), Map.of());
+        u64.write(formula(DType.UINT64, 0, SHAPE).crop(REGION)); // partial blocks: read, updated, rewritten
+        N5Array aff = N5Array.create(dir.resolve("b.n5/aff"), DType.FLOAT32, 3, SHAPE, new int[] {4, 32, 32}, N5Codec.parse("gzip"), Map.of());
+        aff.write(formula(DType.FLOAT32, 3, SHAPE));
+        String out = python(PRELUDE + "import warnings\nwarnings.simplefilter('ignore')\n"
+                + "root = zarr.open_group(store=zarr.N5Store('" + dir.resolve("b.n5") + "'), mode='r')\n"
+                + "for k in " + names + ":\n"
+                + "    a = root[k]\n"
+                + "    assert a.shape == (9, 70, 66) and a.dtype == np.uint16 and (a[:] == val('<u2')).all(), k\n"
+                + "w = np.zeros((9, 70, 66), dtype='<u8')\n"
+                + "w[2:9, 10:70, 19:61] = val('<u8')[2:9, 10:70, 19:61]\n"
+                + "assert (root['u64'][:] == w).all()\n"
+                + "assert root['aff'].shape == (3, 9, 70, 66) and (root['aff'][:] == val('<f4', True)).all()\n"
+                + "print('ok')\n");
+        assertEquals("ok", out);
+    }
 }
