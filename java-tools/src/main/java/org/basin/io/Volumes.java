@@ -77,8 +77,9 @@ public final class Volumes {
         }
         List<String> inside = N5Array.datasetsInside(path);
         if (inner.isEmpty()) {
-            throw BasinException.badArguments(path + ": an N5 group" + (inside.isEmpty() ? " with no datasets directly inside"
-                    : " holding the datasets " + inside) + "; name one with --dataset");
+            throw BasinException.badArguments(path + ": an N5 container (attributes.json) " + (inside.isEmpty()
+                    ? "with no dataset directly inside (no subfolder whose attributes.json gives 'dimensions')" : "holding the datasets " + inside)
+                    + "; name one with --dataset");
         }
         throw BasinException.badArguments(path + ": no N5 dataset '" + inner + "' in this container"
                 + (inside.isEmpty() ? "" : " (it holds " + inside + ")"));
