@@ -86,7 +86,11 @@ public record BloscCodec(String cname, int clevel, int shuffle, int blocksize) {
     public byte[] encode(byte[] raw, int typesize) {
         int sh = shuffle >= 0 ? shuffle : typesize == 1 ? 2 : 1;
         Blosc.Shuffle s = sh == 0 ? Blosc.Shuffle.NO_SHUFFLE : sh == 1 ? Blosc.Shuffle.BYTE_SHUFFLE : Blosc.Shuffle.BIT_SHUFFLE;
-        return Blosc.compress(raw, typesize, Blosc.Compressor.fromString(cname), clevel, s, blocksize, 1);
+        try {
+            return Blosc.compress(raw, typesize, Blosc.Compressor.fromString(cname), clevel, s, blocksize, 1);
+        } catch (LinkageError e) {
+            throw noNatives("write", e);
+        }
     }
 
     /**
@@ -147,11 +151,19 @@ public record BloscCodec(String cname, int clevel, int shuffle, int blocksize) {
             out = Blosc.decompress(frame);
         } catch (RuntimeException e) {
             throw bad(where, "does not decompress (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
+        } catch (LinkageError e) {
+            throw noNatives("read " + where, e);
         }
         if (out == null || out.length != expected) {
             throw bad(where, "does not decompress to its " + expected + " bytes" + (out == null ? "" : " (got " + out.length + ")"));
         }
         return out;
+    }
+
+    /** blosc-java ships natives for x86-64 Linux, macOS and Windows only; elsewhere Blosc data cannot be read or written. */
+    private static BasinException noNatives(String what, LinkageError e) {
+        return BasinException.badInput("cannot " + what + ": Blosc needs blosc-java's c-blosc natives, which have no build for "
+                + System.getProperty("os.name") + " " + System.getProperty("os.arch") + " (" + e + "); re-save the data with zstd or zlib");
     }
 
     private static BasinException bad(String where, String what) {

@@ -84,10 +84,11 @@ public final class N5Array implements VolumeReader {
         return new ArrayList<>(levels.values());
     }
 
-    /** The N5 datasets directly inside {@code group}, by name. */
+    /** The N5 datasets and multiscale groups (with s0, s1, ...) directly inside {@code group}, by name. */
     public static List<String> datasetsInside(Path group) {
         try (Stream<Path> s = Files.list(group)) {
-            return s.filter(p -> Files.isDirectory(p) && isDataset(p)).map(p -> p.getFileName().toString()).sorted().toList();
+            return s.filter(p -> Files.isDirectory(p) && (isDataset(p) || isN5(p) && !levelPaths(p).isEmpty()))
+                    .map(p -> p.getFileName().toString()).sorted().toList();
         } catch (IOException e) {
             throw BasinException.io(group + ": cannot list the N5 group (" + IoErrors.reason(e) + ")", e);
         }

@@ -78,7 +78,8 @@ public final class Volumes {
         List<String> inside = N5Array.datasetsInside(path);
         if (inner.isEmpty()) {
             throw BasinException.badArguments(path + ": an N5 container (attributes.json) " + (inside.isEmpty()
-                    ? "with no dataset directly inside (no subfolder whose attributes.json gives 'dimensions')" : "holding the datasets " + inside)
+                    ? "with no dataset directly inside (no subfolder whose attributes.json gives 'dimensions', nor one with s0, s1, ...)"
+                    : "holding the datasets " + inside)
                     + "; name one with --dataset");
         }
         throw BasinException.badArguments(path + ": no N5 dataset '" + inner + "' in this container"

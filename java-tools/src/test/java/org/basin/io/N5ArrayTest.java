@@ -178,7 +178,14 @@ class N5ArrayTest {
         N5Array.createGroup(empty, Map.of());
         e = assertThrows(BasinException.class, () -> Volumes.open(empty, null));
         assertEquals(empty + ": an N5 container (attributes.json) with no dataset directly inside (no subfolder whose attributes.json gives"
-                + " 'dimensions'); name one with --dataset", e.getMessage());
+                + " 'dimensions', nor one with s0, s1, ...); name one with --dataset", e.getMessage());
+        N5Array.createGroup(dir.resolve("root.n5"), Map.of());
+        Files.move(g, dir.resolve("root.n5/ms"));
+        Files.move(cosem, dir.resolve("root.n5/cosem"));
+        e = assertThrows(BasinException.class, () -> Volumes.open(dir.resolve("root.n5"), null));
+        assertEquals(dir.resolve("root.n5") + ": an N5 container (attributes.json) holding the datasets [cosem, ms]; name one with --dataset",
+                e.getMessage());
+        assertEquals(dir.resolve("root.n5/ms/s0").toString(), Volumes.open(dir.resolve("root.n5"), "ms").info().path());
     }
 
     static final String GOOD = "\"dimensions\": [4, 4, 4], \"blockSize\": [4, 4, 4], \"dataType\": \"uint8\"";
