@@ -79,4 +79,30 @@ class BloscCodecTest {
         assertEquals(ExitCode.BAD_INPUT, e.exitCode(), e.getMessage());
         assertTrue(e.getMessage().startsWith(chunk + ": corrupt Blosc chunk: ") && e.getMessage().contains(named), e.getMessage());
     }
+
+    @Test
+    void randomlyDamagedFramesDecodeOrAreBadInputNeverACrash() {
+        Block b = InteropTest.formula(DType.UINT16, 0, new int[] {4, 64, 64});
+        byte[] raw = ByteCodec.encode(b.data(), DType.UINT16);
+        java.util.Random rnd = new java.util.Random(17);
+        int refused = 0;
+        for (String cname : BloscCodec.CNAMES) {
+            byte[] good = new BloscCodec(cname, 5, 1, 4096).encode(raw, 2);
+            for (int trial = 0; trial < 200; trial++) {
+                byte[] f = good.clone();
+                for (int k = 1 + rnd.nextInt(4); k > 0; k--) {
+                    int at = trial % 2 == 0 ? rnd.nextInt(Math.min(f.length, 64)) : rnd.nextInt(f.length); // headers and offsets, or anywhere
+                    f[at] = (byte) rnd.nextInt(256);
+                }
+                try {
+                    assertEquals(raw.length, BloscCodec.decode(f, raw.length, "x").length);
+                } catch (BasinException e) {
+                    assertEquals(ExitCode.BAD_INPUT, e.exitCode());
+                    assertTrue(e.getMessage().startsWith("x: corrupt Blosc chunk: "), e.getMessage());
+                    refused++;
+                }
+            }
+        }
+        assertTrue(refused > 100, "most damage is caught: " + refused + " of 1000");
+    }
 }
