@@ -106,7 +106,11 @@ class N5ArrayTest {
         int[] shape = {7, 11, 13};
         Box part = new Box(new int[] {1, 2, 3}, new int[] {6, 11, 10});
         for (DType t : DType.values()) {
-            for (String codec : new String[] {"raw", "gzip", "zlib", "bzip2:1", "xz:0", "lz4", "zstd", "blosc", "blosc-zstd", "blosc-blosclz:9"}) {
+            // every codec on uint16 and uint64, every dtype through the byte-order-sensitive ones
+            String[] codecs = t == DType.UINT16 || t == DType.UINT64
+                    ? new String[] {"raw", "gzip", "zlib", "bzip2:1", "xz:0", "lz4", "zstd", "blosc", "blosc-zstd", "blosc-blosclz:9"}
+                    : new String[] {"raw", "gzip", "blosc"};
+            for (String codec : codecs) {
                 Path p = dir.resolve(t.label() + "-" + codec.replace(':', '_'));
                 Block all = InteropTest.formula(t, 0, shape);
                 N5Array a = N5Array.create(p, t, 0, shape, new int[] {3, 4, 5}, N5Codec.parse(codec), Map.of("resolution", List.of(4, 4, 40)));
