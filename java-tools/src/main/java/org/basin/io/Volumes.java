@@ -42,6 +42,9 @@ public final class Volumes {
             if (ZarrArray.isArray(path)) {
                 throw BasinException.badArguments(path + ": a Zarr array has no dataset '" + dataset + "'");
             }
+            if (N5Array.isN5(path)) {
+                return openN5(path, dataset);
+            }
             if (TiffStackReader.hasSlices(path)) {
                 return TiffStackReader.open(path);
             }
@@ -62,6 +65,33 @@ public final class Volumes {
             return Hdf5VolumeReader.open(path, dataset);
         }
         throw BasinException.badInput(path + ": unknown volume format; basin reads HDF5 (.h5), Zarr v2 folders and TIFF stacks");
+    }
+
+    /**
+     * An N5 container, group or dataset: {@code dataset} names a dataset (or a multiscale group, opened at its finest
+     * level) inside it; without one a dataset opens itself and a multiscale group its s0.
+     */
+    private static VolumeReader openN5(Path path, String dataset) {
+        String inner = dataset == null ? "" : dataset.replaceFirst("^/+", "").replaceFirst("/+$", "");
+        Path target = inner.isEmpty() ? path : path.resolve(inner);
+        if (N5Array.isDataset(target)) {
+            return N5Array.open(target);
+        }
+        if (N5Array.isN5(target)) {
+            List<String> levels = N5Array.levelPaths(target);
+            if (!levels.isEmpty()) {
+                return N5Array.open(target.resolve(levels.get(0)));
+            }
+        }
+        List<String> inside = N5Array.datasetsInside(path);
+        if (inner.isEmpty()) {
+            throw BasinException.badArguments(path + ": an N5 container (attributes.json) " + (inside.isEmpty()
+                    ? "with no dataset directly inside (no subfolder whose attributes.json gives 'dimensions', nor one with s0, s1, ...)"
+                    : "holding the datasets " + inside)
+                    + "; name one with --dataset");
+        }
+        throw BasinException.badArguments(path + ": no N5 dataset '" + inner + "' in this container"
+                + (inside.isEmpty() ? "" : " (it holds " + inside + ")"));
     }
 
     /** The group's OME-Zarr scale of the array, as its voxel size when the array's own attributes give none. */

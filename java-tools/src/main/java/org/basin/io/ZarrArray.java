@@ -22,8 +22,8 @@ import org.basin.volume.Box;
 import org.basin.volume.DType;
 
 /**
- * A Zarr v2 array on the local file system: {@code .zarray} / {@code .zattrs}, C order, compressors from
- * {@link ZarrCodec}, fill value, "." or "/" chunk-key separators, and region reads and writes that need not
+ * A Zarr v2 array on the local file system: {@code .zarray} / {@code .zattrs}, C or F order (F-order chunks are
+ * transposed on their way in and out), compressors from {@link ZarrCodec}, fill value, "." or "/" chunk-key separators, and region reads and writes that need not
  * align with chunks (partly covered chunks are read, updated and rewritten).
  */
 public final class ZarrArray implements VolumeReader {
@@ -38,9 +38,11 @@ public final class ZarrArray implements VolumeReader {
     private final Number fill; // a Double for float arrays, a Long (the bits, for uint64) for integer ones
     private final String separator;
     private final VolumeInfo info;
+    private final boolean fortran; // order "F": each chunk's elements with the first axis fastest
 
     private ZarrArray(Path dir, DType dtype, ByteOrder order, int[] shape, int[] chunks, ZarrCodec codec, Number fill,
-            String separator, Map<String, Object> attrs) {
+            String separator, Map<String, Object> attrs, boolean fortran) {
+        this.fortran = fortran;
         this.dir = dir;
         this.dtype = dtype;
         this.order = order;
@@ -51,8 +53,7 @@ public final class ZarrArray implements VolumeReader {
         this.separator = separator;
         int channels = shape.length == 4 ? shape[0] : 0;
         int[] zyx = shape.length == 4 ? Arrays.copyOfRange(shape, 1, 4) : shape.clone();
-        this.info = new VolumeInfo("zarr", dir.toString(), null, dtype, channels, zyx, chunks.clone(), codec.id()
-                + (codec.id().equals("none") ? "" : "(level " + codec.level() + ")"), attrs);
+        this.info = new VolumeInfo("zarr", dir.toString(), null, dtype, channels, zyx, chunks.clone(), codec.describe(), attrs);
     }
 
     public static boolean isArray(Path dir) {
@@ -69,8 +70,9 @@ public final class ZarrArray implements VolumeReader {
         if (!Integer.valueOf(2).equals(m.get("zarr_format"))) {
             throw BasinException.badInput(where + ": zarr_format " + m.get("zarr_format") + " is not 2");
         }
-        if (!"C".equals(m.getOrDefault("order", "C"))) {
-            throw BasinException.badInput(where + ": order " + m.get("order") + " is not supported; basin reads C-order arrays");
+        Object layout = m.getOrDefault("order", "C");
+        if (!"C".equals(layout) && !"F".equals(layout)) {
+            throw BasinException.badInput(where + ": order " + Json.write(layout) + " is not \"C\" or \"F\"");
         }
         if (m.get("filters") instanceof List<?> f && !f.isEmpty()) {
             throw BasinException.badInput(where + ": filters " + f + " are not supported");
@@ -100,7 +102,7 @@ public final class ZarrArray implements VolumeReader {
         Number fill = parseFill(m.get("fill_value"), dtype, where);
         String sep = parseSeparator(m.get("dimension_separator"), where);
         Map<String, Object> attrs = Files.isRegularFile(dir.resolve(".zattrs")) ? Json.read(dir.resolve(".zattrs")) : new LinkedHashMap<>();
-        return new ZarrArray(dir, dtype, order, shape, chunks, codec, fill, sep, attrs);
+        return new ZarrArray(dir, dtype, order, shape, chunks, codec, fill, sep, attrs, "F".equals(layout));
     }
 
     /** Creates an empty array (metadata only; unwritten chunks read as the fill value 0). */
@@ -129,7 +131,7 @@ public final class ZarrArray implements VolumeReader {
         Json.write(dir.resolve(".zarray"), m);
         Json.write(dir.resolve(".zattrs"), attrs);
         return new ZarrArray(dir, dtype, ByteOrder.LITTLE_ENDIAN, shape, chunks, codec, dtype.isFloating() ? (Number) 0.0 : (Number) 0L,
-                separator, attrs);
+                separator, attrs, false);
     }
 
     /** A list of whole numbers that fit an int; anything else (4.5, "2", 10^12, not a list) is bad input naming it. */
@@ -350,7 +352,8 @@ public final class ZarrArray implements VolumeReader {
             throw BasinException.io(p + ": cannot read Zarr chunk (" + e.getMessage() + ")", e);
         }
         byte[] raw = codec.decode(stored, n * dtype.bytes(), p.toString());
-        return ByteCodec.decode(ByteBuffer.wrap(raw), order, dtype, n);
+        Object values = ByteCodec.decode(ByteBuffer.wrap(raw), order, dtype, n);
+        return fortran ? reverseAxes(values, reversed(chunks)) : values;
     }
 
     private void writeChunk(int[] idx, Object data) {
@@ -360,6 +363,9 @@ public final class ZarrArray implements VolumeReader {
         }
         // one buffer for every chunk this array writes: a fresh 16 MB array per chunk costs more in page faults
         // and zeroing than the copy itself
+        if (fortran) {
+            data = reverseAxes(data, chunks);
+        }
         int bytes = java.lang.reflect.Array.getLength(data) * dtype.bytes();
         if (scratch == null || scratch.capacity() < bytes) {
             scratch = ByteBuffer.allocateDirect(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -380,6 +386,70 @@ public final class ZarrArray implements VolumeReader {
         } catch (IOException e) {
             throw BasinException.io(p + ": cannot write Zarr chunk (" + e.getMessage() + ")", e);
         }
+    }
+
+    private static int[] reversed(int[] a) {
+        int[] r = new int[a.length];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = a[a.length - 1 - i];
+        }
+        return r;
+    }
+
+    /**
+     * The C-order array of shape {@code shape} with its axes reversed (a new C-order array of the reversed shape): an
+     * F-order chunk read as C order of the reversed shape becomes the C-order chunk, and back.
+     */
+    static Object reverseAxes(Object src, int[] shape) {
+        int rank = shape.length;
+        int n = java.lang.reflect.Array.getLength(src);
+        long[] dstStride = NdCopy.strides(reversed(shape)); // stride in the destination of source axis a: dstStride[rank-1-a]
+        int[] to = new int[n];
+        int[] idx = new int[rank];
+        for (int i = 0; i < n; i++) {
+            long d = 0;
+            for (int a = 0; a < rank; a++) {
+                d += idx[a] * dstStride[rank - 1 - a];
+            }
+            to[i] = (int) d;
+            for (int a = rank - 1; a >= 0 && ++idx[a] == shape[a]; a--) {
+                idx[a] = 0;
+            }
+        }
+        Object dst = java.lang.reflect.Array.newInstance(src.getClass().getComponentType(), n);
+        if (src instanceof byte[] s) {
+            byte[] t = (byte[]) dst;
+            for (int i = 0; i < n; i++) {
+                t[to[i]] = s[i];
+            }
+        } else if (src instanceof short[] s) {
+            short[] t = (short[]) dst;
+            for (int i = 0; i < n; i++) {
+                t[to[i]] = s[i];
+            }
+        } else if (src instanceof int[] s) {
+            int[] t = (int[]) dst;
+            for (int i = 0; i < n; i++) {
+                t[to[i]] = s[i];
+            }
+        } else if (src instanceof long[] s) {
+            long[] t = (long[]) dst;
+            for (int i = 0; i < n; i++) {
+                t[to[i]] = s[i];
+            }
+        } else if (src instanceof float[] s) {
+            float[] t = (float[]) dst;
+            for (int i = 0; i < n; i++) {
+                t[to[i]] = s[i];
+            }
+        } else {
+            double[] s = (double[]) src;
+            double[] t = (double[]) dst;
+            for (int i = 0; i < n; i++) {
+                t[to[i]] = s[i];
+            }
+        }
+        return dst;
     }
 
     /** The chunk-grid index ranges (inclusive) covering a full-array region. */

@@ -16,9 +16,16 @@ import java.util.zip.Inflater;
 import java.util.zip.ZipException;
 import org.basin.error.BasinException;
 
-/** The Zarr v2 compressors basin reads and writes: none, zlib, gzip (java.util.zip) and zstd (zstd-jni). */
-public record ZarrCodec(String id, int level) {
+/**
+ * The Zarr v2 compressors basin reads and writes: none, zlib, gzip (java.util.zip), zstd (zstd-jni) and blosc
+ * ({@link BloscCodec}; {@code blosc} is null for the others).
+ */
+public record ZarrCodec(String id, int level, BloscCodec blosc) {
     public static final ZarrCodec NONE = new ZarrCodec("none", 0);
+
+    public ZarrCodec(String id, int level) {
+        this(id, level, null);
+    }
 
     /** Parses a {@code .zarray} "compressor" value (null means none). */
     public static ZarrCodec fromMetadata(Map<String, Object> compressor, String where) {
@@ -29,17 +36,33 @@ public record ZarrCodec(String id, int level) {
         int level = compressor.get("level") instanceof Number n ? n.intValue() : defaultLevel(id);
         return switch (id) {
             case "zlib", "gzip", "zstd" -> new ZarrCodec(id, level);
+            case "blosc" -> {
+                BloscCodec b = BloscCodec.fromMetadata(compressor, where);
+                yield new ZarrCodec(id, b.clevel(), b);
+            }
             default -> throw BasinException.badInput(where + ": Zarr compressor '" + id
-                    + "' is not supported; basin reads zlib, gzip and zstd (re-save the array with one of them)");
+                    + "' is not supported; basin reads zlib, gzip, zstd and blosc (re-save the array with one of them)");
         };
     }
 
-    /** Parses a user's choice: none, zlib, gzip, zstd, optionally with ":level". */
+    /**
+     * Parses a user's choice: none, zlib, gzip, zstd, blosc (zarr-python's default: lz4, byte shuffle) or blosc-CNAME
+     * (CNAME one of {@link BloscCodec#CNAMES}), optionally with ":level".
+     */
     public static ZarrCodec parse(String s) {
         String[] p = s.split(":", -1);
         String id = p[0];
+        String cname = id.equals("blosc") ? "lz4" : id.startsWith("blosc-") ? id.substring(6) : null;
+        if (cname != null && BloscCodec.CNAMES.contains(cname)) {
+            int level = p.length == 1 ? 5 : p.length == 2 ? wholeOrMin(p[1]) : -1;
+            if (level < 0 || level > 9) {
+                throw BasinException.badArguments("compression '" + s + "': the level must be a whole number 0..9 for blosc");
+            }
+            return new ZarrCodec("blosc", level, new BloscCodec(cname, level, 1, 0));
+        }
         if (!id.equals("none") && !id.equals("zlib") && !id.equals("gzip") && !id.equals("zstd") || p.length > 2) {
-            throw BasinException.badArguments("unknown compression '" + s + "'; use none, zlib, gzip or zstd[:level]");
+            throw BasinException.badArguments("unknown compression '" + s + "'; use none, zlib, gzip, zstd or blosc-"
+                    + String.join("|blosc-", BloscCodec.CNAMES) + ", each [:level]");
         }
         if (p.length == 1) {
             return new ZarrCodec(id, defaultLevel(id));
@@ -60,6 +83,19 @@ public record ZarrCodec(String id, int level) {
         return new ZarrCodec(id, level);
     }
 
+    private static int wholeOrMin(String s) {
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            return Integer.MIN_VALUE;
+        }
+    }
+
+    /** For VolumeInfo and messages: {@code zlib(level 1)}, {@code blosc(lz4, level 5, byte shuffle)}, {@code none}. */
+    public String describe() {
+        return blosc != null ? blosc.describe() : id.equals("none") ? id : id + "(level " + level + ")";
+    }
+
     private static int defaultLevel(String id) {
         return id.equals("zstd") ? 3 : 1;
     }
@@ -67,6 +103,9 @@ public record ZarrCodec(String id, int level) {
     public Map<String, Object> toMetadata() {
         if (id.equals("none")) {
             return null;
+        }
+        if (blosc != null) {
+            return blosc.toMetadata("id", "blosc");
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", id);
@@ -85,6 +124,11 @@ public record ZarrCodec(String id, int level) {
             if (z != null) {
                 return z;
             }
+        }
+        if (blosc != null) {
+            byte[] bytes = new byte[raw.remaining()];
+            raw.get(bytes);
+            return blosc.encode(bytes, elementBytes(values));
         }
         return encode(raw);
     }
@@ -108,7 +152,19 @@ public record ZarrCodec(String id, int level) {
         return encode(bytes);
     }
 
+    private static int elementBytes(Object values) {
+        return values instanceof byte[] ? 1 : values instanceof short[] ? 2 : values instanceof int[] || values instanceof float[] ? 4 : 8;
+    }
+
+    /** Compresses bytes of elements that are {@code typesize} bytes each (blosc shuffles by it; the others ignore it). */
+    public byte[] encode(byte[] raw, int typesize) {
+        return blosc != null ? blosc.encode(raw, typesize) : encode(raw);
+    }
+
     public byte[] encode(byte[] raw) {
+        if (blosc != null) {
+            throw new IllegalStateException("blosc needs the element size: encode(raw, typesize)");
+        }
         try {
             switch (id) {
                 case "none":
@@ -166,6 +222,7 @@ public record ZarrCodec(String id, int level) {
                     }
                 }
                 case "zstd" -> out = Zstd.decompress(stored, expected);
+                case "blosc" -> out = BloscCodec.decode(stored, expected, where);
                 default -> throw new IllegalStateException(id);
             }
             if (out.length != expected) {

@@ -87,9 +87,14 @@ class ZarrArrayTest {
         Path p = dir.resolve("b.zarr");
         Files.createDirectories(p);
         Files.writeString(p.resolve(".zarray"), "{\"zarr_format\":2,\"shape\":[2,2,2],\"chunks\":[2,2,2],\"dtype\":\"|u1\","
-                + "\"compressor\":{\"id\":\"blosc\",\"cname\":\"lz4\"},\"fill_value\":0,\"order\":\"C\",\"filters\":null}");
+                + "\"compressor\":{\"id\":\"blosc\",\"cname\":\"snappy\"},\"fill_value\":0,\"order\":\"C\",\"filters\":null}");
         BasinException e = assertThrows(BasinException.class, () -> ZarrArray.open(p));
-        assertTrue(e.getMessage().contains("blosc"), e.getMessage());
+        assertEquals(p.resolve(".zarray") + ": blosc 'cname' \"snappy\" is not supported; basin reads blosclz, lz4, lz4hc, zlib, zstd"
+                + " (blosc-java's c-blosc has no snappy)", e.getMessage());
+        Files.writeString(p.resolve(".zarray"), "{\"zarr_format\":2,\"shape\":[2,2,2],\"chunks\":[2,2,2],\"dtype\":\"|u1\","
+                + "\"compressor\":{\"id\":\"lzma\"},\"fill_value\":0,\"order\":\"C\",\"filters\":null}");
+        e = assertThrows(BasinException.class, () -> ZarrArray.open(p));
+        assertTrue(e.getMessage().contains("Zarr compressor 'lzma' is not supported"), e.getMessage());
     }
 
     @Test
@@ -224,7 +229,7 @@ class ZarrArrayTest {
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {"zstd:abc; compression 'zstd:abc': the level must be a whole number 1..22 for zstd",
         "zlib:10; compression 'zlib:10': the level must be a whole number 0..9 for zlib", "gzip:; compression 'gzip:': the level must be",
-        "none:3; compression 'none:3': none takes no level", "zstd:3:1; unknown compression 'zstd:3:1'", "blosc; unknown compression 'blosc'"})
+        "none:3; compression 'none:3': none takes no level", "zstd:3:1; unknown compression 'zstd:3:1'", "blosc-snappy; unknown compression 'blosc-snappy'", "blosc-lz4:10; compression 'blosc-lz4:10': the level must be a whole number 0..9"})
     void badCompressionChoicesAreBadArgumentsNamingTheValue(String choice, String message) {
         BasinException e = assertThrows(BasinException.class, () -> ZarrCodec.parse(choice));
         assertEquals(ExitCode.BAD_ARGUMENTS, e.exitCode());
