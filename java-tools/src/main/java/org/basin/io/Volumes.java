@@ -41,6 +41,9 @@ public final class Volumes {
             if (ZarrArray.isArray(path)) {
                 throw BasinException.badArguments(path + ": a Zarr array has no dataset '" + dataset + "'");
             }
+            if (ZarrV3Array.isNode(path)) {
+                return ZarrV3Array.openVolume(path, dataset);
+            }
             if (TiffStackReader.hasSlices(path)) {
                 return TiffStackReader.open(path);
             }
