@@ -17,6 +17,7 @@ import org.basin.io.VolumeInfo;
 import org.basin.io.VolumeReader;
 import org.basin.io.Volumes;
 import org.basin.io.ZarrArray;
+import org.basin.io.ZarrV3Array;
 import org.basin.omni.RegionGrid;
 import org.basin.volume.Box;
 import picocli.CommandLine.Command;
@@ -101,6 +102,10 @@ final class PlanCommand extends ToolCommand {
             if (r instanceof ZarrArray z && !z.hasAnyChunk()) {
                 throw BasinException.badInput(info.where() + ": no chunk file (chunk keys like 0" + z.separator() + "0" + z.separator()
                         + "0): every voxel would read as the fill value; check the path and dimension_separator");
+            }
+            if (r instanceof ZarrV3Array z && !z.hasAnyChunk()) {
+                throw BasinException.badInput(info.where() + ": no chunk file (chunk keys like " + z.firstKey()
+                        + "): every voxel would read as the fill value; check the path and chunk_key_encoding");
             }
         }
         int[] shape = info.shape();

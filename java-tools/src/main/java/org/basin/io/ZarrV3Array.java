@@ -349,6 +349,11 @@ public final class ZarrV3Array implements ChunkedStore {
         return dir.resolve(key(idx));
     }
 
+    /** The key of the first chunk (or shard), for messages: {@code c/0/0/0}. */
+    public String firstKey() {
+        return key(new int[shape.length]);
+    }
+
     /** True when at least one chunk (or shard) of the grid is stored: one without reads as nothing but the fill value. */
     public boolean hasAnyChunk() {
         int[] grid = ZarrV3Codecs.gridOf(shape, chunkShape);
