@@ -1,5 +1,6 @@
 package org.basin.cli;
 
+import org.basin.error.BasinException;
 import org.basin.io.StoreLayout;
 import picocli.CommandLine.Option;
 
@@ -22,6 +23,9 @@ final class StoreOptions {
 
     /** The layout for one writer of a whole volume; the shard defaults to {@code defaultShard}. */
     StoreLayout single(int[] chunks, int[] defaultShard, String compression) {
+        if (shard != null && format() == StoreLayout.Format.zarr2) {
+            throw BasinException.badArguments("--shard " + Triplet.xyz(shard) + " needs --store-format zarr3 (Zarr v2 has no shards)");
+        }
         return StoreLayout.single(format(), chunks, shard != null ? shard : defaultShard, compression);
     }
 
