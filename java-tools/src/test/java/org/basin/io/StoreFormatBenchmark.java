@@ -41,9 +41,7 @@ public final class StoreFormatBenchmark {
         List<StoreLayout> layouts = List.of(
                 StoreLayout.zarr2(new int[] {64, 64, 64}, "zlib:1"),
                 StoreLayout.zarr2(new int[] {64, 64, 64}, "zstd:1"),
-                StoreLayout.single(StoreLayout.Format.zarr3, new int[] {64, 64, 64}, null, "zstd:1"),
                 StoreLayout.single(StoreLayout.Format.zarr3, new int[] {64, 64, 64}, new int[] {128, 128, 128}, "zstd:1"),
-                StoreLayout.single(StoreLayout.Format.zarr3, new int[] {64, 64, 64}, new int[] {128, 128, 128}, "gzip:1"),
                 StoreLayout.single(StoreLayout.Format.zarr3, new int[] {64, 64, 64}, new int[] {128, 128, 128}, "blosc:lz4:5"));
         System.out.printf("%-34s %-18s %9s %9s %9s %8s%n", "format", "volume", "write", "read", "read box", "MB");
         int k = 0;
