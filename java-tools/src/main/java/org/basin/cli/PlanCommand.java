@@ -156,12 +156,15 @@ final class PlanCommand extends ToolCommand {
         plan.put("infer_grid_xyz", Triplet.xyz(infer.gridShape()));
         plan.put("infer_tasks", inferTasks.size());
         plan.put("affinity_store_chunk_xyz", Triplet.xyz(ChunkGrid.storeChunk(chunk)));
+        // with --store-format zarr3 a shard is one task's core, so each shard has one writer
+        plan.put("affinity_store_shard_xyz", Triplet.xyz(chunk));
         plan.put("fingerprint_tasks", printTasks.size());
         plan.put("ws_chunk_xyz", Triplet.xyz(wsChunk));
         plan.put("ws_grid_xyz", Triplet.xyz(ws.gridShape()));
         plan.put("ws_chunks_per_task", perWs);
         plan.put("ws_tasks", wsTasks.size());
         plan.put("segmentation_store_chunk_xyz", Triplet.xyz(ChunkGrid.storeChunk(wsChunk)));
+        plan.put("segmentation_store_shard_xyz", Triplet.xyz(wsChunk));
         plan.put("omni_regions", omniTasks.size());
         Json.write(outDir.resolve("plan.json"), plan);
         log("%s %s (x,y,z): %d inference chunks of %s, %d watershed tasks of up to %d chunks of %s, %d Omni regions", info.where(),

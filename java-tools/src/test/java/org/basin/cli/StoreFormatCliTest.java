@@ -107,6 +107,9 @@ class StoreFormatCliTest {
         Path plan = dir.resolve("plan");
         ok("plan", "--input", raw.toString(), "--chunk", "24,20,10", "--halo", "4,4,4", "--ws-chunk", "16,16,8", "--ws-batch", "4",
                 "--divs", "2,1,1", "--omni-overlap", "2,2,2", "--out-dir", plan.toString());
+        Map<String, Object> planJson = Json.read(plan.resolve("plan.json"));
+        assertEquals("24,20,10", planJson.get("affinity_store_shard_xyz"));
+        assertEquals("16,16,8", planJson.get("segmentation_store_shard_xyz"));
         Path v2 = flow(raw, plan, "zarr2", truth);
         Path v3 = flow(raw, plan, "zarr3", truth);
 

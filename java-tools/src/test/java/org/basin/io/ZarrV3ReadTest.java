@@ -2,6 +2,7 @@ package org.basin.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -10,11 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import org.basin.error.BasinException;
+import org.basin.error.ExitCode;
 import org.basin.volume.Block;
 import org.basin.volume.Box;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Zarr v3 fixtures written byte by byte from the specs by src/test/python/zarr3_fixtures.py (no Debian library
@@ -78,6 +82,19 @@ class ZarrV3ReadTest {
             assertEquals(3, r.info().channels());
             assertTrue(Float.isNaN(r.read(Box.of(new int[] {8, 0, 8}, new int[] {1, 1, 1})).floats()[0])); // shard (0, 1, 0, 1) is not stored
         }
+    }
+
+    @Test
+    void aZarrJsonThatIsNotZarrV3IsBadInputNamingTheField(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("zarr.json"), "{}");
+        BasinException e = assertThrows(BasinException.class,
+                () -> Volumes.open(dir, null).close());
+        assertEquals(ExitCode.BAD_INPUT, e.exitCode());
+        assertEquals(dir.resolve("zarr.json") + ": zarr_format null is not 3", e.getMessage());
+        Files.writeString(dir.resolve("zarr.json"), "{\"zarr_format\": 3, \"node_type\": \"group\"}");
+        e = assertThrows(BasinException.class, () -> Volumes.open(dir, null).close());
+        assertEquals(ExitCode.BAD_ARGUMENTS, e.exitCode());
+        assertTrue(e.getMessage().contains("a Zarr v3 group without OME-Zarr multiscales; name the array with --dataset"), e.getMessage());
     }
 
     @Test
