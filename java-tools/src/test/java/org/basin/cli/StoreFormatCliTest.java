@@ -61,6 +61,12 @@ class StoreFormatCliTest {
         Files.writeString(out.resolve("blocks.tsv"), list);
         ok("stitch", "--list", out.resolve("blocks.tsv").toString(), "--id-tables", out.resolve("ids").toString(), "--t-low", "0.1", "--t-size", "300",
                 "--t-dust", "20");
+        // the single-writer form: stitch into a whole store of the same format
+        List<String> stitch = new ArrayList<>(List.of("stitch"));
+        ws.column("name").forEach(n -> stitch.add(out.resolve("ws").resolve(n).toString()));
+        stitch.addAll(List.of("--output", out.resolve("stitched.zarr").toString(), "--store-format", format, "--t-low", "0.1", "--t-size", "300",
+                "--t-dust", "20"));
+        ok(stitch.toArray(String[]::new));
         Path seg = out.resolve("segmentation.zarr");
         tasks.clear();
         for (String[] row : ws.rows()) {
@@ -118,6 +124,8 @@ class StoreFormatCliTest {
         assertTrue(Files.isRegularFile(v3.resolve("affinities.zarr/0/c/0/1/1/1")), "shard (z 1, y 1, x 1) of the affinities");
         assertFalse(Files.exists(v3.resolve("affinities.zarr/0/.zarray")));
         assertArrayEquals(read(v2.resolve("affinities.zarr")).floats(), read(v3.resolve("affinities.zarr")).floats());
+        assertArrayEquals(read(v2.resolve("stitched.zarr")).longs(), read(v3.resolve("stitched.zarr")).longs());
+        assertTrue(Files.isRegularFile(v3.resolve("stitched.zarr/0/zarr.json")));
         long[] seg2 = read(v2.resolve("segmentation.zarr")).longs();
         long[] seg3 = read(v3.resolve("segmentation.zarr")).longs();
         assertArrayEquals(seg2, seg3);
@@ -127,6 +135,23 @@ class StoreFormatCliTest {
         String s2 = ok("evaluate", "--segmentation", v2.resolve("segmentation.zarr").toString(), "--truth", truth.toString()).out();
         String s3 = ok("evaluate", "--segmentation", v3.resolve("segmentation.zarr").toString(), "--truth", truth.toString()).out();
         assertEquals(s2, s3);
+    }
+
+    @Test
+    void phantomWritesTheSameVoxelsInEitherFormat() {
+        Path v2 = dir.resolve("p2.zarr");
+        Path v3 = dir.resolve("p3.zarr");
+        ok("phantom", "--shape", "70,40,30", "--output", v2.toString(), "--truth", dir.resolve("t2.zarr").toString());
+        ok("phantom", "--shape", "70,40,30", "--output", v3.toString(), "--truth", dir.resolve("t3.zarr").toString(), "--store-format", "zarr3",
+                "--shard", "128,64,30");
+        assertArrayEquals(read(v2).bytes(), read(v3).bytes());
+        assertArrayEquals(read(dir.resolve("t2.zarr")).ints(), read(dir.resolve("t3.zarr")).ints());
+        try (VolumeReader r = Volumes.open(v3, null)) {
+            assertEquals("zarr3", r.info().format());
+        }
+        CliTest.Run r = CliTest.run("phantom", "--shape", "70,40,30", "--output", dir.resolve("p4.zarr").toString(), "--shard", "128,64,30");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--shard 128,64,30 needs --store-format zarr3"), r.err());
     }
 
     @Test
