@@ -13,6 +13,7 @@ import org.basin.infer.ModelSpec;
 import org.basin.infer.SlidingWindow;
 import org.basin.io.AtomicFiles;
 import org.basin.io.ChunkFile;
+import org.basin.io.ChunkedStore;
 import org.basin.io.Digest;
 import org.basin.io.Hdf5Files;
 import org.basin.io.OmeZarr;
@@ -20,8 +21,7 @@ import org.basin.io.TaskTable;
 import org.basin.io.VolumeInfo;
 import org.basin.io.VolumeReader;
 import org.basin.io.Volumes;
-import org.basin.io.ZarrArray;
-import org.basin.io.ZarrCodec;
+import org.basin.io.StoreLayout;
 import org.basin.volume.Block;
 import org.basin.volume.DType;
 import picocli.CommandLine.Command;
@@ -68,9 +68,13 @@ final class InferCommand extends ToolCommand {
 
     int[] zarrChunk;
 
+    @Mixin
+    StoreOptions storeOptions;
+
     // zstd level 1: as small as zlib on float32 affinities (72.5 vs 73.0 MB for two 256x256x64 chunks) at half the
     // CPU of the whole task (4.5 vs 8.6 s), and every reader basin targets decodes it (zarr-python, Neuroglancer)
-    @Option(names = "--compression", defaultValue = "zstd:1", description = "With --store: none, zlib, gzip or zstd[:level] (default ${DEFAULT-VALUE}).")
+    @Option(names = "--compression", defaultValue = "zstd:1", description = {"With --store: none, zlib (zarr2), gzip, zstd[:level] or blosc[:cname][:level] (zarr3)",
+        "(default ${DEFAULT-VALUE})."})
     String compression;
 
     @Option(names = "--voxel-size", description = "With --store: voxel size x,y,z in nm when the input does not say (default 1,1,1).")
@@ -196,16 +200,11 @@ final class InferCommand extends ToolCommand {
             ChunkGrid grid = region.grid(info.shape(), halo, info.where());
             double[] vs = voxelSize != null ? voxelSize : info.voxelSize() != null ? info.voxelSize() : new double[] {1, 1, 1};
             int[] zc = zarrChunk != null ? zarrChunk : ChunkGrid.storeChunk(region.chunk);
-            for (int a = 0; a < 3; a++) {
-                if (region.chunk[a] % zc[a] != 0) {
-                    throw BasinException.badArguments("--zarr-chunk " + Triplet.xyz(zc) + " must divide --chunk " + Triplet.xyz(region.chunk)
-                            + " (x,y,z): a task writes whole store chunks, never one another task writes");
-                }
-            }
+            StoreLayout layout = storeOptions.forTasks(zc, region.chunk, compression);
             Map<String, Object> attrs = new LinkedHashMap<>(datasetAttributes());
             attrs.put("basin_version", Version.get());
-            ZarrArray out = OmeZarr.openOrCreate(store, "affinities", outputDtype.equals("uint8") ? DType.UINT8 : DType.FLOAT32, 3, info.shape(), zc,
-                    ZarrCodec.parse(compression), vs, attrs);
+            ChunkedStore out = OmeZarr.openOrCreate(store, "affinities", outputDtype.equals("uint8") ? DType.UINT8 : DType.FLOAT32, 3, info.shape(),
+                    layout, vs, attrs);
             for (int[] p : region.block.positions()) {
                 if (digests.size() == testFailAfter) {
                     throw BasinException.io(store + ": injected failure after " + testFailAfter + " chunks (--test-fail-after)", null);

@@ -9,6 +9,7 @@ import org.basin.io.VolumeInfo;
 import org.basin.io.VolumeReader;
 import org.basin.io.Volumes;
 import org.basin.io.ZarrArray;
+import org.basin.io.ZarrV3Array;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -61,6 +62,10 @@ final class InfoCommand extends ToolCommand {
                 m.put("warning", "no chunk written");
                 log("warning: %s: no chunk file (chunk keys like 0%s0%s0): every voxel reads as the fill value", i.where(), z.separator(),
                         z.separator());
+            }
+            if (r instanceof ZarrV3Array z && !z.hasAnyChunk()) {
+                m.put("warning", "no chunk written");
+                log("warning: %s: no chunk file (chunk keys like %s): every voxel reads as the fill value", i.where(), z.firstKey());
             }
             Map<String, Object> attrs = new LinkedHashMap<>();
             i.attributes().forEach((k, v) -> attrs.put(k, printable(v)));

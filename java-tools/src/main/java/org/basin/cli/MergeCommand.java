@@ -8,11 +8,12 @@ import org.basin.error.BasinException;
 import org.basin.io.ChunkFile;
 import org.basin.io.Hdf5VolumeReader;
 import org.basin.io.VolumeInfo;
+import org.basin.io.StoreLayout;
 import org.basin.io.VolumeOutput;
 import org.basin.io.VolumeReader;
-import org.basin.io.ZarrCodec;
 import org.basin.volume.Block;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -36,8 +37,12 @@ final class MergeCommand extends ToolCommand {
 
     int[] zarrChunk;
 
-    @Option(names = "--compression", defaultValue = "zlib", description = "none, zlib, gzip or zstd[:level] (default ${DEFAULT-VALUE}).")
+    @Option(names = "--compression", description = {"none, zlib (zarr2), gzip, zstd[:level] or blosc[:cname][:level] (zarr3)",
+        "(default: zlib for zarr2, zstd for zarr3)."})
     String compression;
+
+    @Mixin
+    StoreOptions storeOptions;
 
     @Option(names = "--overwrite", description = "Replace an existing output.")
     boolean overwrite;
@@ -57,6 +62,13 @@ final class MergeCommand extends ToolCommand {
         int[] shape = first.volumeShape();
         int[] core = first.chunk().core().shape();
         int[] zc = zarrChunk != null ? zarrChunk : new int[] {Math.min(128, core[0]), Math.min(128, core[1]), Math.min(128, core[2])};
+        // one shard per core (rounded up to whole chunks): each core written is one shard, encoded once
+        int[] shard = new int[3];
+        for (int a = 0; a < 3; a++) {
+            shard[a] = (core[a] + zc[a] - 1) / zc[a] * zc[a];
+        }
+        StoreLayout layout = storeOptions.single(zc, shard, compression != null ? compression
+                : StoreLayout.defaultLabelCompression(storeOptions.format()));
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("basin_version", Version.get());
         for (Map.Entry<String, Object> e : firstInfo.attributes().entrySet()) {
@@ -64,8 +76,8 @@ final class MergeCommand extends ToolCommand {
                 attrs.put(e.getKey(), e.getValue());
             }
         }
-        try (VolumeOutput out = VolumeOutput.zarr(output, dataset, firstInfo.dtype(), firstInfo.channels(), shape, zc,
-                ZarrCodec.parse(compression), first.voxelSize(), attrs, overwrite)) {
+        try (VolumeOutput out = VolumeOutput.zarr(output, dataset, firstInfo.dtype(), firstInfo.channels(), shape, layout,
+                first.voxelSize(), attrs, overwrite)) {
             Progress progress = new Progress("basin merge: chunks", files.size());
             int done = 0;
             for (ChunkFile.Meta m : metas) {

@@ -5,13 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.basin.error.BasinException;
 import org.basin.io.AtomicFiles;
+import org.basin.io.StoreLayout;
 import org.basin.io.VolumeOutput;
-import org.basin.io.ZarrCodec;
 import org.basin.phantom.Phantom;
 import org.basin.volume.Block;
 import org.basin.volume.Box;
 import org.basin.volume.DType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "phantom", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -57,6 +58,9 @@ final class PhantomCommand extends ToolCommand {
 
     double[] voxelSize;
 
+    @Mixin
+    StoreOptions storeOptions;
+
     @Option(names = "--overwrite", description = "Replace existing outputs.")
     boolean overwrite;
 
@@ -86,9 +90,12 @@ final class PhantomCommand extends ToolCommand {
         Box all = Box.ofShape(shape);
         if (VolumeOutput.isZarr(output) && (truth == null || VolumeOutput.isZarr(truth))) {
             int[] chunks = {Math.min(64, shape[0]), 64, 64};
-            try (VolumeOutput raw = VolumeOutput.zarr(output, "raw", DType.UINT8, 0, shape, chunks, ZarrCodec.parse("zlib"), vs, attrs, overwrite);
+            // zarr3: shards of one slab's depth, so each slab written is whole shards
+            StoreLayout layout = storeOptions.single(chunks, new int[] {chunks[0], 256, 256},
+                    storeOptions.format() == StoreLayout.Format.zarr2 ? "zlib" : "zstd");
+            try (VolumeOutput raw = VolumeOutput.zarr(output, "raw", DType.UINT8, 0, shape, layout, vs, attrs, overwrite);
                     VolumeOutput gt = truth == null ? null
-                            : VolumeOutput.zarr(truth, "truth", DType.UINT32, 0, shape, chunks, ZarrCodec.parse("zlib"), vs, attrs, overwrite)) {
+                            : VolumeOutput.zarr(truth, "truth", DType.UINT32, 0, shape, layout, vs, attrs, overwrite)) {
                 Progress progress = new Progress("basin phantom: slabs", (shape[0] + chunks[0] - 1) / chunks[0]);
                 for (int z = 0, k = 0; z < shape[0]; z += chunks[0]) {
                     Box slab = new Box(new int[] {z, 0, 0}, new int[] {Math.min(shape[0], z + chunks[0]), shape[1], shape[2]});

@@ -17,6 +17,7 @@ import org.basin.io.VolumeInfo;
 import org.basin.io.VolumeReader;
 import org.basin.io.Volumes;
 import org.basin.io.ZarrArray;
+import org.basin.io.ZarrV3Array;
 import org.basin.omni.RegionGrid;
 import org.basin.volume.Box;
 import picocli.CommandLine.Command;
@@ -102,6 +103,10 @@ final class PlanCommand extends ToolCommand {
                 throw BasinException.badInput(info.where() + ": no chunk file (chunk keys like 0" + z.separator() + "0" + z.separator()
                         + "0): every voxel would read as the fill value; check the path and dimension_separator");
             }
+            if (r instanceof ZarrV3Array z && !z.hasAnyChunk()) {
+                throw BasinException.badInput(info.where() + ": no chunk file (chunk keys like " + z.firstKey()
+                        + "): every voxel would read as the fill value; check the path and chunk_key_encoding");
+            }
         }
         int[] shape = info.shape();
         ChunkGrid infer = ChunkGrid.withHalo(shape, chunk, halo);
@@ -151,12 +156,15 @@ final class PlanCommand extends ToolCommand {
         plan.put("infer_grid_xyz", Triplet.xyz(infer.gridShape()));
         plan.put("infer_tasks", inferTasks.size());
         plan.put("affinity_store_chunk_xyz", Triplet.xyz(ChunkGrid.storeChunk(chunk)));
+        // with --store-format zarr3 a shard is one task's core, so each shard has one writer
+        plan.put("affinity_store_shard_xyz", Triplet.xyz(chunk));
         plan.put("fingerprint_tasks", printTasks.size());
         plan.put("ws_chunk_xyz", Triplet.xyz(wsChunk));
         plan.put("ws_grid_xyz", Triplet.xyz(ws.gridShape()));
         plan.put("ws_chunks_per_task", perWs);
         plan.put("ws_tasks", wsTasks.size());
         plan.put("segmentation_store_chunk_xyz", Triplet.xyz(ChunkGrid.storeChunk(wsChunk)));
+        plan.put("segmentation_store_shard_xyz", Triplet.xyz(wsChunk));
         plan.put("omni_regions", omniTasks.size());
         Json.write(outDir.resolve("plan.json"), plan);
         log("%s %s (x,y,z): %d inference chunks of %s, %d watershed tasks of up to %d chunks of %s, %d Omni regions", info.where(),

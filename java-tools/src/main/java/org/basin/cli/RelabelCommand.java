@@ -8,15 +8,16 @@ import java.util.Map;
 import org.basin.chunk.ChunkGrid;
 import org.basin.error.BasinException;
 import org.basin.io.ChunkFile;
+import org.basin.io.ChunkedStore;
 import org.basin.io.Digest;
 import org.basin.io.Hdf5Files;
 import org.basin.io.OmeZarr;
 import org.basin.io.TaskTable;
-import org.basin.io.ZarrArray;
-import org.basin.io.ZarrCodec;
+import org.basin.io.StoreLayout;
 import org.basin.volume.Block;
 import org.basin.volume.DType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "relabel", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -40,8 +41,12 @@ final class RelabelCommand extends ToolCommand {
 
     int[] zarrChunk;
 
-    @Option(names = "--compression", defaultValue = "zlib", description = "none, zlib, gzip or zstd[:level] (default ${DEFAULT-VALUE}).")
+    @Option(names = "--compression", description = {"none, zlib (zarr2), gzip, zstd[:level] or blosc[:cname][:level] (zarr3)",
+        "(default: zlib for zarr2, zstd for zarr3)."})
     String compression;
+
+    @Mixin
+    StoreOptions storeOptions;
 
     @Option(names = "--digest-output", description = "A table of each chunk's name and the digest of the store chunks written for it.")
     Path digestOutput;
@@ -64,16 +69,12 @@ final class RelabelCommand extends ToolCommand {
         ChunkFile.Meta first = metas.get(0);
         int[] core = first.gridChunkShape();
         int[] zc = zarrChunk != null ? zarrChunk : ChunkGrid.storeChunk(core);
-        for (int a = 0; a < 3; a++) {
-            if (core[a] % zc[a] != 0) {
-                throw BasinException.badArguments("--zarr-chunk " + Triplet.xyz(zc) + " must divide the watershed chunk " + Triplet.xyz(core)
-                        + " (x,y,z): a task writes whole store chunks, never one another task writes");
-            }
-        }
+        StoreLayout layout = storeOptions.forTasks(zc, core, compression != null ? compression
+                : StoreLayout.defaultLabelCompression(storeOptions.format()));
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("basin_version", Version.get());
         attrs.put("segments", tableAttrs.get("segments"));
-        ZarrArray out = OmeZarr.openOrCreate(segmentation, "segmentation", DType.UINT64, 0, first.volumeShape(), zc, ZarrCodec.parse(compression),
+        ChunkedStore out = OmeZarr.openOrCreate(segmentation, "segmentation", DType.UINT64, 0, first.volumeShape(), layout,
                 first.voxelSize(), attrs);
         TaskTable digests = new TaskTable("name", "digest");
         long[] reuse = null;

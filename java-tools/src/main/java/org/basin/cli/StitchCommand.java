@@ -14,8 +14,8 @@ import org.basin.io.ByteCodec;
 import org.basin.io.ChunkFile;
 import org.basin.io.Digest;
 import org.basin.io.TaskTable;
+import org.basin.io.StoreLayout;
 import org.basin.io.VolumeOutput;
-import org.basin.io.ZarrCodec;
 import org.basin.stitch.FaceStitcher;
 import org.basin.volume.Block;
 import org.basin.volume.DType;
@@ -62,8 +62,12 @@ final class StitchCommand extends ToolCommand {
 
     int[] zarrChunk;
 
-    @Option(names = "--compression", defaultValue = "zlib", description = "none, zlib, gzip or zstd[:level] (default ${DEFAULT-VALUE}).")
+    @Option(names = "--compression", description = {"none, zlib (zarr2), gzip, zstd[:level] or blosc[:cname][:level] (zarr3)",
+        "(default: zlib for zarr2, zstd for zarr3)."})
     String compression;
+
+    @Mixin
+    StoreOptions storeOptions;
 
     @Mixin
     WatershedOptions thresholds;
@@ -163,13 +167,20 @@ final class StitchCommand extends ToolCommand {
             return 0;
         }
         int[] zc = zarrChunk != null ? zarrChunk : new int[] {Math.min(128, core[0]), Math.min(128, core[1]), Math.min(128, core[2])};
+        // one shard per core (rounded up to whole chunks): each core written is one shard, encoded once
+        int[] shard = new int[3];
+        for (int a = 0; a < 3; a++) {
+            shard[a] = (core[a] + zc[a] - 1) / zc[a] * zc[a];
+        }
+        StoreLayout layout = storeOptions.single(zc, shard, compression != null ? compression
+                : StoreLayout.defaultLabelCompression(storeOptions.format()));
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("basin_version", Version.get());
         attrs.put("segments", stitcher.count());
         if (tree != null) {
             attrs.put("tree_digest", treeDigest(interleaved(stitcher.tree()), stitcher.tree().w()));
         }
-        try (VolumeOutput out = VolumeOutput.zarr(output, "segmentation", DType.UINT64, 0, shape, zc, ZarrCodec.parse(compression),
+        try (VolumeOutput out = VolumeOutput.zarr(output, "segmentation", DType.UINT64, 0, shape, layout,
                 first.voxelSize(), attrs, overwrite)) {
             Progress write = new Progress("basin stitch: writing", metas.size());
             long[] reuse = null; // one core's segmentation at a time: the writer is done with it when write returns

@@ -9,7 +9,7 @@ import java.util.Map;
 import org.basin.error.BasinException;
 
 /**
- * The voxel size an OME-Zarr (NGFF 0.4) group gives one of its arrays: the dataset's {@code scale} transform times
+ * The voxel size an OME-Zarr (NGFF 0.4 or 0.5) group gives one of its arrays: the dataset's {@code scale} transform times
  * the multiscale's own, the last three axes (z, y, x), converted to nm from the axes' units (nm when unnamed).
  */
 final class OmeScale {
@@ -18,12 +18,8 @@ final class OmeScale {
 
     /** (z, y, x) in nm, or null when {@code group} has no multiscales entry for {@code arrayPath}. */
     static double[] of(Path group, String arrayPath) {
-        Path attrs = group.resolve(".zattrs");
-        if (!Files.isRegularFile(attrs)) {
-            return null;
-        }
-        Object ms = Json.read(attrs).get("multiscales");
-        if (!(ms instanceof List<?> list)) {
+        List<?> list = multiscales(group);
+        if (list == null) {
             return null;
         }
         for (Object o : list) {
@@ -48,6 +44,23 @@ final class OmeScale {
             }
         }
         return null;
+    }
+
+    /**
+     * The group's {@code multiscales} list: from {@code .zattrs} (OME-Zarr 0.4, Zarr v2) or from {@code zarr.json}
+     * attributes.ome (OME-Zarr 0.5, Zarr v3); null when it has none.
+     */
+    static List<?> multiscales(Path group) {
+        Path attrs = group.resolve(".zattrs");
+        Object ms = null;
+        if (Files.isRegularFile(attrs)) {
+            ms = Json.read(attrs).get("multiscales");
+        } else if (Files.isRegularFile(group.resolve("zarr.json"))
+                && Json.read(group.resolve("zarr.json")).get("attributes") instanceof Map<?, ?> a
+                && a.get("ome") instanceof Map<?, ?> ome) {
+            ms = ome.get("multiscales");
+        }
+        return ms instanceof List<?> list ? list : null;
     }
 
     private static double[] scale(Object transforms, Path group) {

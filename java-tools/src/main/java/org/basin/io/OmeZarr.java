@@ -12,13 +12,128 @@ import org.basin.error.BasinException;
 import org.basin.volume.DType;
 
 /**
- * Zarr v2 groups with OME-Zarr 0.4 multiscale metadata (one scale, path "0"), so Neuroglancer and napari open
+ * The stores basin writes: Zarr v2 groups with OME-Zarr 0.4 multiscale metadata, or Zarr v3 groups with OME-Zarr 0.5
+ * metadata ({@code zarr.json} attributes.ome); one scale, path "0", so Neuroglancer, napari and webKnossos open
  * basin's volumes with their voxel size.
  */
 public final class OmeZarr {
     public static final String SCALE0 = "0";
 
     private OmeZarr() {
+    }
+
+    /**
+     * Creates the group at {@code dir} and its full-resolution array in the layout's format. {@code voxelSize} is
+     * (z, y, x) in nanometres; {@code attrs} are stored on the group and on the array.
+     */
+    public static ChunkedStore create(Path dir, String name, DType dtype, int channels, int[] shape, StoreLayout layout,
+            double[] voxelSize, Map<String, Object> attrs) {
+        if (layout.format() == StoreLayout.Format.zarr2) {
+            return create(dir, name, dtype, channels, shape, layout.chunks(), ZarrCodec.parse(layout.compression()), voxelSize, attrs);
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw BasinException.io(dir + ": cannot create Zarr group (" + e.getMessage() + ")", e);
+        }
+        Json.write(dir.resolve(ZarrV3Array.METADATA), v3Group(name, channels, voxelSize, attrs));
+        return ZarrV3Array.create(dir.resolve(SCALE0), dtype, channels, shape, v3Layout(layout, dtype), arrayAttributes(voxelSize, attrs));
+    }
+
+    private static ZarrV3Array.Layout v3Layout(StoreLayout layout, DType dtype) {
+        return new ZarrV3Array.Layout(layout.chunks(), layout.shard(), StoreLayout.compressorMetadata(layout.compression(), dtype), true);
+    }
+
+    /** The OME-Zarr 0.5 group: zarr.json with attributes.ome {version, multiscales}, and basin's own attributes beside. */
+    private static Map<String, Object> v3Group(String name, int channels, double[] voxelSize, Map<String, Object> attrs) {
+        Map<String, Object> v2 = groupAttributes(name, channels, voxelSize, attrs);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> multiscale = new LinkedHashMap<>(((List<Map<String, Object>>) v2.get("multiscales")).get(0));
+        multiscale.remove("version"); // 0.5 says it once, in attributes.ome
+        Map<String, Object> ome = new LinkedHashMap<>();
+        ome.put("version", "0.5");
+        ome.put("multiscales", List.of(multiscale));
+        Map<String, Object> groupAttrs = new LinkedHashMap<>();
+        groupAttrs.put("ome", ome);
+        groupAttrs.putAll(attrs);
+        groupAttrs.put("voxel_size", voxelSize);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("zarr_format", 3);
+        m.put("node_type", "group");
+        m.put("attributes", groupAttrs);
+        return m;
+    }
+
+    /**
+     * The full-resolution array of the store at {@code dir}, created as {@link #create(Path, String, DType, int, int[],
+     * StoreLayout, double[], Map)} does when it is not there yet (see the Zarr v2 form below for why); an existing
+     * store of another format, type, shape, chunking, sharding or compression is refused rather than mixed with.
+     */
+    public static ChunkedStore openOrCreate(Path dir, String name, DType dtype, int channels, int[] shape, StoreLayout layout,
+            double[] voxelSize, Map<String, Object> attrs) {
+        Path array = dir.resolve(SCALE0);
+        boolean v2 = ZarrArray.isArray(array);
+        boolean v3 = ZarrV3Array.isNode(array);
+        if (layout.format() == StoreLayout.Format.zarr2) {
+            if (v3) {
+                throw BasinException.badInput(array + ": an existing store is Zarr v3 (zarr.json); this run writes Zarr v2"
+                        + "; remove it (or write elsewhere, or pass --store-format zarr3) to start again");
+            }
+            return openOrCreate(dir, name, dtype, channels, shape, layout.chunks(), ZarrCodec.parse(layout.compression()), voxelSize, attrs);
+        }
+        if (v2) {
+            throw BasinException.badInput(array + ": an existing store is Zarr v2 (.zarray); this run writes Zarr v3"
+                    + "; remove it (or write elsewhere, or pass --store-format zarr2) to start again");
+        }
+        if (!v3) {
+            return create(dir, name, dtype, channels, shape, layout, voxelSize, attrs);
+        }
+        Map<String, Object> arrayAttrs = arrayAttributes(voxelSize, attrs);
+        int[] full = channels > 0 ? new int[] {channels, shape[0], shape[1], shape[2]} : shape.clone();
+        int[] chunks = channels > 0 ? new int[] {channels, layout.chunks()[0], layout.chunks()[1], layout.chunks()[2]} : layout.chunks().clone();
+        int[] grid = layout.shard() == null ? chunks
+                : channels > 0 ? new int[] {channels, layout.shard()[0], layout.shard()[1], layout.shard()[2]} : layout.shard().clone();
+        Map<String, Object> want = ZarrV3Array.metadata(dtype, full, chunks, grid, v3Layout(layout, dtype), arrayAttrs);
+        Map<String, Object> have = new LinkedHashMap<>(Json.read(array.resolve(ZarrV3Array.METADATA)));
+        String needText = layoutText(want);
+        String haveText = layoutText(have);
+        if (!haveText.equals(needText)) {
+            throw BasinException.badInput(array + ": an existing store holds " + haveText + "; this run writes " + needText
+                    + "; remove it (or write elsewhere) to start again");
+        }
+        // a rerun may say something new (the segment count); every task of one run writes the same text
+        replaceIfChanged(dir.resolve(ZarrV3Array.METADATA), v3Group(name, channels, voxelSize, attrs));
+        replaceIfChanged(array.resolve(ZarrV3Array.METADATA), want);
+        return ZarrV3Array.open(array);
+    }
+
+    /** What must match between an existing v3 store and a run's: everything but the attributes, as compact text. */
+    private static String layoutText(Map<String, Object> meta) {
+        Map<String, Object> m = new LinkedHashMap<>(meta);
+        m.remove("attributes");
+        return "data_type " + Json.write(m.get("data_type")) + ", shape " + compact(m.get("shape")) + ", chunk_grid "
+                + compact(m.get("chunk_grid")) + ", codecs " + compact(m.get("codecs"));
+    }
+
+    private static String compact(Object o) {
+        return Json.write(o).replaceAll("\\s+", "");
+    }
+
+    /**
+     * The array paths of the OME-Zarr group's first multiscale, finest first (as the spec orders them), Zarr v2
+     * (.zattrs) or v3 (zarr.json attributes.ome); empty when the group has none.
+     */
+    public static List<String> levelPaths(Path root) {
+        List<?> ms = OmeScale.multiscales(root);
+        List<String> out = new ArrayList<>();
+        if (ms != null && !ms.isEmpty() && ms.get(0) instanceof Map<?, ?> m && m.get("datasets") instanceof List<?> ds) {
+            for (Object d : ds) {
+                if (d instanceof Map<?, ?> dm && dm.get("path") != null) {
+                    out.add(String.valueOf(dm.get("path")));
+                }
+            }
+        }
+        return out;
     }
 
     /**
@@ -112,19 +227,10 @@ public final class OmeZarr {
         Json.writeText(file, text);
     }
 
-    /** The path of the full-resolution array of an OME-Zarr group, or null when the group has no multiscales. */
-    @SuppressWarnings("unchecked")
+    /** The path of the full-resolution array of an OME-Zarr group (v2 or v3), or null when the group has no multiscales. */
     public static String firstScale(Path group) {
-        Path attrs = group.resolve(".zattrs");
-        if (!Files.isRegularFile(attrs)) {
-            return null;
-        }
-        Object ms = Json.read(attrs).get("multiscales");
-        if (ms instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof Map<?, ?> m
-                && m.get("datasets") instanceof List<?> ds && !ds.isEmpty() && ds.get(0) instanceof Map<?, ?> d0) {
-            return String.valueOf(((Map<String, Object>) d0).get("path"));
-        }
-        return null;
+        List<String> levels = levelPaths(group);
+        return levels.isEmpty() ? null : levels.get(0);
     }
 
     /** Keys in the given order: Map.of iterates in an order that changes from run to run, and outputs must not. */

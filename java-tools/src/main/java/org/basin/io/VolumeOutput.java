@@ -11,16 +11,16 @@ import org.basin.volume.Block;
 import org.basin.volume.DType;
 
 /**
- * Writes a volume basin produces: OME-Zarr (a folder ending in .zarr, streamed chunk by chunk) or HDF5 (any other
+ * Writes a volume basin produces: OME-Zarr (a folder ending in .zarr, Zarr v2 or v3, streamed chunk by chunk) or HDF5 (any other
  * name, built whole in memory), always under a temporary name until complete.
  */
 public final class VolumeOutput implements AutoCloseable {
     private final Path target;
     private final Path temporary;
-    private final ZarrArray array;
+    private final ChunkedStore array;
     private boolean committed;
 
-    private VolumeOutput(Path target, Path temporary, ZarrArray array) {
+    private VolumeOutput(Path target, Path temporary, ChunkedStore array) {
         this.target = target;
         this.temporary = temporary;
         this.array = array;
@@ -33,11 +33,18 @@ public final class VolumeOutput implements AutoCloseable {
     /** Starts a streamed OME-Zarr volume; write blocks with {@link #write}, then {@link #commit}. */
     public static VolumeOutput zarr(Path target, String name, DType dtype, int channels, int[] shape, int[] chunks, ZarrCodec codec,
             double[] voxelSize, Map<String, Object> attrs, boolean overwrite) {
+        return zarr(target, name, dtype, channels, shape, StoreLayout.zarr2(chunks, codec.id() + (codec.id().equals("none") ? "" : ":" + codec.level())),
+                voxelSize, attrs, overwrite);
+    }
+
+    /** As above, in the layout's format: Zarr v2 or Zarr v3 (sharded when the layout says). */
+    public static VolumeOutput zarr(Path target, String name, DType dtype, int channels, int[] shape, StoreLayout layout,
+            double[] voxelSize, Map<String, Object> attrs, boolean overwrite) {
         AtomicFiles.checkWritable(target, overwrite);
         Path tmp = AtomicFiles.temporaryFor(target);
-        ZarrArray a;
+        ChunkedStore a;
         try {
-            a = OmeZarr.create(tmp, name, dtype, channels, shape, chunks, codec, voxelSize, attrs);
+            a = OmeZarr.create(tmp, name, dtype, channels, shape, layout, voxelSize, attrs);
         } catch (BasinException e) {
             AtomicFiles.discard(tmp);
             if (e.exitCode() != ExitCode.IO_FAILURE) {

@@ -45,6 +45,9 @@ public final class Volumes {
             if (N5Array.isN5(path)) {
                 return openN5(path, dataset);
             }
+            if (ZarrV3Array.isNode(path)) {
+                return ZarrV3Array.openVolume(path, dataset);
+            }
             if (TiffStackReader.hasSlices(path)) {
                 return TiffStackReader.open(path);
             }
@@ -113,21 +116,12 @@ public final class Volumes {
         if (dataset != null && !dataset.isEmpty() && ZarrArray.isArray(path.resolve(dataset.replaceFirst("^/", "")))) {
             return ZarrArray.open(path.resolve(dataset.replaceFirst("^/", "")));
         }
-        String what;
-        if (Files.isRegularFile(path.resolve("zarr.json"))) {
-            what = "a Zarr v3 array or group (zarr.json); basin reads Zarr v2: re-save it as Zarr v2 (zarr_format=2)";
-        } else if (Files.isRegularFile(path.resolve("attributes.json"))) {
-            what = "an N5 container (attributes.json); basin reads Zarr v2, HDF5 and TIFF: convert it to one of them";
-        } else if (Files.isRegularFile(path.resolve("info"))) {
-            what = "a Neuroglancer precomputed volume (info); basin reads Zarr v2, HDF5 and TIFF: convert it to one of them";
-        } else {
-            List<String> arrays = zarrArraysInside(path);
-            if (!arrays.isEmpty()) {
-                throw BasinException.badArguments(path + ": a Zarr group without .zgroup holding the arrays " + arrays
-                        + "; name one with --dataset (or give its folder)");
-            }
-            what = "no volume basin reads";
+        List<String> arrays = zarrArraysInside(path);
+        if (!arrays.isEmpty()) {
+            throw BasinException.badArguments(path + ": a Zarr group without .zgroup holding the arrays " + arrays
+                    + "; name one with --dataset (or give its folder)");
         }
+        String what = "no volume basin reads";
         throw BasinException.badArguments(path + ": " + what + " (looked for .zarray, .zgroup, zarr.json, attributes.json, info"
                 + " and .tif/.tiff slices)");
     }

@@ -26,7 +26,7 @@ import org.basin.volume.DType;
  * transposed on their way in and out), compressors from {@link ZarrCodec}, fill value, "." or "/" chunk-key separators, and region reads and writes that need not
  * align with chunks (partly covered chunks are read, updated and rewritten).
  */
-public final class ZarrArray implements VolumeReader {
+public final class ZarrArray implements ChunkedStore {
     private ByteBuffer scratch; // chunk bytes on their way to the codec, reused
     private Map<String, String> written; // chunk key -> digest of its stored bytes, when asked for (recordWrites)
     private final Path dir;

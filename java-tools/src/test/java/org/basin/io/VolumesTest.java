@@ -29,16 +29,6 @@ class VolumesTest {
         return e;
     }
 
-    @ParameterizedTest
-    @CsvSource({"zarr.json, a Zarr v3 array or group (zarr.json)"})
-    void otherChunkedFormatsAreNamedNotCalledAFolderWithoutTiffSlices(String marker, String named) throws Exception {
-        Path p = Files.createDirectories(dir.resolve("v"));
-        Files.writeString(p.resolve(marker), "{}");
-        BasinException e = refused(p, null);
-        assertTrue(e.getMessage().contains(named) && e.getMessage().contains("looked for .zarray, .zgroup, zarr.json, attributes.json, info"
-                + " and .tif/.tiff slices"), e.getMessage());
-    }
-
     @Test
     void aZarrGroupWithoutZgroupListsItsArraysAndOpensTheOneNamed() {
         Path g = dir.resolve("g.zarr");

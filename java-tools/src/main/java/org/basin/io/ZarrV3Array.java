@@ -1,0 +1,620 @@
+package org.basin.io;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.basin.error.BasinException;
+import org.basin.volume.Block;
+import org.basin.volume.Box;
+import org.basin.volume.DType;
+
+/**
+ * A Zarr v3 array on the local file system ({@code zarr.json}, node_type array): regular chunk grid, chunk key
+ * encodings {@code default} and {@code v2}, the codecs of {@link ZarrV3Codecs} including {@code sharding_indexed},
+ * fill values in every spelling the spec allows, and region reads and writes that need not align with chunks.
+ * In a sharded array a region read decodes only the inner chunks it meets; a write re-encodes whole shards, so
+ * parallel writers must each own whole shards (basin's tasks do: a shard divides the task core).
+ */
+public final class ZarrV3Array implements ChunkedStore {
+    public static final String METADATA = "zarr.json";
+
+    private final Path dir;
+    private final DType dtype;
+    private final int[] shape;
+    private final int[] chunkShape; // of the chunk grid: a shard when sharded
+    private final ZarrV3Codecs codecs;
+    private final ZarrV3Codecs.Sharding sharding; // the chain is exactly one sharding codec: inner chunks read one by one
+    private final Number fill;
+    private final String keyPrefix;
+    private final String separator;
+    private final VolumeInfo info;
+    private Map<String, String> written;
+
+    private ZarrV3Array(Path dir, DType dtype, int[] shape, int[] chunkShape, ZarrV3Codecs codecs, Number fill, String keyPrefix,
+            String separator, Map<String, Object> attrs) {
+        this.dir = dir;
+        this.dtype = dtype;
+        this.shape = shape;
+        this.chunkShape = chunkShape;
+        this.codecs = codecs;
+        this.sharding = codecs.directSharding();
+        this.fill = fill;
+        this.keyPrefix = keyPrefix;
+        this.separator = separator;
+        int channels = shape.length == 4 ? shape[0] : 0;
+        int[] zyx = shape.length == 4 ? Arrays.copyOfRange(shape, 1, 4) : shape.clone();
+        int[] readChunk = sharding != null ? sharding.chunkShape() : chunkShape;
+        this.info = new VolumeInfo("zarr3", dir.toString(), null, dtype, channels, zyx, readChunk.clone(), describe(), attrs);
+    }
+
+    private String describe() {
+        List<String> names = new ArrayList<>();
+        ZarrV3Codecs c = sharding != null ? sharding.inner() : codecs;
+        c.bytesToBytes().forEach(b -> names.add(b.name() + (b instanceof ZarrV3Codecs.ZstdCodec z ? "(level " + z.level() + ")"
+                : b instanceof ZarrV3Codecs.Gzip g ? "(level " + g.level() + ")" : b instanceof ZarrV3Codecs.BloscCodec bl ? "(" + bl.cname() + ")" : "")));
+        String s = names.isEmpty() ? "none" : String.join("+", names);
+        return sharding != null ? s + ", shards " + Arrays.toString(chunkShape) : s;
+    }
+
+    public static boolean isNode(Path dir) {
+        return Files.isRegularFile(dir.resolve(METADATA));
+    }
+
+    /** True when {@code dir} holds a Zarr v3 array (not a group). */
+    public static boolean isArray(Path dir) {
+        return isNode(dir) && "array".equals(Json.read(dir.resolve(METADATA)).get("node_type"));
+    }
+
+    /** The node's {@code zarr.json}, checked to be Zarr v3 of a known node type. */
+    static Map<String, Object> node(Path dir) {
+        Path meta = dir.resolve(METADATA);
+        Map<String, Object> m = Json.read(meta);
+        if (!Integer.valueOf(3).equals(m.get("zarr_format"))) {
+            throw BasinException.badInput(meta + ": zarr_format " + Json.write(m.get("zarr_format")) + " is not 3");
+        }
+        Object type = m.get("node_type");
+        if (!"array".equals(type) && !"group".equals(type)) {
+            throw BasinException.badInput(meta + ": node_type " + Json.write(type) + " is not \"array\" or \"group\"");
+        }
+        return m;
+    }
+
+    public static ZarrV3Array open(Path dir) {
+        Map<String, Object> m = node(dir);
+        String where = dir.resolve(METADATA).toString();
+        if (!"array".equals(m.get("node_type"))) {
+            throw BasinException.badArguments(dir + ": a Zarr v3 group, not an array");
+        }
+        int[] shape = ints(m.get("shape"), where, "shape");
+        if (shape.length != 3 && shape.length != 4) {
+            throw BasinException.badInput(where + ": shape " + Arrays.toString(shape) + " is not 3D (z, y, x) or 4D (c, z, y, x)");
+        }
+        Object dt = m.get("data_type");
+        DType dtype = dt instanceof String s ? parseDataType(s) : null;
+        if (dtype == null) {
+            throw BasinException.badInput(where + ": data_type " + Json.write(dt)
+                    + " is not supported; basin reads uint8, uint16, int32, uint32, int64, uint64, float32, float64");
+        }
+        int[] chunks = chunkGrid(m.get("chunk_grid"), shape.length, where);
+        for (int a = 0; a < shape.length; a++) {
+            if (shape[a] < 1) {
+                throw BasinException.badInput(where + ": shape " + Arrays.toString(shape) + " has an extent below 1");
+            }
+        }
+        if (m.get("storage_transformers") instanceof List<?> st && !st.isEmpty()) {
+            throw BasinException.badInput(where + ": storage_transformers " + Json.write(st) + " are not supported");
+        }
+        Number fill = parseFill(m.get("fill_value"), dtype, where);
+        ZarrV3Codecs codecs = ZarrV3Codecs.parse(m.get("codecs"), dtype, fill, chunks, where, "codecs");
+        int[] unit = codecs.directSharding() != null ? codecs.directSharding().chunkShape() : chunks;
+        if ((long) ZarrV3Codecs.length(unit) * dtype.bytes() > Integer.MAX_VALUE - 8) {
+            throw BasinException.badInput(where + ": chunks of " + Arrays.toString(unit) + " " + dtype.label()
+                    + " are over 2 GiB, more than basin reads (one chunk must fit one Java array)");
+        }
+        String[] key = keyEncoding(m.get("chunk_key_encoding"), where);
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        if (m.get("attributes") instanceof Map<?, ?> at) {
+            at.forEach((k, v) -> attrs.put(String.valueOf(k), v));
+        }
+        return new ZarrV3Array(dir, dtype, shape, chunks, codecs, fill, key[0], key[1], attrs);
+    }
+
+    /** What a writer asks for: inner chunk (the chunk when not sharded), shard (null: no sharding) and compression. */
+    public record Layout(int[] chunks, int[] shard, List<Object> compressor, boolean indexAtEnd) {
+    }
+
+    /**
+     * Creates an empty array (metadata only; unwritten chunks read as the fill value 0). {@code zyxChunks} is the
+     * (inner) chunk, {@code zyxShard} the shard or null; both (z, y, x), the channel axis taken whole.
+     */
+    public static ZarrV3Array create(Path dir, DType dtype, int channels, int[] zyxShape, Layout layout, Map<String, Object> attrs) {
+        int[] shape = full(channels, zyxShape);
+        int[] chunks = full(channels, layout.chunks());
+        int[] grid = layout.shard() == null ? chunks : full(channels, layout.shard());
+        Map<String, Object> m = metadata(dtype, shape, chunks, grid, layout, attrs);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw BasinException.io(dir + ": cannot create (" + e.getMessage() + ")", e);
+        }
+        Json.write(dir.resolve(METADATA), m);
+        return open(dir);
+    }
+
+    /** The zarr.json of an array basin writes; {@link #create} and the existing-store check compare it. */
+    static Map<String, Object> metadata(DType dtype, int[] shape, int[] chunks, int[] grid, Layout layout, Map<String, Object> attrs) {
+        List<Object> inner = new ArrayList<>();
+        inner.add(ordered("name", "bytes", "configuration", ordered("endian", "little")));
+        inner.addAll(layout.compressor());
+        List<Object> codecs;
+        if (layout.shard() == null) {
+            codecs = inner;
+        } else {
+            List<Object> index = List.of(ordered("name", "bytes", "configuration", ordered("endian", "little")), ordered("name", "crc32c"));
+            codecs = List.of(ordered("name", "sharding_indexed", "configuration", ordered("chunk_shape", chunks, "codecs", inner,
+                    "index_codecs", index, "index_location", layout.indexAtEnd() ? "end" : "start")));
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("zarr_format", 3);
+        m.put("node_type", "array");
+        m.put("shape", shape);
+        m.put("data_type", dtype.label());
+        m.put("chunk_grid", ordered("name", "regular", "configuration", ordered("chunk_shape", grid)));
+        m.put("chunk_key_encoding", ordered("name", "default", "configuration", ordered("separator", "/")));
+        m.put("fill_value", 0);
+        m.put("codecs", codecs);
+        m.put("attributes", attrs);
+        m.put("dimension_names", shape.length == 4 ? List.of("c", "z", "y", "x") : List.of("z", "y", "x"));
+        return m;
+    }
+
+    private static int[] full(int channels, int[] zyx) {
+        return channels > 0 ? new int[] {channels, zyx[0], zyx[1], zyx[2]} : zyx.clone();
+    }
+
+    static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
+    }
+
+    // ---- metadata parsing ---------------------------------------------------------------------------------
+
+    static DType parseDataType(String s) {
+        return switch (s) {
+            case "uint8" -> DType.UINT8;
+            case "uint16" -> DType.UINT16;
+            case "int32" -> DType.INT32;
+            case "uint32" -> DType.UINT32;
+            case "int64" -> DType.INT64;
+            case "uint64" -> DType.UINT64;
+            case "float32" -> DType.FLOAT32;
+            case "float64" -> DType.FLOAT64;
+            default -> null;
+        };
+    }
+
+    private static int[] chunkGrid(Object o, int rank, String where) {
+        if (!(o instanceof Map<?, ?> g) || !"regular".equals(g.get("name"))) {
+            throw BasinException.badInput(where + ": chunk_grid " + Json.write(o) + " is not a regular grid (basin reads \"regular\")");
+        }
+        Object conf = g.get("configuration");
+        int[] chunks = ints(conf instanceof Map<?, ?> c ? c.get("chunk_shape") : null, where, "chunk_grid.configuration.chunk_shape");
+        if (chunks.length != rank) {
+            throw BasinException.badInput(where + ": chunk_grid.configuration.chunk_shape " + Arrays.toString(chunks) + " does not have the "
+                    + rank + " axes of the shape");
+        }
+        for (int c : chunks) {
+            if (c < 1) {
+                throw BasinException.badInput(where + ": chunk_grid.configuration.chunk_shape " + Arrays.toString(chunks) + " has an extent below 1");
+            }
+        }
+        return chunks;
+    }
+
+    /** {prefix, separator}: default is "c" + sep + i + sep + j ..., v2 is i + sep + j ... */
+    private static String[] keyEncoding(Object o, String where) {
+        if (!(o instanceof Map<?, ?> k) || !(k.get("name") instanceof String name) || !name.equals("default") && !name.equals("v2")) {
+            throw BasinException.badInput(where + ": chunk_key_encoding " + Json.write(o) + " is not {\"name\": \"default\"} or {\"name\": \"v2\"}");
+        }
+        Object sep = k.get("configuration") instanceof Map<?, ?> c ? c.get("separator") : null;
+        String s = sep == null ? (name.equals("default") ? "/" : ".") : String.valueOf(sep);
+        if (!s.equals("/") && !s.equals(".")) {
+            throw BasinException.badInput(where + ": chunk_key_encoding.configuration.separator " + Json.write(sep) + " is not \"/\" or \".\"");
+        }
+        return new String[] {name.equals("default") ? "c" + s : "", s};
+    }
+
+    private static int[] ints(Object o, String where, String field) {
+        if (!(o instanceof List<?> l) || !l.stream().allMatch(v -> v instanceof Integer)) {
+            throw BasinException.badInput(where + ": '" + field + "' " + (o == null ? "is missing" : Json.write(o) + " is not a list of integers below 2^31"));
+        }
+        return l.stream().mapToInt(v -> (Integer) v).toArray();
+    }
+
+    /**
+     * The fill value: a number; for floats also "NaN", "Infinity", "-Infinity" or the bits as "0x..." hex; for
+     * integers within the data type's range. A Double for floats, a Long (the bits, for uint64) for integers.
+     */
+    static Number parseFill(Object o, DType dtype, String where) {
+        String at = where + ": fill_value " + Json.write(o);
+        if (o == null) {
+            throw BasinException.badInput(where + ": fill_value is missing (Zarr v3 requires one)");
+        }
+        if (dtype.isFloating()) {
+            if (o instanceof Number n) {
+                return n.doubleValue();
+            }
+            if (o instanceof String s) {
+                switch (s) {
+                    case "NaN":
+                        return Double.NaN;
+                    case "Infinity":
+                        return Double.POSITIVE_INFINITY;
+                    case "-Infinity":
+                        return Double.NEGATIVE_INFINITY;
+                    default:
+                        if (s.startsWith("0x") && s.length() == 2 + 2 * dtype.bytes()) {
+                            try {
+                                long bits = Long.parseUnsignedLong(s.substring(2), 16);
+                                return dtype == DType.FLOAT32 ? (double) Float.intBitsToFloat((int) bits) : Double.longBitsToDouble(bits);
+                            } catch (NumberFormatException e) {
+                                // falls through to the message
+                            }
+                        }
+                }
+            }
+            throw BasinException.badInput(at + " is not a number for " + dtype.label() + " (a number, \"NaN\", \"Infinity\", \"-Infinity\" or \"0x\" and "
+                    + 2 * dtype.bytes() + " hex digits)");
+        }
+        BigInteger v;
+        if (o instanceof Integer || o instanceof Long) {
+            v = BigInteger.valueOf(((Number) o).longValue());
+        } else if (o instanceof BigInteger b) {
+            v = b;
+        } else if (o instanceof Double d && d == Math.rint(d) && !d.isInfinite()) {
+            v = new BigDecimal(d).toBigInteger();
+        } else {
+            throw BasinException.badInput(at + " is not an integer (data_type " + dtype.label() + ")");
+        }
+        int bits = dtype.bytes() * 8;
+        BigInteger min = dtype.isUnsigned() ? BigInteger.ZERO : BigInteger.ONE.shiftLeft(bits - 1).negate();
+        BigInteger max = (dtype.isUnsigned() ? BigInteger.ONE.shiftLeft(bits) : BigInteger.ONE.shiftLeft(bits - 1)).subtract(BigInteger.ONE);
+        if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
+            throw BasinException.badInput(at + " is out of range for " + dtype.label() + " (" + min + ".." + max + ")");
+        }
+        return v.longValue();
+    }
+
+    // ---- access -------------------------------------------------------------------------------------------
+
+    @Override
+    public VolumeInfo info() {
+        return info;
+    }
+
+    @Override
+    public Path path() {
+        return dir;
+    }
+
+    /** The chunk grid's chunk (the shard when sharded), full array order. */
+    public int[] gridChunkShape() {
+        return chunkShape.clone();
+    }
+
+    /** The inner chunk of a sharded array, or null. */
+    public int[] innerChunkShape() {
+        return sharding == null ? null : sharding.chunkShape().clone();
+    }
+
+    @Override
+    public void recordWrites() {
+        written = new TreeMap<>();
+    }
+
+    @Override
+    public Map<String, String> writtenChunks() {
+        return written == null ? Map.of() : Collections.unmodifiableMap(written);
+    }
+
+    String key(int[] idx) {
+        StringBuilder sb = new StringBuilder(keyPrefix);
+        for (int a = 0; a < idx.length; a++) {
+            if (a > 0) {
+                sb.append(separator);
+            }
+            sb.append(idx[a]);
+        }
+        return sb.toString();
+    }
+
+    private Path chunkPath(int[] idx) {
+        return dir.resolve(key(idx));
+    }
+
+    /** The key of the first chunk (or shard), for messages: {@code c/0/0/0}. */
+    public String firstKey() {
+        return key(new int[shape.length]);
+    }
+
+    /** True when at least one chunk (or shard) of the grid is stored: one without reads as nothing but the fill value. */
+    public boolean hasAnyChunk() {
+        int[] grid = ZarrV3Codecs.gridOf(shape, chunkShape);
+        int[] pos = new int[grid.length];
+        long n = ZarrV3Codecs.length(grid);
+        for (long i = 0; i < n && i < 1_000_000; i++) {
+            if (Files.isRegularFile(chunkPath(pos))) {
+                return true;
+            }
+            ZarrV3Codecs.next(pos, grid);
+        }
+        return false;
+    }
+
+    private boolean fillIsZero() {
+        return fill.equals(0L) || fill.equals(0.0);
+    }
+
+    @Override
+    public Block read(Box box) {
+        if (!info.box().contains(box)) {
+            throw new IllegalArgumentException("read " + box + " outside " + dir + " " + info.box());
+        }
+        int rank = shape.length;
+        int[] outOrigin = NdCopy.origin(rank, box.min());
+        int[] outShape = info.channels() > 0 ? new int[] {info.channels(), box.size(0), box.size(1), box.size(2)} : box.shape();
+        Object data = fillIsZero() ? dtype.allocate((int) ZarrV3Codecs.length(outShape)) : ZarrV3Codecs.filled(dtype, fill, (int) ZarrV3Codecs.length(outShape));
+        for (int[] idx : covering(outOrigin, outShape, chunkShape)) {
+            int[] co = origin(idx, chunkShape);
+            Path p = chunkPath(idx);
+            if (sharding != null) {
+                readShard(p, idx, co, data, outShape, outOrigin);
+                continue;
+            }
+            byte[] stored;
+            try {
+                stored = Files.readAllBytes(p);
+            } catch (NoSuchFileException e) {
+                continue;
+            } catch (IOException e) {
+                throw BasinException.io(p + ": cannot read Zarr chunk (" + e.getMessage() + ")", e);
+            }
+            Object chunk = codecs.decode(stored, chunkShape, p + ": chunk " + key(idx));
+            NdCopy.copy(chunk, chunkShape, co, data, outShape, outOrigin);
+        }
+        return Block.wrap(dtype, info.channels(), box, data);
+    }
+
+    /** The inner chunks of one shard that meet the region, read from the file one by one (positional reads). */
+    private void readShard(Path p, int[] idx, int[] shardOrigin, Object data, int[] outShape, int[] outOrigin) {
+        int[] inner = sharding.chunkShape();
+        int[] grid = ZarrV3Codecs.gridOf(chunkShape, inner);
+        String where = p + ": shard " + key(idx);
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            long size = ch.size();
+            long indexSize = ShardIndex.encodedSize(sharding, grid);
+            int count = (int) ZarrV3Codecs.length(grid);
+            if (size < indexSize) {
+                throw ShardIndex.truncated(sharding, count, indexSize, size, where);
+            }
+            byte[] ib = readAt(ch, ShardIndex.indexOffset(sharding, grid, size), (int) indexSize);
+            ShardIndex index = ShardIndex.decode(sharding, grid, ib, size, where);
+            // the region relative to the shard, in inner chunks
+            int[] lo = new int[grid.length];
+            int[] hi = new int[grid.length];
+            for (int a = 0; a < grid.length; a++) {
+                int from = Math.max(outOrigin[a], shardOrigin[a]) - shardOrigin[a];
+                int to = Math.min(outOrigin[a] + outShape[a], shardOrigin[a] + chunkShape[a]) - shardOrigin[a];
+                lo[a] = from / inner[a];
+                hi[a] = (to - 1) / inner[a];
+            }
+            int[] pos = lo.clone();
+            while (true) {
+                int linear = 0;
+                for (int a = 0; a < grid.length; a++) {
+                    linear = linear * grid[a] + pos[a];
+                }
+                if (!index.missing(linear)) {
+                    byte[] b = readAt(ch, index.offset(linear), (int) index.nbytes(linear));
+                    Object chunk = sharding.inner().decode(b, inner, where + " inner chunk " + Arrays.toString(pos));
+                    int[] co = new int[grid.length];
+                    for (int a = 0; a < grid.length; a++) {
+                        co[a] = shardOrigin[a] + pos[a] * inner[a];
+                    }
+                    NdCopy.copy(chunk, inner, co, data, outShape, outOrigin);
+                }
+                int a = grid.length - 1;
+                while (a >= 0 && ++pos[a] > hi[a]) {
+                    pos[a] = lo[a];
+                    a--;
+                }
+                if (a < 0) {
+                    return;
+                }
+            }
+        } catch (NoSuchFileException e) {
+            // a shard never written: the fill value the output already holds
+        } catch (IOException e) {
+            throw BasinException.io(p + ": cannot read Zarr shard (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static byte[] readAt(FileChannel ch, long at, int n) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(n);
+        while (b.hasRemaining()) {
+            if (ch.read(b, at + b.position()) < 0) {
+                throw new IOException("unexpected end of file at byte " + (at + b.position()));
+            }
+        }
+        return b.array();
+    }
+
+    /** Writes the block's voxels (all channels) at its box: each chunk (shard) it meets is encoded whole and replaced. */
+    @Override
+    public void write(Block block) {
+        if (block.dtype() != dtype) {
+            throw new IllegalArgumentException("write " + block.dtype() + " into " + dtype + " array " + dir);
+        }
+        if (!info.box().contains(block.box())) {
+            throw new IllegalArgumentException("write " + block.box() + " outside " + dir + " " + info.box());
+        }
+        int[] bShape = block.arrayShape();
+        int[] bOrigin = NdCopy.origin(shape.length, block.box().min());
+        int n = (int) ZarrV3Codecs.length(chunkShape);
+        for (int[] idx : covering(bOrigin, bShape, chunkShape)) {
+            int[] co = origin(idx, chunkShape);
+            boolean covered = true;
+            for (int a = 0; a < idx.length; a++) {
+                int hi = Math.min(co[a] + chunkShape[a], shape[a]);
+                covered &= bOrigin[a] <= co[a] && bOrigin[a] + bShape[a] >= hi;
+            }
+            Object chunk;
+            if (Arrays.equals(bShape, chunkShape) && Arrays.equals(bOrigin, co)) {
+                chunk = block.data(); // the block is exactly this chunk (a task's core written as one shard)
+            } else {
+                chunk = covered ? (fillIsZero() ? dtype.allocate(n) : ZarrV3Codecs.filled(dtype, fill, n)) : readWhole(idx);
+                NdCopy.copy(block.data(), bShape, bOrigin, chunk, chunkShape, co);
+            }
+            writeWhole(idx, codecs.encode(chunk, chunkShape));
+        }
+    }
+
+    private Object readWhole(int[] idx) {
+        Path p = chunkPath(idx);
+        try {
+            return codecs.decode(Files.readAllBytes(p), chunkShape, p + ": " + (sharding != null ? "shard " : "chunk ") + key(idx));
+        } catch (NoSuchFileException e) {
+            return ZarrV3Codecs.filled(dtype, fill, (int) ZarrV3Codecs.length(chunkShape));
+        } catch (IOException e) {
+            throw BasinException.io(p + ": cannot read Zarr chunk (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private void writeWhole(int[] idx, byte[] stored) {
+        Path p = chunkPath(idx);
+        Path tmp = p.resolveSibling("." + p.getFileName() + ".partial-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().getId());
+        try {
+            Files.createDirectories(p.getParent());
+            Files.write(tmp, stored);
+            Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            AtomicFiles.discard(tmp);
+            throw BasinException.io(p + ": cannot write Zarr " + (sharding != null ? "shard" : "chunk") + " (" + IoErrors.reason(e) + ")", e);
+        }
+        if (written != null) {
+            written.put(key(idx), Digest.of(stored));
+        }
+    }
+
+    private static int[] origin(int[] idx, int[] chunk) {
+        int[] o = new int[idx.length];
+        for (int a = 0; a < idx.length; a++) {
+            o[a] = idx[a] * chunk[a];
+        }
+        return o;
+    }
+
+    /** The grid positions (chunks of {@code chunk}) meeting a full-array region, in C order. */
+    private static List<int[]> covering(int[] origin, int[] size, int[] chunk) {
+        int rank = origin.length;
+        int[] first = new int[rank];
+        int[] last = new int[rank];
+        for (int a = 0; a < rank; a++) {
+            if (size[a] == 0) {
+                return List.of();
+            }
+            first[a] = origin[a] / chunk[a];
+            last[a] = (origin[a] + size[a] - 1) / chunk[a];
+        }
+        List<int[]> out = new ArrayList<>();
+        int[] idx = first.clone();
+        while (true) {
+            out.add(idx.clone());
+            int a = rank - 1;
+            while (a >= 0 && ++idx[a] > last[a]) {
+                idx[a] = first[a];
+                a--;
+            }
+            if (a < 0) {
+                return out;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        // nothing held open between calls
+    }
+
+    // ---- groups -------------------------------------------------------------------------------------------
+
+    /**
+     * Opens a Zarr v3 node as a volume: an array (its voxel size from the enclosing OME-Zarr group when it says none
+     * itself), or a group and the array {@code dataset} inside it (default: the finest OME-Zarr level).
+     */
+    public static VolumeReader openVolume(Path path, String dataset) {
+        Map<String, Object> node = node(path);
+        boolean array = "array".equals(node.get("node_type"));
+        boolean named = dataset != null && !dataset.isEmpty() && !dataset.equals("/");
+        if (array) {
+            if (named) {
+                throw BasinException.badArguments(path + ": a Zarr v3 array has no dataset '" + dataset + "'");
+            }
+            Path group = path.toAbsolutePath().getParent();
+            return withOmeScale(open(path), group, path.getFileName().toString());
+        }
+        String inner;
+        if (named) {
+            inner = dataset.replaceFirst("^/", "");
+        } else {
+            List<String> levels = OmeZarr.levelPaths(path);
+            if (levels.isEmpty()) {
+                throw BasinException.badArguments(path + ": a Zarr v3 group without OME-Zarr multiscales" + arraysInside(path)
+                        + "; name the array with --dataset");
+            }
+            inner = levels.get(0);
+        }
+        Path a = path.resolve(inner);
+        if (!isNode(a) || !"array".equals(node(a).get("node_type"))) {
+            throw BasinException.badArguments(path + ": no Zarr v3 array '" + inner + "' in this group" + arraysInside(path));
+        }
+        return withOmeScale(open(a), path, inner);
+    }
+
+    private static String arraysInside(Path dir) {
+        List<String> names = new ArrayList<>();
+        try (var s = Files.list(dir)) {
+            s.filter(p -> isNode(p)).map(p -> p.getFileName().toString()).sorted().forEach(names::add);
+        } catch (IOException e) {
+            return "";
+        }
+        return names.isEmpty() ? "" : " (it holds " + String.join(", ", names) + ")";
+    }
+
+    private static ZarrV3Array withOmeScale(ZarrV3Array a, Path group, String arrayPath) {
+        if (group != null && a.info().voxelSizeAttribute() == null) {
+            double[] zyx = OmeScale.of(group, arrayPath);
+            if (zyx != null) {
+                a.info().attributes().put(VolumeInfo.OME_SCALE, zyx);
+            }
+        }
+        return a;
+    }
+}
