@@ -23,6 +23,9 @@ final class FingerprintCommand extends ToolCommand {
     @Option(names = "--dataset", description = "Dataset inside an HDF5 file or Zarr group.")
     String dataset;
 
+    @Option(names = "--scale", description = "Level of a multiscale input (OME-Zarr, N5 s0.., precomputed scales) to read, 0 = full resolution; instead of --dataset.")
+    Integer scale;
+
     @Mixin
     GridOptions region;
 
@@ -39,7 +42,7 @@ final class FingerprintCommand extends ToolCommand {
     @Override
     protected int execute() {
         TaskTable digests = new TaskTable("name", "digest");
-        try (VolumeReader r = Volumes.open(input, dataset)) {
+        try (VolumeReader r = Volumes.open(input, Volumes.dataset(input, dataset, scale))) {
             ChunkGrid grid = region.grid(r.info().shape(), halo, r.info().where());
             Block all = r.read(region.block.padded(grid)); // once for the block: each store chunk decoded once
             for (int[] p : region.block.positions()) {

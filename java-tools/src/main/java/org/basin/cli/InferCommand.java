@@ -44,6 +44,9 @@ final class InferCommand extends ToolCommand {
     @Option(names = "--dataset", description = "Dataset to read (default: raw in an HDF5 file; a Zarr array or OME-Zarr group's first scale).")
     String dataset;
 
+    @Option(names = "--scale", description = "Level of a multiscale input (OME-Zarr, N5 s0.., precomputed scales) to read, 0 = full resolution; instead of --dataset.")
+    Integer scale;
+
     @Option(names = "--output", description = "Affinity chunk file (.h5).")
     Path output;
 
@@ -195,7 +198,7 @@ final class InferCommand extends ToolCommand {
     /** The chunks of --grid-block, each read with its halo straight from the raw volume, their cores written into the store. */
     private int runRegion(ModelInput onnx) {
         TaskTable digests = new TaskTable("name", "digest");
-        try (VolumeReader r = Volumes.open(input, dataset)) {
+        try (VolumeReader r = Volumes.open(input, Volumes.dataset(input, dataset, scale))) {
             VolumeInfo info = r.info();
             ChunkGrid grid = region.grid(info.shape(), halo, info.where());
             double[] vs = voxelSize != null ? voxelSize : info.voxelSize() != null ? info.voxelSize() : new double[] {1, 1, 1};

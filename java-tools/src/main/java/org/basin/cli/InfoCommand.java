@@ -3,6 +3,7 @@ package org.basin.cli;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.basin.io.Json;
 import org.basin.io.VolumeInfo;
@@ -27,6 +28,9 @@ final class InfoCommand extends ToolCommand {
     @Option(names = "--dataset", description = "Dataset inside an HDF5 file or Zarr group.")
     String dataset;
 
+    @Option(names = "--scale", description = "Level of a multiscale input (OME-Zarr, N5 s0.., precomputed scales) to read, 0 = full resolution; instead of --dataset.")
+    Integer scale;
+
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
 
@@ -38,12 +42,16 @@ final class InfoCommand extends ToolCommand {
         if (path == null) {
             throw org.basin.error.BasinException.badArguments("give a volume to describe, or --model file.onnx");
         }
-        try (VolumeReader r = Volumes.open(path, dataset)) {
+        try (VolumeReader r = Volumes.open(path, Volumes.dataset(path, dataset, scale))) {
             VolumeInfo i = r.info();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("format", i.format());
             m.put("path", i.path());
             m.put("dataset", i.dataset());
+            List<String> levels = Volumes.levelPaths(path);
+            if (!levels.isEmpty()) {
+                m.put("levels", levels); // what --scale 0, 1, ... open
+            }
             m.put("dtype", i.dtype().label());
             m.put("shape_xyz", Triplet.xyz(i.shape()));
             m.put("channels", i.channels());
@@ -76,6 +84,9 @@ final class InfoCommand extends ToolCommand {
             } else {
                 out.printf("format:      %s%n", i.format());
                 out.printf("path:        %s%n", i.where());
+                if (!levels.isEmpty()) {
+                    out.printf("levels:      %s (--scale 0..%d)%n", String.join(", ", levels), levels.size() - 1);
+                }
                 out.printf("dtype:       %s%n", i.dtype().label());
                 out.printf("shape:       %s (x,y,z)%s%n", Triplet.xyz(i.shape()), i.channels() > 0 ? ", " + i.channels() + " channels" : "");
                 out.printf("array shape: %s (%s)%n", Arrays.toString(i.arrayShape()), i.channels() > 0 ? "c,z,y,x" : "z,y,x");

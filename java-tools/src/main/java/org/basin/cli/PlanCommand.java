@@ -34,6 +34,9 @@ final class PlanCommand extends ToolCommand {
     @Option(names = "--dataset", description = "Dataset inside an HDF5 file or Zarr group.")
     String dataset;
 
+    @Option(names = "--scale", description = "Level of a multiscale input (OME-Zarr, N5 s0.., precomputed scales) to read, 0 = full resolution; instead of --dataset.")
+    Integer scale;
+
     @Option(names = "--chunk", required = true, description = "Inference chunk core x,y,z.")
     void chunk(String v) {
         this.chunk = Triplet.ints(v);
@@ -96,7 +99,7 @@ final class PlanCommand extends ToolCommand {
             }
         }
         VolumeInfo info;
-        try (VolumeReader r = Volumes.open(input, dataset)) {
+        try (VolumeReader r = Volumes.open(input, Volumes.dataset(input, dataset, scale))) {
             info = r.info();
             // an input without a chunk file reads as nothing but its fill value: the run would "succeed" with nothing
             if (r instanceof ZarrArray z && !z.hasAnyChunk()) {

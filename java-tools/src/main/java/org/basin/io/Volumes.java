@@ -97,6 +97,49 @@ public final class Volumes {
                 + (inside.isEmpty() ? "" : " (it holds " + inside + ")"));
     }
 
+    /**
+     * The levels of a multiscale volume, finest first, as the dataset paths {@link #open} takes: an OME-Zarr group's
+     * (v2 or v3) datasets, an N5 group's s0, s1, ..., a precomputed volume's scale keys. Empty for anything else.
+     */
+    public static List<String> levelPaths(Path path) {
+        if (!Files.isDirectory(path)) {
+            return List.of();
+        }
+        if (N5Array.isN5(path)) {
+            return N5Array.levelPaths(path);
+        }
+        if (PrecomputedVolume.isVolume(path)) {
+            return PrecomputedVolume.levelPaths(path);
+        }
+        if (Files.isRegularFile(path.resolve(".zgroup")) || ZarrV3Array.isNode(path)) {
+            return OmeZarr.levelPaths(path);
+        }
+        return List.of();
+    }
+
+    /**
+     * The dataset to open: {@code dataset} itself, or with {@code scale} the path of that level of the multiscale
+     * volume at {@code path} (0 = full resolution). Both at once, a volume with no levels or a level it lacks: exit 2.
+     */
+    public static String dataset(Path path, String dataset, Integer scale) {
+        if (scale == null) {
+            return dataset;
+        }
+        if (dataset != null && !dataset.isEmpty()) {
+            throw BasinException.badArguments("give --dataset '" + dataset + "' or --scale " + scale + ", not both");
+        }
+        List<String> levels = levelPaths(path);
+        if (levels.isEmpty()) {
+            throw BasinException.badArguments(path + ": --scale " + scale + " needs a multiscale volume (an OME-Zarr group, an N5 group"
+                    + " with s0, s1, ..., or a precomputed volume); this one has no levels: name the array with --dataset");
+        }
+        if (scale < 0 || scale >= levels.size()) {
+            throw BasinException.badArguments(path + ": --scale " + scale + " is not one of its " + levels.size() + " levels 0.."
+                    + (levels.size() - 1) + " " + levels);
+        }
+        return levels.get(scale);
+    }
+
     /** The group's OME-Zarr scale of the array, as its voxel size when the array's own attributes give none. */
     private static ZarrArray withOmeScale(ZarrArray a, Path group, String arrayPath) {
         if (group != null && a.info().voxelSizeAttribute() == null) {
