@@ -1,6 +1,6 @@
 package org.basin.io;
 
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -18,11 +18,16 @@ final class OmeScale {
 
     /** (z, y, x) in nm, or null when {@code group} has no multiscales entry for {@code arrayPath}. */
     static double[] of(Path group, String arrayPath) {
-        Path attrs = group.resolve(".zattrs");
-        if (!Files.isRegularFile(attrs)) {
+        return of(Stores.of(group), arrayPath);
+    }
+
+    static double[] of(ChunkStore groupStore, String arrayPath) {
+        byte[] attrs = groupStore.get(".zattrs");
+        if (attrs == null) {
             return null;
         }
-        Object ms = Json.read(attrs).get("multiscales");
+        String group = groupStore.location();
+        Object ms = Json.parse(new String(attrs, StandardCharsets.UTF_8), groupStore.location(".zattrs")).get("multiscales");
         if (!(ms instanceof List<?> list)) {
             return null;
         }
@@ -50,7 +55,7 @@ final class OmeScale {
         return null;
     }
 
-    private static double[] scale(Object transforms, Path group) {
+    private static double[] scale(Object transforms, String group) {
         if (!(transforms instanceof List<?> ts)) {
             return null;
         }

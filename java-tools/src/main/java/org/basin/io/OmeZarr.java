@@ -1,7 +1,6 @@
 package org.basin.io;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,14 +26,15 @@ public final class OmeZarr {
      */
     public static ZarrArray create(Path dir, String name, DType dtype, int channels, int[] shape, int[] chunks, ZarrCodec codec,
             double[] voxelSize, Map<String, Object> attrs) {
-        try {
-            Files.createDirectories(dir);
-            Json.writeText(dir.resolve(".zgroup"), "{\n  \"zarr_format\": 2\n}\n");
-        } catch (IOException e) {
-            throw BasinException.io(dir + ": cannot create Zarr group (" + e.getMessage() + ")", e);
-        }
-        Json.write(dir.resolve(".zattrs"), groupAttributes(name, channels, voxelSize, attrs));
-        return ZarrArray.create(dir.resolve(SCALE0), dtype, channels, shape, chunks, codec, "/", arrayAttributes(voxelSize, attrs));
+        return create(Stores.of(dir), name, dtype, channels, shape, chunks, codec, voxelSize, attrs);
+    }
+
+    public static ZarrArray create(ChunkStore dir, String name, DType dtype, int channels, int[] shape, int[] chunks, ZarrCodec codec,
+            double[] voxelSize, Map<String, Object> attrs) {
+        dir.create();
+        dir.put(".zgroup", "{\n  \"zarr_format\": 2\n}\n".getBytes(StandardCharsets.UTF_8));
+        dir.put(".zattrs", Json.bytes(groupAttributes(name, channels, voxelSize, attrs)));
+        return ZarrArray.create(dir.child(SCALE0), dtype, channels, shape, chunks, codec, "/", arrayAttributes(voxelSize, attrs));
     }
 
     private static Map<String, Object> arrayAttributes(double[] voxelSize, Map<String, Object> attrs) {
@@ -77,7 +77,12 @@ public final class OmeZarr {
      */
     public static ZarrArray openOrCreate(Path dir, String name, DType dtype, int channels, int[] shape, int[] chunks, ZarrCodec codec,
             double[] voxelSize, Map<String, Object> attrs) {
-        Path array = dir.resolve(SCALE0);
+        return openOrCreate(Stores.of(dir), name, dtype, channels, shape, chunks, codec, voxelSize, attrs);
+    }
+
+    public static ZarrArray openOrCreate(ChunkStore dir, String name, DType dtype, int channels, int[] shape, int[] chunks, ZarrCodec codec,
+            double[] voxelSize, Map<String, Object> attrs) {
+        ChunkStore array = dir.child(SCALE0);
         if (!ZarrArray.isArray(array)) {
             return create(dir, name, dtype, channels, shape, chunks, codec, voxelSize, attrs);
         }
@@ -91,35 +96,34 @@ public final class OmeZarr {
         String have = i.dtype().label() + " " + Arrays.toString(i.arrayShape()) + " chunks " + Arrays.toString(i.chunks());
         String need = dtype.label() + " " + Arrays.toString(full) + " chunks " + Arrays.toString(want);
         if (!have.equals(need)) {
-            throw BasinException.badInput(array + ": an existing store holds " + have + "; this run writes " + need
+            throw BasinException.badInput(array.location() + ": an existing store holds " + have + "; this run writes " + need
                     + "; remove it (or write elsewhere) to start again");
         }
         // a rerun may say something new (the segment count); every task of one run writes the same text
-        replaceIfChanged(dir.resolve(".zattrs"), groupAttributes(name, channels, voxelSize, attrs));
-        replaceIfChanged(array.resolve(".zattrs"), arrayAttributes(voxelSize, attrs));
+        replaceIfChanged(dir, groupAttributes(name, channels, voxelSize, attrs));
+        replaceIfChanged(array, arrayAttributes(voxelSize, attrs));
         return a;
     }
 
-    private static void replaceIfChanged(Path file, Map<String, Object> value) {
-        String text = Json.write(value) + "\n";
-        try {
-            if (Files.isRegularFile(file) && Files.readString(file).equals(text)) {
-                return;
-            }
-        } catch (IOException e) {
-            // unreadable: write it anew
+    private static void replaceIfChanged(ChunkStore store, Map<String, Object> value) {
+        byte[] text = Json.bytes(value);
+        if (!Arrays.equals(store.get(".zattrs"), text)) {
+            store.put(".zattrs", text);
         }
-        Json.writeText(file, text);
     }
 
     /** The path of the full-resolution array of an OME-Zarr group, or null when the group has no multiscales. */
-    @SuppressWarnings("unchecked")
     public static String firstScale(Path group) {
-        Path attrs = group.resolve(".zattrs");
-        if (!Files.isRegularFile(attrs)) {
+        return firstScale(Stores.of(group));
+    }
+
+    @SuppressWarnings("unchecked")
+    public static String firstScale(ChunkStore group) {
+        byte[] attrs = group.get(".zattrs");
+        if (attrs == null) {
             return null;
         }
-        Object ms = Json.read(attrs).get("multiscales");
+        Object ms = Json.parse(new String(attrs, StandardCharsets.UTF_8), group.location(".zattrs")).get("multiscales");
         if (ms instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof Map<?, ?> m
                 && m.get("datasets") instanceof List<?> ds && !ds.isEmpty() && ds.get(0) instanceof Map<?, ?> d0) {
             return String.valueOf(((Map<String, Object>) d0).get("path"));

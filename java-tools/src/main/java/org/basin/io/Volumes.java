@@ -19,6 +19,9 @@ public final class Volumes {
      * first scale), a multi-page TIFF or a folder of TIFF slices.
      */
     public static VolumeReader open(Path path, String dataset) {
+        if (Stores.isS3(path)) {
+            return openZarr(Stores.of(path), dataset);
+        }
         if (!Files.exists(path)) {
             throw BasinException.badArguments(path + ": no such file or folder");
         }
@@ -56,8 +59,41 @@ public final class Volumes {
         throw BasinException.badInput(path + ": unknown volume format; basin reads HDF5 (.h5), Zarr v2 folders and TIFF stacks");
     }
 
+    /**
+     * A Zarr v2 array or group in an object store (s3://): the same choices as for a folder, made from the keys
+     * {@code .zarray} and {@code .zgroup} (an object store has no folders to look at, and HDF5 or TIFF there would
+     * need ranged reads basin does not make).
+     */
+    static VolumeReader openZarr(ChunkStore store, String dataset) {
+        boolean whole = dataset == null || dataset.isEmpty() || dataset.equals("/");
+        if (whole && ZarrArray.isArray(store)) {
+            ChunkStore group = store.parent();
+            return withOmeScale(ZarrArray.open(store), group, store.name());
+        }
+        String inner = whole ? null : dataset.replaceFirst("^/", "");
+        boolean isGroup = store.get(".zgroup") != null;
+        if (inner == null && isGroup) {
+            inner = OmeZarr.firstScale(store);
+            if (inner == null) {
+                throw BasinException.badArguments(store.location() + ": a Zarr group; name the array inside it with --dataset");
+            }
+        }
+        if (inner != null && ZarrArray.isArray(store.child(inner))) {
+            return withOmeScale(ZarrArray.open(store.child(inner)), store, inner);
+        }
+        if (inner != null && (isGroup || ZarrArray.isArray(store))) {
+            throw BasinException.badArguments(store.location() + ": no Zarr array '" + inner + "' in this " + (isGroup ? "group" : "array"));
+        }
+        throw BasinException.badArguments(store.location() + ": no Zarr v2 array or group here (no .zarray or .zgroup key"
+                + (inner != null ? ", nor " + inner + "/.zarray" : "") + "); basin reads Zarr v2 from object stores");
+    }
+
     /** The group's OME-Zarr scale of the array, as its voxel size when the array's own attributes give none. */
     private static ZarrArray withOmeScale(ZarrArray a, Path group, String arrayPath) {
+        return withOmeScale(a, group == null ? null : Stores.of(group), arrayPath);
+    }
+
+    private static ZarrArray withOmeScale(ZarrArray a, ChunkStore group, String arrayPath) {
         if (group != null && a.info().voxelSizeAttribute() == null) {
             double[] zyx = OmeScale.of(group, arrayPath);
             if (zyx != null) {

@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -29,7 +30,8 @@ import org.basin.volume.DType;
 public final class ZarrArray implements VolumeReader {
     private ByteBuffer scratch; // chunk bytes on their way to the codec, reused
     private Map<String, String> written; // chunk key -> digest of its stored bytes, when asked for (recordWrites)
-    private final Path dir;
+    private final ChunkStore store;
+    private final String dir; // the store's location, for messages
     private final DType dtype;
     private final ByteOrder order;
     private final int[] shape;
@@ -39,9 +41,10 @@ public final class ZarrArray implements VolumeReader {
     private final String separator;
     private final VolumeInfo info;
 
-    private ZarrArray(Path dir, DType dtype, ByteOrder order, int[] shape, int[] chunks, ZarrCodec codec, Number fill,
+    private ZarrArray(ChunkStore store, DType dtype, ByteOrder order, int[] shape, int[] chunks, ZarrCodec codec, Number fill,
             String separator, Map<String, Object> attrs) {
-        this.dir = dir;
+        this.store = store;
+        this.dir = store.location();
         this.dtype = dtype;
         this.order = order;
         this.shape = shape;
@@ -51,21 +54,30 @@ public final class ZarrArray implements VolumeReader {
         this.separator = separator;
         int channels = shape.length == 4 ? shape[0] : 0;
         int[] zyx = shape.length == 4 ? Arrays.copyOfRange(shape, 1, 4) : shape.clone();
-        this.info = new VolumeInfo("zarr", dir.toString(), null, dtype, channels, zyx, chunks.clone(), codec.id()
+        this.info = new VolumeInfo("zarr", dir, null, dtype, channels, zyx, chunks.clone(), codec.id()
                 + (codec.id().equals("none") ? "" : "(level " + codec.level() + ")"), attrs);
     }
 
     public static boolean isArray(Path dir) {
-        return Files.isRegularFile(dir.resolve(".zarray"));
+        return Stores.isS3(dir) ? isArray(Stores.of(dir)) : Files.isRegularFile(dir.resolve(".zarray"));
+    }
+
+    public static boolean isArray(ChunkStore store) {
+        return store.get(".zarray") != null;
     }
 
     public static ZarrArray open(Path dir) {
-        Path meta = dir.resolve(".zarray");
-        if (!Files.isRegularFile(meta)) {
+        return open(Stores.of(dir));
+    }
+
+    public static ZarrArray open(ChunkStore store) {
+        String dir = store.location();
+        byte[] meta = store.get(".zarray");
+        if (meta == null) {
             throw BasinException.badArguments(dir + ": not a Zarr v2 array (no .zarray)");
         }
-        Map<String, Object> m = Json.read(meta);
-        String where = meta.toString();
+        String where = store.location(".zarray");
+        Map<String, Object> m = Json.parse(new String(meta, StandardCharsets.UTF_8), where);
         if (!Integer.valueOf(2).equals(m.get("zarr_format"))) {
             throw BasinException.badInput(where + ": zarr_format " + m.get("zarr_format") + " is not 2");
         }
@@ -99,12 +111,18 @@ public final class ZarrArray implements VolumeReader {
         ZarrCodec codec = ZarrCodec.fromMetadata((Map<String, Object>) m.get("compressor"), where);
         Number fill = parseFill(m.get("fill_value"), dtype, where);
         String sep = parseSeparator(m.get("dimension_separator"), where);
-        Map<String, Object> attrs = Files.isRegularFile(dir.resolve(".zattrs")) ? Json.read(dir.resolve(".zattrs")) : new LinkedHashMap<>();
-        return new ZarrArray(dir, dtype, order, shape, chunks, codec, fill, sep, attrs);
+        byte[] zattrs = store.get(".zattrs");
+        Map<String, Object> attrs = zattrs != null ? Json.parse(new String(zattrs, StandardCharsets.UTF_8), store.location(".zattrs")) : new LinkedHashMap<>();
+        return new ZarrArray(store, dtype, order, shape, chunks, codec, fill, sep, attrs);
     }
 
     /** Creates an empty array (metadata only; unwritten chunks read as the fill value 0). */
     public static ZarrArray create(Path dir, DType dtype, int channels, int[] zyxShape, int[] zyxChunks, ZarrCodec codec,
+            String separator, Map<String, Object> attrs) {
+        return create(Stores.of(dir), dtype, channels, zyxShape, zyxChunks, codec, separator, attrs);
+    }
+
+    public static ZarrArray create(ChunkStore store, DType dtype, int channels, int[] zyxShape, int[] zyxChunks, ZarrCodec codec,
             String separator, Map<String, Object> attrs) {
         int[] shape = channels > 0 ? new int[] {channels, zyxShape[0], zyxShape[1], zyxShape[2]} : zyxShape.clone();
         int[] chunks = channels > 0 ? new int[] {channels, zyxChunks[0], zyxChunks[1], zyxChunks[2]} : zyxChunks.clone();
@@ -121,14 +139,10 @@ public final class ZarrArray implements VolumeReader {
         m.put("order", "C");
         m.put("filters", null);
         m.put("dimension_separator", separator);
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw BasinException.io(dir + ": cannot create (" + e.getMessage() + ")", e);
-        }
-        Json.write(dir.resolve(".zarray"), m);
-        Json.write(dir.resolve(".zattrs"), attrs);
-        return new ZarrArray(dir, dtype, ByteOrder.LITTLE_ENDIAN, shape, chunks, codec, dtype.isFloating() ? (Number) 0.0 : (Number) 0L,
+        store.create();
+        store.put(".zarray", Json.bytes(m));
+        store.put(".zattrs", Json.bytes(attrs));
+        return new ZarrArray(store, dtype, ByteOrder.LITTLE_ENDIAN, shape, chunks, codec, dtype.isFloating() ? (Number) 0.0 : (Number) 0L,
                 separator, attrs);
     }
 
@@ -246,7 +260,11 @@ public final class ZarrArray implements VolumeReader {
     }
 
     public Path path() {
-        return dir;
+        return store instanceof FileChunkStore f ? f.dir() : Path.of(dir);
+    }
+
+    public ChunkStore store() {
+        return store;
     }
 
     /** The chunk-key separator, "." or "/". */
@@ -278,10 +296,6 @@ public final class ZarrArray implements VolumeReader {
         return sb.toString();
     }
 
-    private Path chunkPath(int[] idx) {
-        return dir.resolve(chunkKey(idx));
-    }
-
     private int chunkLength() {
         return (int) chunkLength(chunks);
     }
@@ -305,17 +319,14 @@ public final class ZarrArray implements VolumeReader {
             grid[a] = (shape[a] + chunks[a] - 1) / chunks[a];
         }
         int depth = separator.equals("/") ? rank : 1;
-        try (Stream<Path> s = Files.walk(dir, depth)) {
-            return s.anyMatch(p -> p.getNameCount() - dir.getNameCount() == depth && isChunkKey(dir.relativize(p), grid) && Files.isRegularFile(p));
-        } catch (IOException | UncheckedIOException e) {
-            throw BasinException.io(dir + ": cannot list the Zarr array's chunks (" + e.getMessage() + ")", e);
-        }
+        return store.anyKey(depth, key -> isChunkKey(key, grid));
     }
 
-    private boolean isChunkKey(Path relative, int[] grid) {
-        List<String> names = new ArrayList<>();
-        relative.forEach(n -> names.add(n.toString()));
-        String[] parts = separator.equals("/") ? names.toArray(new String[0]) : names.get(0).split("\\.", -1);
+    private boolean isChunkKey(String key, int[] grid) {
+        if (separator.equals(".") && key.contains("/")) {
+            return false;
+        }
+        String[] parts = separator.equals("/") ? key.split("/", -1) : key.split("\\.", -1);
         if (parts.length != grid.length) {
             return false;
         }
@@ -328,12 +339,10 @@ public final class ZarrArray implements VolumeReader {
     }
 
     private Object readChunk(int[] idx) {
-        Path p = chunkPath(idx);
+        String key = chunkKey(idx);
         int n = chunkLength();
-        byte[] stored;
-        try {
-            stored = Files.readAllBytes(p);
-        } catch (NoSuchFileException e) {
+        byte[] stored = store.get(key);
+        if (stored == null) {
             Object a = dtype.allocate(n);
             if (!fill.equals(0L) && !fill.equals(0.0)) {
                 Block b = Block.wrap(dtype, 0, Box.ofShape(new int[] {1, 1, n}), a);
@@ -346,15 +355,12 @@ public final class ZarrArray implements VolumeReader {
                 }
             }
             return a;
-        } catch (IOException e) {
-            throw BasinException.io(p + ": cannot read Zarr chunk (" + e.getMessage() + ")", e);
         }
-        byte[] raw = codec.decode(stored, n * dtype.bytes(), p.toString());
+        byte[] raw = codec.decode(stored, n * dtype.bytes(), store.location(key));
         return ByteCodec.decode(ByteBuffer.wrap(raw), order, dtype, n);
     }
 
     private void writeChunk(int[] idx, Object data) {
-        Path p = chunkPath(idx);
         if (order == ByteOrder.BIG_ENDIAN) {
             throw BasinException.badInput(dir + ": basin writes only little-endian Zarr arrays");
         }
@@ -367,18 +373,11 @@ public final class ZarrArray implements VolumeReader {
         scratch.clear();
         ByteCodec.encodeInto(data, dtype, scratch);
         scratch.flip();
-        try {
-            Files.createDirectories(p.getParent());
-            Path tmp = p.resolveSibling("." + p.getFileName() + ".partial-" + ProcessHandle.current().pid());
-            int r = chunks.length;
-            byte[] stored = codec.encode(scratch, data, chunks[r - 1], chunks[r - 1] * chunks[r - 2]);
-            Files.write(tmp, stored);
-            Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            if (written != null) {
-                written.put(chunkKey(idx), Digest.of(stored));
-            }
-        } catch (IOException e) {
-            throw BasinException.io(p + ": cannot write Zarr chunk (" + e.getMessage() + ")", e);
+        int r = chunks.length;
+        byte[] stored = codec.encode(scratch, data, chunks[r - 1], chunks[r - 1] * chunks[r - 2]);
+        store.put(chunkKey(idx), stored); // whole or not at all (a temporary file renamed, or one PUT)
+        if (written != null) {
+            written.put(chunkKey(idx), Digest.of(stored));
         }
     }
 
