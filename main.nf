@@ -132,10 +132,16 @@ def ensureToolsJar() {
 // Reads the input's header with `basin info` so a wrong dataset, shape or dtype fails now, not in a task.
 def checkInput() {
     if (!params.input) return
-    def f = file(params.input)
-    if (!f.exists()) error "--input '${params.input}': no such file or folder"
-    if (workflow.stubRun || params.skip_input_check || workflow.containerEngine || params.input.toString().contains('://')) return
-    def cmd = ["${projectDir}/bin/basin", 'info', '--json', f.toString()]
+    // an s3:// input is a location the tasks read themselves: the head node asks `basin info` of it (no nf-amazon needed)
+    def s3 = params.input.toString().startsWith('s3://')
+    def f = s3 ? null : file(params.input)
+    if (!s3 && !f.exists()) error "--input '${params.input}': no such file or folder"
+    if (workflow.stubRun || params.skip_input_check || workflow.containerEngine || (!s3 && params.input.toString().contains('://'))) return
+    def cmd = ["${projectDir}/bin/basin", 'info', '--json', s3 ? params.input.toString() : f.toString()]
+    if (s3) {
+        cmd += (params.s3_endpoint ? ['--s3-endpoint', params.s3_endpoint.toString()] : []) + (params.s3_path_style ? ['--s3-path-style'] : []) +
+            (params.s3_region ? ['--s3-region', params.s3_region.toString()] : [])
+    }
     if (params.dataset) cmd += ['--dataset', params.dataset.toString()]
     def proc = cmd.execute()
     def out = new StringBuilder()

@@ -1,5 +1,7 @@
 package org.basin.io;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.basin.error.BasinException;
@@ -98,6 +100,51 @@ public record S3ChunkStore(String bucket, String prefix) implements ChunkStore {
             S3Connection.LISTS.incrementAndGet();
             throw failure("list", p, e);
         }
+    }
+
+    /** Every key under this prefix, relative to it, in S3's (UTF-8 binary) order. */
+    public List<String> keys() {
+        List<String> out = new ArrayList<>();
+        anyKey(Integer.MAX_VALUE, k -> {
+            out.add(k);
+            return false;
+        });
+        return out;
+    }
+
+    /**
+     * What the object store says of every key under this prefix: count, bytes and a digest of (key, size, ETag).
+     * An ETag changes with every PUT, so the stamp changes exactly when an object is written, added or removed:
+     * the pipeline keys its planning tasks on it as it keys them on file sizes and dates for a local input.
+     */
+    public String stamp() {
+        String p = prefix.isEmpty() ? "" : prefix + "/";
+        StringBuilder listing = new StringBuilder();
+        long n = 0;
+        long bytes = 0;
+        String token = null;
+        try {
+            do {
+                ListObjectsV2Request.Builder req = ListObjectsV2Request.builder().bucket(bucket).prefix(p);
+                if (token != null) {
+                    req.continuationToken(token);
+                }
+                ListObjectsV2Response r = S3Connection.client().listObjectsV2(req.build());
+                S3Connection.LISTS.incrementAndGet();
+                for (S3Object o : r.contents()) { // S3 lists keys in UTF-8 binary order: the same order every time
+                    listing.append(o.key()).append('\t').append(o.size()).append('\t').append(o.eTag()).append('\n');
+                    n++;
+                    bytes += o.size();
+                }
+                token = Boolean.TRUE.equals(r.isTruncated()) ? r.nextContinuationToken() : null;
+            } while (token != null);
+        } catch (SdkException e) {
+            throw failure("list", p, e);
+        }
+        if (n == 0) {
+            throw BasinException.badArguments(location() + ": no objects under this prefix");
+        }
+        return n + " objects, " + bytes + " bytes, listing " + Digest.of(listing.toString());
     }
 
     /** Exit 4 naming the bucket and key, and what to check: the message a user of a failed task reads first. */

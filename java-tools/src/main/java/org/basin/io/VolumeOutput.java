@@ -33,6 +33,14 @@ public final class VolumeOutput implements AutoCloseable {
     /** Starts a streamed OME-Zarr volume; write blocks with {@link #write}, then {@link #commit}. */
     public static VolumeOutput zarr(Path target, String name, DType dtype, int channels, int[] shape, int[] chunks, ZarrCodec codec,
             double[] voxelSize, Map<String, Object> attrs, boolean overwrite) {
+        if (Stores.isS3(target)) {
+            // an object store has no rename: keys are written in place, each whole (a killed writer leaves some)
+            ChunkStore store = Stores.of(target);
+            if (!overwrite && (store.get(".zgroup") != null || store.get(".zarray") != null)) {
+                throw BasinException.badArguments(store.location() + ": already holds a Zarr store; give --overwrite to replace it");
+            }
+            return new VolumeOutput(target, null, OmeZarr.create(store, name, dtype, channels, shape, chunks, codec, voxelSize, attrs));
+        }
         AtomicFiles.checkWritable(target, overwrite);
         Path tmp = AtomicFiles.temporaryFor(target);
         ZarrArray a;
@@ -55,13 +63,15 @@ public final class VolumeOutput implements AutoCloseable {
     }
 
     public void commit() {
-        AtomicFiles.commit(temporary, target);
+        if (temporary != null) {
+            AtomicFiles.commit(temporary, target);
+        }
         committed = true;
     }
 
     @Override
     public void close() {
-        if (!committed) {
+        if (!committed && temporary != null) {
             AtomicFiles.discard(temporary);
         }
     }
