@@ -20,7 +20,8 @@ final class StampCommand extends ToolCommand {
         if (!Stores.isS3(input)) {
             throw BasinException.badArguments(input + ": not an s3:// location (the pipeline stamps local inputs itself)");
         }
-        System.out.println(S3ChunkStore.parse(Stores.s3Uri(input)).stamp());
+        spec.commandLine().getOut().println(S3ChunkStore.parse(Stores.s3Uri(input)).stamp());
+        spec.commandLine().getOut().flush();
         return 0;
     }
 }

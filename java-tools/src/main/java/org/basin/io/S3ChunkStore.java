@@ -89,6 +89,9 @@ public record S3ChunkStore(String bucket, String prefix) implements ChunkStore {
                 S3Connection.LISTS.incrementAndGet();
                 for (S3Object o : r.contents()) {
                     String rel = o.key().substring(p.length());
+                    if (rel.isEmpty() || rel.endsWith("/")) {
+                        continue; // a "folder" marker (consoles and some servers make them): no key of a store
+                    }
                     if (rel.chars().filter(c -> c == '/').count() < maxDepth && matches.test(rel)) {
                         return true;
                     }
@@ -132,6 +135,9 @@ public record S3ChunkStore(String bucket, String prefix) implements ChunkStore {
                 ListObjectsV2Response r = S3Connection.client().listObjectsV2(req.build());
                 S3Connection.LISTS.incrementAndGet();
                 for (S3Object o : r.contents()) { // S3 lists keys in UTF-8 binary order: the same order every time
+                    if (o.key().endsWith("/")) {
+                        continue; // a "folder" marker
+                    }
                     listing.append(o.key()).append('\t').append(o.size()).append('\t').append(o.eTag()).append('\n');
                     n++;
                     bytes += o.size();
