@@ -190,6 +190,11 @@ workflow {
         error "-profile awsbatch needs an S3 work directory shared by the Batch jobs: add -work-dir s3://BUCKET/work (now '${workflow.workDir}')"
     }
     if (workflow.profile.tokenize(',').contains('awsbatch') && !params.queue) error "-profile awsbatch needs --queue JOB_QUEUE"
+    // Batch jobs share no disk: the stores go to S3, the per-block intermediates to a file system every host mounts
+    if (workflow.profile.tokenize(',').contains('awsbatch') && !workflow.stubRun) {
+        if (!params.store_dir?.toString()?.startsWith('s3://')) error "-profile awsbatch needs --store_dir s3://BUCKET/PREFIX for the affinity and segmentation stores (now '${params.store_dir}')"
+        if (!params.intermediate_dir) error "-profile awsbatch needs --intermediate_dir on a file system every Batch host mounts (aws.batch.volumes), e.g. /mnt/efs/basin/intermediate"
+    }
     if (!(params.sample.toString() ==~ /[A-Za-z0-9][A-Za-z0-9._-]*/)) {
         error "--sample '${params.sample}' must be letters, digits, '.', '_' or '-' (it names files and tasks)"
     }
