@@ -1,29 +1,24 @@
 package org.basin.io;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.basin.error.BasinException;
 import org.basin.volume.Block;
 import org.basin.volume.Box;
 import org.basin.volume.DType;
 
 /**
- * A Zarr v2 array on the local file system: {@code .zarray} / {@code .zattrs}, C order, compressors from
+ * A Zarr v2 array in a {@link ChunkStore} (a local folder or an S3 prefix): {@code .zarray} / {@code .zattrs}, C order, compressors from
  * {@link ZarrCodec}, fill value, "." or "/" chunk-key separators, and region reads and writes that need not
  * align with chunks (partly covered chunks are read, updated and rewritten).
  */
