@@ -132,10 +132,16 @@ def ensureToolsJar() {
 // Reads the input's header with `basin info` so a wrong dataset, shape or dtype fails now, not in a task.
 def checkInput() {
     if (!params.input) return
-    def f = file(params.input)
-    if (!f.exists()) error "--input '${params.input}': no such file or folder"
-    if (workflow.stubRun || params.skip_input_check || workflow.containerEngine || params.input.toString().contains('://')) return
-    def cmd = ["${projectDir}/bin/basin", 'info', '--json', f.toString()]
+    // an s3:// input is a location the tasks read themselves: the head node asks `basin info` of it (no nf-amazon needed)
+    def s3 = params.input.toString().startsWith('s3://')
+    def f = s3 ? null : file(params.input)
+    if (!s3 && !f.exists()) error "--input '${params.input}': no such file or folder"
+    if (workflow.stubRun || params.skip_input_check || workflow.containerEngine || (!s3 && params.input.toString().contains('://'))) return
+    def cmd = ["${projectDir}/bin/basin", 'info', '--json', s3 ? params.input.toString() : f.toString()]
+    if (s3) {
+        cmd += (params.s3_endpoint ? ['--s3-endpoint', params.s3_endpoint.toString()] : []) + (params.s3_path_style ? ['--s3-path-style'] : []) +
+            (params.s3_region ? ['--s3-region', params.s3_region.toString()] : [])
+    }
     if (params.dataset) cmd += ['--dataset', params.dataset.toString()]
     def proc = cmd.execute()
     def out = new StringBuilder()
@@ -184,6 +190,11 @@ workflow {
         error "-profile awsbatch needs an S3 work directory shared by the Batch jobs: add -work-dir s3://BUCKET/work (now '${workflow.workDir}')"
     }
     if (workflow.profile.tokenize(',').contains('awsbatch') && !params.queue) error "-profile awsbatch needs --queue JOB_QUEUE"
+    // Batch jobs share no disk: the stores go to S3, the per-block intermediates to a file system every host mounts
+    if (workflow.profile.tokenize(',').contains('awsbatch') && !workflow.stubRun) {
+        if (!params.store_dir?.toString()?.startsWith('s3://')) error "-profile awsbatch needs --store_dir s3://BUCKET/PREFIX for the affinity and segmentation stores (now '${params.store_dir}')"
+        if (!params.intermediate_dir) error "-profile awsbatch needs --intermediate_dir on a file system every Batch host mounts (aws.batch.volumes), e.g. /mnt/efs/basin/intermediate"
+    }
     if (!(params.sample.toString() ==~ /[A-Za-z0-9][A-Za-z0-9._-]*/)) {
         error "--sample '${params.sample}' must be letters, digits, '.', '_' or '-' (it names files and tasks)"
     }

@@ -26,9 +26,29 @@ def digestOf(List parts) {
     sha.digest().encodeHex().toString().substring(0, 32)
 }
 
+// An s3:// location stays a string: tasks read and write its objects themselves (a `path` would stage it).
+def isS3(v) { v != null && v.toString().startsWith('s3://') }
+def location(v) { isS3(v) ? v.toString().replaceAll('/+$', '') : file(v).toAbsolutePath().toString() }
+
+// --s3-endpoint etc. for the head node's own `basin` calls (the tasks get them through ext.args)
+def s3Options() {
+    (params.s3_endpoint ? ['--s3-endpoint', params.s3_endpoint.toString()] : []) + (params.s3_path_style ? ['--s3-path-style'] : []) +
+        (params.s3_region ? ['--s3-region', params.s3_region.toString()] : [])
+}
+
 // What the file system says of the input: size and modification time (for a folder such as a Zarr store, of every
-// file in it). CHOP and FINGERPRINT are keyed on it, so a -resume of an unchanged input reads none of its voxels.
-def inputStamp(java.nio.file.Path p) {
+// file in it); for s3://, what `basin stamp` lists (object count, bytes, a digest of the keys' sizes and ETags).
+// CHOP and FINGERPRINT are keyed on it, so a -resume of an unchanged input reads none of its voxels.
+def inputStamp(String loc) {
+    if (isS3(loc)) {
+        def proc = (["${projectDir}/bin/basin", 'stamp', '--input', loc] + s3Options()).execute()
+        def out = new StringBuilder()
+        def err = new StringBuilder()
+        proc.waitForProcessOutput(out, err)
+        if (proc.exitValue() != 0) error "--input '${loc}': ${err.toString().trim()}"
+        return out.toString().trim()
+    }
+    def p = java.nio.file.Path.of(loc)
     if (java.nio.file.Files.isDirectory(p)) {
         long n = 0
         long bytes = 0
@@ -79,26 +99,27 @@ workflow BASIN {
     ch_versions = Channel.empty()
     def outdir    = file(params.outdir).toAbsolutePath().toString()
     def inter     = params.intermediate_dir ? file(params.intermediate_dir).toAbsolutePath().toString() : "${outdir}/intermediate"
-    def affStore  = "${outdir}/affinities.zarr"
-    def segStore  = "${outdir}/segmentation.zarr"
+    def stores    = params.store_dir ? location(params.store_dir) : outdir
+    def affStore  = "${stores}/affinities.zarr"
+    def segStore  = "${stores}/segmentation.zarr"
 
     if (params.input) {
-        ch_raw   = Channel.of([[id: params.sample, dataset: params.dataset], file(params.input, checkIfExists: true)])
+        ch_raw   = Channel.of([[id: params.sample, dataset: params.dataset], location(params.input)])
         ch_truth = params.truth
             ? Channel.of([[id: params.sample, truth_dataset: params.truth_dataset], file(params.truth, checkIfExists: true)])
             : Channel.empty()
     } else {
         PHANTOM(Channel.of([id: params.sample]))
-        ch_raw      = PHANTOM.out.raw.map { meta, f -> [meta + [dataset: 'raw'], f] }
+        ch_raw      = PHANTOM.out.raw.map { meta, f -> [meta + [dataset: 'raw'], f.toAbsolutePath().toString()] }
         ch_truth    = PHANTOM.out.truth.map { meta, f -> [meta + [truth_dataset: 'truth'], f] }
         ch_versions = ch_versions.mix(PHANTOM.out.versions)
     }
     // The raw volume as a location: tasks read their own boxes from it; its digests, not its date, key them.
-    ch_raw_at = ch_raw.map { meta, f -> [meta.id, f.toAbsolutePath().toString()] }
+    ch_raw_at = ch_raw.map { meta, f -> [meta.id, f] }
 
     // CHOP and FINGERPRINT run again when the input's stamp changed (an edit in place); the tasks after them are
     // keyed on the digests FINGERPRINT reports, never on the stamp
-    CHOP(ch_raw.map { meta, f -> [meta + [halo: halo, input_stamp: inputStamp(f.toAbsolutePath())], f] })
+    CHOP(ch_raw.map { meta, f -> [meta + [halo: halo, input_stamp: inputStamp(f)], f] })
 
     ch_print = rows(CHOP.out.fingerprint).map { meta, r -> [meta.id, meta + [block: r.block, block_name: r.name]] }
         .combine(ch_raw_at, by: 0).map { id, meta, raw -> [meta, raw] }
@@ -159,8 +180,8 @@ workflow BASIN {
         .filter { it.size() > 0 }
         .map { docs ->
             // paths relative to the outdir, so a moved outdir stays valid
-            def doc = docs[0].findAll { k, v -> k != 'projects' } + [segmentation: 'segmentation.zarr',
-                raw: params.input ? file(params.input).toAbsolutePath().toString() : "demo/${params.sample}_raw.h5".toString(),
+            def doc = docs[0].findAll { k, v -> k != 'projects' } + [segmentation: params.store_dir ? segStore : 'segmentation.zarr',
+                raw: params.input ? location(params.input) : "demo/${params.sample}_raw.h5".toString(),
                 projects: docs.collectMany { it.projects }]
             groovy.json.JsonOutput.prettyPrint(groovy.json.JsonOutput.toJson(doc)) + '\n'
         }

@@ -1,14 +1,15 @@
 // Values that reach the shell are single-quoted: a dataset name is the user's text, not a command.
 def q(v) { "'" + v.toString().replace("'", "'\\''") + "'" }
 
-// The chunk grid and every later stage's task list, from the input's header: boxes only, no voxels. Staging the
-// input keys it on the input's size and date; the tasks after it are keyed on what they read (digests).
+// The chunk grid and every later stage's task list, from the input's header: boxes only, no voxels. The input is a
+// location (a path or s3://), not staged; meta.input_stamp (sizes and dates, or the S3 listing) keys the task, and
+// the tasks after it are keyed on what they read (digests).
 process PLAN {
     tag "$meta.id"
     label 'process_single'
 
     input:
-    tuple val(meta), path(volume)
+    tuple val(meta), val(volume)
 
     output:
     tuple val(meta), path("plan/infer.tsv")      , emit: infer
@@ -23,7 +24,7 @@ process PLAN {
     def dataset = meta.dataset ? "--dataset ${q(meta.dataset)}" : ''
     """
     BASIN_MEMORY=${task.memory ? task.memory.toMega() + 'm' : ''} \\
-    basin plan --input $volume $dataset --out-dir plan $args
+    basin plan --input ${q(volume)} $dataset --out-dir plan $args
 
     echo "${task.process}: { basin: \$(basin --version | cut -d' ' -f2) }" > versions.yml
     """

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.basin.chunk.Chunk;
 import org.basin.io.ChunkFile;
 import org.basin.io.Hdf5VolumeReader;
+import org.basin.io.Stores;
 import org.basin.io.VolumeInfo;
 import org.basin.io.VolumeReader;
 import org.basin.io.Volumes;
@@ -35,7 +36,7 @@ record ChunkInput(Block data, VolumeInfo info, Map<String, Object> attributes, C
 
     /** As above, the data read into an array {@code spare} gives for its length (see {@link VolumeReader#readAll}), or null. */
     static ChunkInput read(Path path, String dataset, String hdf5Default, java.util.function.IntFunction<Object> spare) {
-        String name = dataset != null || java.nio.file.Files.isDirectory(path) ? dataset : hdf5Default;
+        String name = dataset != null || java.nio.file.Files.isDirectory(path) || Stores.isS3(path) ? dataset : hdf5Default;
         try (VolumeReader r = Volumes.open(path, name)) {
             VolumeInfo info = r.info();
             Map<String, Object> rootAttrs = r instanceof Hdf5VolumeReader h ? h.rootAttributes() : Map.of();

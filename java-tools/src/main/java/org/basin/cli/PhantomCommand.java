@@ -6,6 +6,7 @@ import java.util.Map;
 import org.basin.error.BasinException;
 import org.basin.io.AtomicFiles;
 import org.basin.io.StoreLayout;
+import org.basin.io.Stores;
 import org.basin.io.VolumeOutput;
 import org.basin.phantom.Phantom;
 import org.basin.volume.Block;
@@ -121,7 +122,7 @@ final class PhantomCommand extends ToolCommand {
                 VolumeOutput.whole(truth, "truth", Block.wrap(DType.UINT32, 0, all, p.truth()), vs, attrs, overwrite);
             }
         }
-        log("wrote %s (%s voxels x,y,z)%s", output, Triplet.xyz(shape), truth == null ? "" : " and " + truth);
+        log("wrote %s (%s voxels x,y,z)%s", Stores.of(output).location(), Triplet.xyz(shape), truth == null ? "" : " and " + Stores.of(truth).location());
         return 0;
     }
 }

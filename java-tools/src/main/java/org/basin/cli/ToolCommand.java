@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.basin.error.BasinException;
+import org.basin.io.S3Connection;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** What every basin command shares: a name for messages, stderr logging and the out-of-memory guard. */
@@ -16,9 +18,26 @@ abstract class ToolCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--s3-endpoint", paramLabel = "URL",
+            description = "S3-compatible endpoint for s3:// volume paths (e.g. http://127.0.0.1:9000); default: AWS's")
+    String s3Endpoint;
+
+    @Option(names = "--s3-path-style", description = "Address buckets as ENDPOINT/bucket/key, not bucket.ENDPOINT/key (most S3-compatible servers)")
+    boolean s3PathStyle;
+
+    @Option(names = "--s3-region", paramLabel = "REGION", description = "S3 region; default: AWS_REGION or the profile's (us-east-1 with --s3-endpoint)")
+    String s3Region;
+
     @Override
     public final Integer call() throws Exception {
-        return Main.guardMemory(spec.name(), spec.commandLine().getParseResult().originalArgs(), this::execute);
+        S3Connection.configure(new S3Connection.Settings(s3Endpoint, s3PathStyle, s3Region));
+        try {
+            return Main.guardMemory(spec.name(), spec.commandLine().getParseResult().originalArgs(), this::execute);
+        } finally {
+            if (S3Connection.used()) {
+                log("s3: %s", S3Connection.counts()); // the requests and bytes this task cost
+            }
+        }
     }
 
     /** Does the work; returns 0 or throws a {@link BasinException}. */

@@ -119,6 +119,11 @@ public final class Json {
         writeText(path, write(value) + "\n");
     }
 
+    /** The text {@link #write(Path, Object)} stores, as UTF-8: what a store's metadata key holds. */
+    public static byte[] bytes(Object value) {
+        return (write(value) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
     static void writeText(Path path, String text) {
         Path tmp = path.resolveSibling("." + path.getFileName() + ".partial-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().getId());
         try {

@@ -1,6 +1,6 @@
 package org.basin.io;
 
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -18,7 +18,12 @@ final class OmeScale {
 
     /** (z, y, x) in nm, or null when {@code group} has no multiscales entry for {@code arrayPath}. */
     static double[] of(Path group, String arrayPath) {
-        List<?> list = multiscales(group);
+        return of(Stores.of(group), arrayPath);
+    }
+
+    static double[] of(ChunkStore groupStore, String arrayPath) {
+        String group = groupStore.location();
+        List<?> list = multiscales(groupStore);
         if (list == null) {
             return null;
         }
@@ -46,24 +51,31 @@ final class OmeScale {
         return null;
     }
 
+    /** As {@link #multiscales(ChunkStore)} for a group folder (or s3:// prefix). */
+    static List<?> multiscales(Path group) {
+        return multiscales(Stores.of(group));
+    }
+
     /**
      * The group's {@code multiscales} list: from {@code .zattrs} (OME-Zarr 0.4, Zarr v2) or from {@code zarr.json}
      * attributes.ome (OME-Zarr 0.5, Zarr v3); null when it has none.
      */
-    static List<?> multiscales(Path group) {
-        Path attrs = group.resolve(".zattrs");
+    static List<?> multiscales(ChunkStore group) {
+        byte[] attrs = group.get(".zattrs");
         Object ms = null;
-        if (Files.isRegularFile(attrs)) {
-            ms = Json.read(attrs).get("multiscales");
-        } else if (Files.isRegularFile(group.resolve("zarr.json"))
-                && Json.read(group.resolve("zarr.json")).get("attributes") instanceof Map<?, ?> a
-                && a.get("ome") instanceof Map<?, ?> ome) {
-            ms = ome.get("multiscales");
+        if (attrs != null) {
+            ms = Json.parse(new String(attrs, StandardCharsets.UTF_8), group.location(".zattrs")).get("multiscales");
+        } else {
+            byte[] v3 = group.get("zarr.json");
+            if (v3 != null && Json.parse(new String(v3, StandardCharsets.UTF_8), group.location("zarr.json")).get("attributes") instanceof Map<?, ?> a
+                    && a.get("ome") instanceof Map<?, ?> ome) {
+                ms = ome.get("multiscales");
+            }
         }
         return ms instanceof List<?> list ? list : null;
     }
 
-    private static double[] scale(Object transforms, Path group) {
+    private static double[] scale(Object transforms, String group) {
         if (!(transforms instanceof List<?> ts)) {
             return null;
         }

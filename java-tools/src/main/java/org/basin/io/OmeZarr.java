@@ -1,6 +1,7 @@
 package org.basin.io;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,6 +29,9 @@ public final class OmeZarr {
      */
     public static ChunkedStore create(Path dir, String name, DType dtype, int channels, int[] shape, StoreLayout layout,
             double[] voxelSize, Map<String, Object> attrs) {
+        if (layout.format() != StoreLayout.Format.zarr2 && Stores.isS3(dir)) {
+            throw BasinException.badArguments(dir + ": Zarr v3 stores in s3:// are not written yet; use --store-format zarr2 there");
+        }
         if (layout.format() == StoreLayout.Format.zarr2) {
             return create(dir, name, dtype, channels, shape, layout.chunks(), ZarrCodec.parse(layout.compression()), voxelSize, attrs);
         }
@@ -71,6 +75,9 @@ public final class OmeZarr {
      */
     public static ChunkedStore openOrCreate(Path dir, String name, DType dtype, int channels, int[] shape, StoreLayout layout,
             double[] voxelSize, Map<String, Object> attrs) {
+        if (layout.format() != StoreLayout.Format.zarr2 && Stores.isS3(dir)) {
+            throw BasinException.badArguments(dir + ": Zarr v3 stores in s3:// are not written yet; use --store-format zarr2 there");
+        }
         Path array = dir.resolve(SCALE0);
         boolean v2 = ZarrArray.isArray(array);
         boolean v3 = ZarrV3Array.isNode(array);
@@ -102,9 +109,21 @@ public final class OmeZarr {
                     + "; remove it (or write elsewhere) to start again");
         }
         // a rerun may say something new (the segment count); every task of one run writes the same text
-        replaceIfChanged(dir.resolve(ZarrV3Array.METADATA), v3Group(name, channels, voxelSize, attrs));
-        replaceIfChanged(array.resolve(ZarrV3Array.METADATA), want);
+        replaceFileIfChanged(dir.resolve(ZarrV3Array.METADATA), v3Group(name, channels, voxelSize, attrs));
+        replaceFileIfChanged(array.resolve(ZarrV3Array.METADATA), want);
         return ZarrV3Array.open(array);
+    }
+
+    private static void replaceFileIfChanged(Path file, Map<String, Object> value) {
+        String text = Json.write(value) + "\n";
+        try {
+            if (Files.isRegularFile(file) && Files.readString(file).equals(text)) {
+                return;
+            }
+        } catch (IOException e) {
+            // unreadable: write it anew
+        }
+        Json.writeText(file, text);
     }
 
     /** What must match between an existing v3 store and a run's: everything but the attributes, as compact text. */
@@ -124,6 +143,10 @@ public final class OmeZarr {
      * (.zattrs) or v3 (zarr.json attributes.ome); empty when the group has none.
      */
     public static List<String> levelPaths(Path root) {
+        return levelPaths(Stores.of(root));
+    }
+
+    public static List<String> levelPaths(ChunkStore root) {
         List<?> ms = OmeScale.multiscales(root);
         List<String> out = new ArrayList<>();
         if (ms != null && !ms.isEmpty() && ms.get(0) instanceof Map<?, ?> m && m.get("datasets") instanceof List<?> ds) {
@@ -142,14 +165,15 @@ public final class OmeZarr {
      */
     public static ZarrArray create(Path dir, String name, DType dtype, int channels, int[] shape, int[] chunks, ZarrCodec codec,
             double[] voxelSize, Map<String, Object> attrs) {
-        try {
-            Files.createDirectories(dir);
-            Json.writeText(dir.resolve(".zgroup"), "{\n  \"zarr_format\": 2\n}\n");
-        } catch (IOException e) {
-            throw BasinException.io(dir + ": cannot create Zarr group (" + e.getMessage() + ")", e);
-        }
-        Json.write(dir.resolve(".zattrs"), groupAttributes(name, channels, voxelSize, attrs));
-        return ZarrArray.create(dir.resolve(SCALE0), dtype, channels, shape, chunks, codec, "/", arrayAttributes(voxelSize, attrs));
+        return create(Stores.of(dir), name, dtype, channels, shape, chunks, codec, voxelSize, attrs);
+    }
+
+    public static ZarrArray create(ChunkStore dir, String name, DType dtype, int channels, int[] shape, int[] chunks, ZarrCodec codec,
+            double[] voxelSize, Map<String, Object> attrs) {
+        dir.create();
+        dir.put(".zgroup", "{\n  \"zarr_format\": 2\n}\n".getBytes(StandardCharsets.UTF_8));
+        dir.put(".zattrs", Json.bytes(groupAttributes(name, channels, voxelSize, attrs)));
+        return ZarrArray.create(dir.child(SCALE0), dtype, channels, shape, chunks, codec, "/", arrayAttributes(voxelSize, attrs));
     }
 
     private static Map<String, Object> arrayAttributes(double[] voxelSize, Map<String, Object> attrs) {
@@ -192,7 +216,12 @@ public final class OmeZarr {
      */
     public static ZarrArray openOrCreate(Path dir, String name, DType dtype, int channels, int[] shape, int[] chunks, ZarrCodec codec,
             double[] voxelSize, Map<String, Object> attrs) {
-        Path array = dir.resolve(SCALE0);
+        return openOrCreate(Stores.of(dir), name, dtype, channels, shape, chunks, codec, voxelSize, attrs);
+    }
+
+    public static ZarrArray openOrCreate(ChunkStore dir, String name, DType dtype, int channels, int[] shape, int[] chunks, ZarrCodec codec,
+            double[] voxelSize, Map<String, Object> attrs) {
+        ChunkStore array = dir.child(SCALE0);
         if (!ZarrArray.isArray(array)) {
             return create(dir, name, dtype, channels, shape, chunks, codec, voxelSize, attrs);
         }
@@ -206,29 +235,28 @@ public final class OmeZarr {
         String have = i.dtype().label() + " " + Arrays.toString(i.arrayShape()) + " chunks " + Arrays.toString(i.chunks());
         String need = dtype.label() + " " + Arrays.toString(full) + " chunks " + Arrays.toString(want);
         if (!have.equals(need)) {
-            throw BasinException.badInput(array + ": an existing store holds " + have + "; this run writes " + need
+            throw BasinException.badInput(array.location() + ": an existing store holds " + have + "; this run writes " + need
                     + "; remove it (or write elsewhere) to start again");
         }
         // a rerun may say something new (the segment count); every task of one run writes the same text
-        replaceIfChanged(dir.resolve(".zattrs"), groupAttributes(name, channels, voxelSize, attrs));
-        replaceIfChanged(array.resolve(".zattrs"), arrayAttributes(voxelSize, attrs));
+        replaceIfChanged(dir, groupAttributes(name, channels, voxelSize, attrs));
+        replaceIfChanged(array, arrayAttributes(voxelSize, attrs));
         return a;
     }
 
-    private static void replaceIfChanged(Path file, Map<String, Object> value) {
-        String text = Json.write(value) + "\n";
-        try {
-            if (Files.isRegularFile(file) && Files.readString(file).equals(text)) {
-                return;
-            }
-        } catch (IOException e) {
-            // unreadable: write it anew
+    private static void replaceIfChanged(ChunkStore store, Map<String, Object> value) {
+        byte[] text = Json.bytes(value);
+        if (!Arrays.equals(store.get(".zattrs"), text)) {
+            store.put(".zattrs", text);
         }
-        Json.writeText(file, text);
     }
 
     /** The path of the full-resolution array of an OME-Zarr group (v2 or v3), or null when the group has no multiscales. */
     public static String firstScale(Path group) {
+        return firstScale(Stores.of(group));
+    }
+
+    public static String firstScale(ChunkStore group) {
         List<String> levels = levelPaths(group);
         return levels.isEmpty() ? null : levels.get(0);
     }

@@ -40,6 +40,19 @@ public final class VolumeOutput implements AutoCloseable {
     /** As above, in the layout's format: Zarr v2 or Zarr v3 (sharded when the layout says). */
     public static VolumeOutput zarr(Path target, String name, DType dtype, int channels, int[] shape, StoreLayout layout,
             double[] voxelSize, Map<String, Object> attrs, boolean overwrite) {
+        if (Stores.isS3(target)) {
+            if (layout.format() != StoreLayout.Format.zarr2) {
+                throw BasinException.badArguments(target + ": Zarr v3 stores in s3:// are not written yet; use --store-format zarr2 there");
+            }
+            ZarrCodec codec = ZarrCodec.parse(layout.compression());
+            int[] chunks = layout.chunks();
+            // an object store has no rename: keys are written in place, each whole (a killed writer leaves some)
+            ChunkStore store = Stores.of(target);
+            if (!overwrite && (store.get(".zgroup") != null || store.get(".zarray") != null)) {
+                throw BasinException.badArguments(store.location() + ": already holds a Zarr store; give --overwrite to replace it");
+            }
+            return new VolumeOutput(target, null, OmeZarr.create(store, name, dtype, channels, shape, chunks, codec, voxelSize, attrs));
+        }
         AtomicFiles.checkWritable(target, overwrite);
         Path tmp = AtomicFiles.temporaryFor(target);
         ChunkedStore a;
@@ -62,13 +75,15 @@ public final class VolumeOutput implements AutoCloseable {
     }
 
     public void commit() {
-        AtomicFiles.commit(temporary, target);
+        if (temporary != null) {
+            AtomicFiles.commit(temporary, target);
+        }
         committed = true;
     }
 
     @Override
     public void close() {
-        if (!committed) {
+        if (!committed && temporary != null) {
             AtomicFiles.discard(temporary);
         }
     }

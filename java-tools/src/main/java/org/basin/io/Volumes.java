@@ -20,6 +20,9 @@ public final class Volumes {
      * {@code info} file; {@code dataset} is a scale key, the first scale when null).
      */
     public static VolumeReader open(Path path, String dataset) {
+        if (Stores.isS3(path)) {
+            return openZarr(Stores.of(path), dataset);
+        }
         if (!Files.exists(path)) {
             throw BasinException.badArguments(path + ": no such file or folder");
         }
@@ -102,6 +105,9 @@ public final class Volumes {
      * (v2 or v3) datasets, an N5 group's s0, s1, ..., a precomputed volume's scale keys. Empty for anything else.
      */
     public static List<String> levelPaths(Path path) {
+        if (Stores.isS3(path)) {
+            return OmeZarr.levelPaths(Stores.of(path));
+        }
         if (!Files.isDirectory(path)) {
             return List.of();
         }
@@ -140,8 +146,41 @@ public final class Volumes {
         return levels.get(scale);
     }
 
+    /**
+     * A Zarr v2 array or group in an object store (s3://): the same choices as for a folder, made from the keys
+     * {@code .zarray} and {@code .zgroup} (an object store has no folders to look at, and HDF5 or TIFF there would
+     * need ranged reads basin does not make).
+     */
+    static VolumeReader openZarr(ChunkStore store, String dataset) {
+        boolean whole = dataset == null || dataset.isEmpty() || dataset.equals("/");
+        if (whole && ZarrArray.isArray(store)) {
+            ChunkStore group = store.parent();
+            return withOmeScale(ZarrArray.open(store), group, store.name());
+        }
+        String inner = whole ? null : dataset.replaceFirst("^/", "");
+        boolean isGroup = store.get(".zgroup") != null;
+        if (inner == null && isGroup) {
+            inner = OmeZarr.firstScale(store);
+            if (inner == null) {
+                throw BasinException.badArguments(store.location() + ": a Zarr group; name the array inside it with --dataset");
+            }
+        }
+        if (inner != null && ZarrArray.isArray(store.child(inner))) {
+            return withOmeScale(ZarrArray.open(store.child(inner)), store, inner);
+        }
+        if (inner != null && (isGroup || ZarrArray.isArray(store))) {
+            throw BasinException.badArguments(store.location() + ": no Zarr array '" + inner + "' in this " + (isGroup ? "group" : "array"));
+        }
+        throw BasinException.badArguments(store.location() + ": no Zarr v2 array or group here (no .zarray or .zgroup key"
+                + (inner != null ? ", nor " + inner + "/.zarray" : "") + "); basin reads Zarr v2 from object stores");
+    }
+
     /** The group's OME-Zarr scale of the array, as its voxel size when the array's own attributes give none. */
     private static ZarrArray withOmeScale(ZarrArray a, Path group, String arrayPath) {
+        return withOmeScale(a, group == null ? null : Stores.of(group), arrayPath);
+    }
+
+    private static ZarrArray withOmeScale(ZarrArray a, ChunkStore group, String arrayPath) {
         if (group != null && a.info().voxelSizeAttribute() == null) {
             double[] zyx = OmeScale.of(group, arrayPath);
             if (zyx != null) {

@@ -1,35 +1,33 @@
 package org.basin.io;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.basin.error.BasinException;
 import org.basin.volume.Block;
 import org.basin.volume.Box;
 import org.basin.volume.DType;
 
 /**
- * A Zarr v2 array on the local file system: {@code .zarray} / {@code .zattrs}, C or F order (F-order chunks are
- * transposed on their way in and out), compressors from {@link ZarrCodec}, fill value, "." or "/" chunk-key separators, and region reads and writes that need not
+ * A Zarr v2 array in a {@link ChunkStore} (a local folder or an S3 prefix): {@code .zarray} / {@code .zattrs}, C or F
+ * order (F-order chunks are transposed on their way in and out), compressors from {@link ZarrCodec}, fill value, "."
+ * or "/" chunk-key separators, and region reads and writes that need not
  * align with chunks (partly covered chunks are read, updated and rewritten).
  */
 public final class ZarrArray implements ChunkedStore {
     private ByteBuffer scratch; // chunk bytes on their way to the codec, reused
     private Map<String, String> written; // chunk key -> digest of its stored bytes, when asked for (recordWrites)
-    private final Path dir;
+    private final ChunkStore store;
+    private final String dir; // the store's location, for messages
     private final DType dtype;
     private final ByteOrder order;
     private final int[] shape;
@@ -40,10 +38,11 @@ public final class ZarrArray implements ChunkedStore {
     private final VolumeInfo info;
     private final boolean fortran; // order "F": each chunk's elements with the first axis fastest
 
-    private ZarrArray(Path dir, DType dtype, ByteOrder order, int[] shape, int[] chunks, ZarrCodec codec, Number fill,
+    private ZarrArray(ChunkStore store, DType dtype, ByteOrder order, int[] shape, int[] chunks, ZarrCodec codec, Number fill,
             String separator, Map<String, Object> attrs, boolean fortran) {
         this.fortran = fortran;
-        this.dir = dir;
+        this.store = store;
+        this.dir = store.location();
         this.dtype = dtype;
         this.order = order;
         this.shape = shape;
@@ -53,20 +52,29 @@ public final class ZarrArray implements ChunkedStore {
         this.separator = separator;
         int channels = shape.length == 4 ? shape[0] : 0;
         int[] zyx = shape.length == 4 ? Arrays.copyOfRange(shape, 1, 4) : shape.clone();
-        this.info = new VolumeInfo("zarr", dir.toString(), null, dtype, channels, zyx, chunks.clone(), codec.describe(), attrs);
+        this.info = new VolumeInfo("zarr", dir, null, dtype, channels, zyx, chunks.clone(), codec.describe(), attrs);
     }
 
     public static boolean isArray(Path dir) {
-        return Files.isRegularFile(dir.resolve(".zarray"));
+        return Stores.isS3(dir) ? isArray(Stores.of(dir)) : Files.isRegularFile(dir.resolve(".zarray"));
+    }
+
+    public static boolean isArray(ChunkStore store) {
+        return store.get(".zarray") != null;
     }
 
     public static ZarrArray open(Path dir) {
-        Path meta = dir.resolve(".zarray");
-        if (!Files.isRegularFile(meta)) {
+        return open(Stores.of(dir));
+    }
+
+    public static ZarrArray open(ChunkStore store) {
+        String dir = store.location();
+        byte[] meta = store.get(".zarray");
+        if (meta == null) {
             throw BasinException.badArguments(dir + ": not a Zarr v2 array (no .zarray)");
         }
-        Map<String, Object> m = Json.read(meta);
-        String where = meta.toString();
+        String where = store.location(".zarray");
+        Map<String, Object> m = Json.parse(new String(meta, StandardCharsets.UTF_8), where);
         if (!Integer.valueOf(2).equals(m.get("zarr_format"))) {
             throw BasinException.badInput(where + ": zarr_format " + m.get("zarr_format") + " is not 2");
         }
@@ -101,12 +109,18 @@ public final class ZarrArray implements ChunkedStore {
         ZarrCodec codec = ZarrCodec.fromMetadata((Map<String, Object>) m.get("compressor"), where);
         Number fill = parseFill(m.get("fill_value"), dtype, where);
         String sep = parseSeparator(m.get("dimension_separator"), where);
-        Map<String, Object> attrs = Files.isRegularFile(dir.resolve(".zattrs")) ? Json.read(dir.resolve(".zattrs")) : new LinkedHashMap<>();
-        return new ZarrArray(dir, dtype, order, shape, chunks, codec, fill, sep, attrs, "F".equals(layout));
+        byte[] zattrs = store.get(".zattrs");
+        Map<String, Object> attrs = zattrs != null ? Json.parse(new String(zattrs, StandardCharsets.UTF_8), store.location(".zattrs")) : new LinkedHashMap<>();
+        return new ZarrArray(store, dtype, order, shape, chunks, codec, fill, sep, attrs, "F".equals(layout));
     }
 
     /** Creates an empty array (metadata only; unwritten chunks read as the fill value 0). */
     public static ZarrArray create(Path dir, DType dtype, int channels, int[] zyxShape, int[] zyxChunks, ZarrCodec codec,
+            String separator, Map<String, Object> attrs) {
+        return create(Stores.of(dir), dtype, channels, zyxShape, zyxChunks, codec, separator, attrs);
+    }
+
+    public static ZarrArray create(ChunkStore store, DType dtype, int channels, int[] zyxShape, int[] zyxChunks, ZarrCodec codec,
             String separator, Map<String, Object> attrs) {
         int[] shape = channels > 0 ? new int[] {channels, zyxShape[0], zyxShape[1], zyxShape[2]} : zyxShape.clone();
         int[] chunks = channels > 0 ? new int[] {channels, zyxChunks[0], zyxChunks[1], zyxChunks[2]} : zyxChunks.clone();
@@ -123,14 +137,10 @@ public final class ZarrArray implements ChunkedStore {
         m.put("order", "C");
         m.put("filters", null);
         m.put("dimension_separator", separator);
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw BasinException.io(dir + ": cannot create (" + e.getMessage() + ")", e);
-        }
-        Json.write(dir.resolve(".zarray"), m);
-        Json.write(dir.resolve(".zattrs"), attrs);
-        return new ZarrArray(dir, dtype, ByteOrder.LITTLE_ENDIAN, shape, chunks, codec, dtype.isFloating() ? (Number) 0.0 : (Number) 0L,
+        store.create();
+        store.put(".zarray", Json.bytes(m));
+        store.put(".zattrs", Json.bytes(attrs));
+        return new ZarrArray(store, dtype, ByteOrder.LITTLE_ENDIAN, shape, chunks, codec, dtype.isFloating() ? (Number) 0.0 : (Number) 0L,
                 separator, attrs, false);
     }
 
@@ -248,7 +258,11 @@ public final class ZarrArray implements ChunkedStore {
     }
 
     public Path path() {
-        return dir;
+        return store instanceof FileChunkStore f ? f.dir() : Path.of(dir);
+    }
+
+    public ChunkStore store() {
+        return store;
     }
 
     /** The chunk-key separator, "." or "/". */
@@ -280,10 +294,6 @@ public final class ZarrArray implements ChunkedStore {
         return sb.toString();
     }
 
-    private Path chunkPath(int[] idx) {
-        return dir.resolve(chunkKey(idx));
-    }
-
     private int chunkLength() {
         return (int) chunkLength(chunks);
     }
@@ -307,17 +317,14 @@ public final class ZarrArray implements ChunkedStore {
             grid[a] = (shape[a] + chunks[a] - 1) / chunks[a];
         }
         int depth = separator.equals("/") ? rank : 1;
-        try (Stream<Path> s = Files.walk(dir, depth)) {
-            return s.anyMatch(p -> p.getNameCount() - dir.getNameCount() == depth && isChunkKey(dir.relativize(p), grid) && Files.isRegularFile(p));
-        } catch (IOException | UncheckedIOException e) {
-            throw BasinException.io(dir + ": cannot list the Zarr array's chunks (" + e.getMessage() + ")", e);
-        }
+        return store.anyKey(depth, key -> isChunkKey(key, grid));
     }
 
-    private boolean isChunkKey(Path relative, int[] grid) {
-        List<String> names = new ArrayList<>();
-        relative.forEach(n -> names.add(n.toString()));
-        String[] parts = separator.equals("/") ? names.toArray(new String[0]) : names.get(0).split("\\.", -1);
+    private boolean isChunkKey(String key, int[] grid) {
+        if (separator.equals(".") && key.contains("/")) {
+            return false;
+        }
+        String[] parts = separator.equals("/") ? key.split("/", -1) : key.split("\\.", -1);
         if (parts.length != grid.length) {
             return false;
         }
@@ -330,12 +337,10 @@ public final class ZarrArray implements ChunkedStore {
     }
 
     private Object readChunk(int[] idx) {
-        Path p = chunkPath(idx);
+        String key = chunkKey(idx);
         int n = chunkLength();
-        byte[] stored;
-        try {
-            stored = Files.readAllBytes(p);
-        } catch (NoSuchFileException e) {
+        byte[] stored = store.get(key);
+        if (stored == null) {
             Object a = dtype.allocate(n);
             if (!fill.equals(0L) && !fill.equals(0.0)) {
                 Block b = Block.wrap(dtype, 0, Box.ofShape(new int[] {1, 1, n}), a);
@@ -348,16 +353,13 @@ public final class ZarrArray implements ChunkedStore {
                 }
             }
             return a;
-        } catch (IOException e) {
-            throw BasinException.io(p + ": cannot read Zarr chunk (" + e.getMessage() + ")", e);
         }
-        byte[] raw = codec.decode(stored, n * dtype.bytes(), p.toString());
+        byte[] raw = codec.decode(stored, n * dtype.bytes(), store.location(key));
         Object values = ByteCodec.decode(ByteBuffer.wrap(raw), order, dtype, n);
         return fortran ? reverseAxes(values, reversed(chunks)) : values;
     }
 
     private void writeChunk(int[] idx, Object data) {
-        Path p = chunkPath(idx);
         if (order == ByteOrder.BIG_ENDIAN) {
             throw BasinException.badInput(dir + ": basin writes only little-endian Zarr arrays");
         }
@@ -373,18 +375,11 @@ public final class ZarrArray implements ChunkedStore {
         scratch.clear();
         ByteCodec.encodeInto(data, dtype, scratch);
         scratch.flip();
-        try {
-            Files.createDirectories(p.getParent());
-            Path tmp = p.resolveSibling("." + p.getFileName() + ".partial-" + ProcessHandle.current().pid());
-            int r = chunks.length;
-            byte[] stored = codec.encode(scratch, data, chunks[r - 1], chunks[r - 1] * chunks[r - 2]);
-            Files.write(tmp, stored);
-            Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            if (written != null) {
-                written.put(chunkKey(idx), Digest.of(stored));
-            }
-        } catch (IOException e) {
-            throw BasinException.io(p + ": cannot write Zarr chunk (" + e.getMessage() + ")", e);
+        int r = chunks.length;
+        byte[] stored = codec.encode(scratch, data, chunks[r - 1], chunks[r - 1] * chunks[r - 2]);
+        store.put(chunkKey(idx), stored); // whole or not at all (a temporary file renamed, or one PUT)
+        if (written != null) {
+            written.put(chunkKey(idx), Digest.of(stored));
         }
     }
 

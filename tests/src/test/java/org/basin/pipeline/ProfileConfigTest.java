@@ -62,6 +62,7 @@ class ProfileConfigTest {
         assertTrue(aws.contains("process.container = { params.container }"), aws);
         assertTrue(aws.contains("process.'withLabel:process_gpu'.accelerator = { params.device != 'cpu' ? params.gpus_per_task : null }"), aws);
         assertTrue(aws.contains("aws.region = 'us-east-1'"), aws);
+        assertTrue(aws.contains("params.s3_region = 'us-east-1'"), "every task gets the stores' region: " + aws);
         String docker = seen.get("docker");
         assertTrue(docker.contains("docker.enabled = true") && docker.contains("params.container = 'basin-tools:0.1.0'"), docker);
         String singularity = seen.get("singularity");

@@ -1,0 +1,43 @@
+package org.basin.io;
+
+import java.util.function.Predicate;
+
+/**
+ * Where the keys of a Zarr array or group live: a local folder ({@link FileChunkStore}) or an S3 prefix
+ * ({@link S3ChunkStore}). Keys are '/'-separated names relative to the store (".zarray", "0/1/2"). Every call is
+ * one whole object: a chunk is read or written exactly once per call, never in pieces, so a reader sees the old
+ * bytes or the new ones, never part of a write.
+ */
+public interface ChunkStore {
+    /** The stored bytes of {@code key}, or null when there is no such key (Zarr: a missing chunk is the fill value). */
+    byte[] get(String key);
+
+    /** Stores {@code bytes} under {@code key} as one object, replacing what was there. */
+    void put(String key, byte[] bytes);
+
+    /**
+     * True when some key at most {@code maxDepth} names deep (1: directly in the store) satisfies {@code matches};
+     * stops at the first.
+     */
+    boolean anyKey(int maxDepth, Predicate<String> matches);
+
+    /** The store of the keys under {@code name} (a sub-array of a group: "0"). */
+    ChunkStore child(String name);
+
+    /** The store holding this one, or null at a root (the group of an array, for its OME-Zarr scale). */
+    ChunkStore parent();
+
+    /** The last name of this store ("0" for an OME-Zarr group's first scale). */
+    String name();
+
+    /** Makes the store exist where that means something (a folder); an object store needs nothing. */
+    void create();
+
+    /** Where the store is, for messages and for VolumeInfo: a path or s3://bucket/prefix. */
+    String location();
+
+    /** Where one key is, for messages. */
+    default String location(String key) {
+        return location() + "/" + key;
+    }
+}
