@@ -302,7 +302,7 @@ final class StitchCommand extends ToolCommand {
         int np = (int) count(m, "plateau_voxels");
         List<String> names = new java.util.ArrayList<>(List.of("sizes", "frozen"));
         if (count(m, "region_graph_edges") > 0) {
-            names.addAll(List.of("region_graph/ids", "region_graph/affinity", "region_graph/key"));
+            names.addAll(List.of("region_graph/ids", "region_graph/affinity", "region_graph/key", "region_graph/sum", "region_graph/count"));
         }
         if (count(m, "crossings") > 0) {
             names.add("faces/crossings");
@@ -362,12 +362,17 @@ final class StitchCommand extends ToolCommand {
                 planes[d] = inner[d] ? t.get(WatershedCommand.facePlaneName(d)).ints() : null;
             }
         }
-        return new ChunkData(m, new FaceStitcher.ChunkSegments(m.chunk(), count, sizes, frozen, regionGraph(t), crossings, pv, lower), planes);
+        return new ChunkData(m, new FaceStitcher.ChunkSegments(m.chunk(), count, sizes, frozen, regionGraph(m, t), crossings, pv, lower), planes);
     }
 
-    private static RegionGraph.Edges regionGraph(Map<String, Hdf5Files.Table> t) {
+    private static RegionGraph.Edges regionGraph(ChunkFile.Meta m, Map<String, Hdf5Files.Table> t) {
         if (!t.containsKey("region_graph/ids")) {
             return RegionGraph.Edges.NONE;
+        }
+        for (String name : List.of("region_graph/key", "region_graph/sum", "region_graph/count")) {
+            if (!t.containsKey(name)) {
+                throw BasinException.badInput(m.path() + ": no " + name + " (a watershed chunk of an older basin version); rerun basin watershed");
+            }
         }
         long[] ids = t.get("region_graph/ids").longs();
         float[] w = t.get("region_graph/affinity").floats();
@@ -378,6 +383,12 @@ final class StitchCommand extends ToolCommand {
             a[i] = (int) ids[2 * i];
             b[i] = (int) ids[2 * i + 1];
         }
-        return new RegionGraph.Edges(a, b, w, key);
+        long[] sum = t.get("region_graph/sum").longs();
+        long[] count = t.get("region_graph/count").longs();
+        if (key.length != w.length || sum.length != w.length || count.length != w.length || ids.length != 2 * w.length) {
+            throw BasinException.badInput(m.path() + ": region_graph tables of different lengths (ids " + ids.length / 2 + ", affinity "
+                    + w.length + ", key " + key.length + ", sum " + sum.length + ", count " + count.length + ")");
+        }
+        return new RegionGraph.Edges(a, b, w, key, sum, count);
     }
 }

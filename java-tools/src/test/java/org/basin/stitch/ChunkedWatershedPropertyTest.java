@@ -74,5 +74,15 @@ class ChunkedWatershedPropertyTest {
         // there are several; their weights are the same)
         org.junit.jupiter.api.Assertions.assertArrayEquals(ChunkedWatershed.spanningWeights(whole.labels(), c.aff(), c.shape()),
                 chunked.tree().w(), c + ": tree weights");
+        // issue 19: the region graph between final segments (max, its key, fixed-point sum, count) is the one of the
+        // labels, voxel edge by voxel edge, both whole and chunked (ids renamed to the whole volume's)
+        long[] wholeLabels = java.util.Arrays.stream(whole.labels()).asLongStream().toArray();
+        java.util.Map<Long, ChunkedWatershed.EdgeStats> truth = ChunkedWatershed.bruteForceGraph(wholeLabels, c.aff(), c.shape());
+        org.junit.jupiter.api.Assertions.assertEquals(truth, ChunkedWatershed.byPair(whole.regionGraph(), id -> id), c + ": whole-volume region graph");
+        java.util.Map<Long, Long> toWhole = new java.util.HashMap<>();
+        for (int i = 0; i < wholeLabels.length; i++) {
+            toWhole.put(chunked.labels()[i], wholeLabels[i]);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(truth, ChunkedWatershed.byPair(chunked.regionGraph(), toWhole::get), c + ": chunked region graph");
     }
 }
