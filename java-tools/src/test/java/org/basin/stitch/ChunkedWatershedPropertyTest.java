@@ -7,6 +7,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import org.basin.agglomerate.MeanAffinity;
 import org.basin.watershed.Watershed;
 import org.basin.watershed.WatershedParams;
 import org.basin.watershed.WatershedParams.SizeRule;
@@ -84,5 +85,22 @@ class ChunkedWatershedPropertyTest {
             toWhole.put(chunked.labels()[i], wholeLabels[i]);
         }
         org.junit.jupiter.api.Assertions.assertEquals(truth, ChunkedWatershed.byPair(chunked.regionGraph(), toWhole::get), c + ": chunked region graph");
+        // mean-affinity agglomeration of either graph cuts to the same segmentation at every threshold
+        int chunkedCount = (int) java.util.Arrays.stream(chunked.labels()).max().orElse(0);
+        MeanAffinity.Merges wm = MeanAffinity.run(whole.count(), whole.regionGraph(), 0.1f);
+        MeanAffinity.Merges cm = MeanAffinity.run(chunkedCount, chunked.regionGraph(), 0.1f);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(wm.sum(), cm.sum(), c + ": merge sums");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(wm.count(), cm.count(), c + ": merge counts");
+        for (float t : new float[] {0.1f, 0.35f, 0.5f, 0.7f}) {
+            long[] wt = wm.table(t);
+            long[] ct = cm.table(t);
+            long[] a = new long[wholeLabels.length];
+            long[] b = new long[wholeLabels.length];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = wt[(int) wholeLabels[i]];
+                b[i] = ct[(int) chunked.labels()[i]];
+            }
+            ChunkedWatershed.assertSameUpToRenaming(a, b, c + ": agglomerated at " + t);
+        }
     }
 }
