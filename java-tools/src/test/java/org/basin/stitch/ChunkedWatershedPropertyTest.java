@@ -30,7 +30,7 @@ class ChunkedWatershedPropertyTest {
     Arbitrary<Case> cases() {
         Arbitrary<int[]> shapes = Combinators.combine(Arbitraries.integers().between(1, 9), Arbitraries.integers().between(1, 11),
                 Arbitraries.integers().between(1, 13)).as((z, y, x) -> new int[] {z, y, x});
-        Arbitrary<WatershedParams> params = Combinators.combine(Arbitraries.of(0.9f, 0.99f), Arbitraries.of(0.05f, 0.2f),
+        Arbitrary<WatershedParams> params = Combinators.combine(Arbitraries.of(0.9f, 0.99f), Arbitraries.of(-1f, 0.05f, 0.2f),
                 Arbitraries.of(0L, 4L, 25L, 200L), Arbitraries.of(0L, 3L, 12L), Arbitraries.of(SizeRule.SQUARE, SizeRule.CONSTANT))
                 .as((high, low, size, dust, rule) -> new WatershedParams(high, low, 0.5f, size, dust, rule));
         Arbitrary<Integer> palettes = Arbitraries.integers().between(0, 3);
