@@ -108,13 +108,14 @@ public final class QualitySweep {
 
     public static void main(String[] args) throws Exception {
         boolean quick = args.length > 0 && args[0].equals("quick");
+        boolean large = args.length > 0 && args[0].equals("large"); // the neighbourhood of the chosen defaults
         List<Volume> vols = volumes(quick);
         float[] thresholds = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f, 0.9f};
         List<WatershedParams> settings = new ArrayList<>();
-        float[] highs = quick ? new float[] {0.99f, 0.9f} : new float[] {0.99f, 0.9f};
-        float[] lows = quick ? new float[] {-1f, 0.01f} : new float[] {-1f, 0.01f};
-        long[] sizes = quick ? new long[] {0, 200, 2000} : new long[] {0, 200, 2000, 8000};
-        long[] dusts = quick ? new long[] {0} : new long[] {0, 100};
+        float[] highs = large ? new float[] {0.9f, 0.8f} : new float[] {0.99f, 0.9f};
+        float[] lows = large ? new float[] {-1f} : new float[] {-1f, 0.01f};
+        long[] sizes = quick ? new long[] {0, 200, 2000} : large ? new long[] {8000, 16000, 32000} : new long[] {0, 200, 2000, 8000};
+        long[] dusts = quick || large ? new long[] {0} : new long[] {0, 100};
         for (float high : highs) {
             for (float low : lows) {
                 for (long size : sizes) {
