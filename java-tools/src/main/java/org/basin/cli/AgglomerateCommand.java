@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 @Command(name = "agglomerate", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Mean-affinity agglomeration (waterz, Lee et al. 2017) of the final segments over the region graph from",
             "stitch --region-graph: merge the adjacent pair of highest mean boundary affinity until the best is below the",
-            "lowest threshold; one pass cut at every threshold. One task per volume (the graph is global, a few bytes per",
+            "lowest threshold and --tree-to; one pass cut at every threshold. One task per volume (the graph is global, a few bytes per",
             "edge); basin relabel --segment-table applies a threshold's table in parallel."})
 final class AgglomerateCommand extends ToolCommand {
     /** Where each output goes inside --output. */
@@ -37,6 +37,10 @@ final class AgglomerateCommand extends ToolCommand {
     @Option(names = "--output", required = true, description = {"Folder: " + TREE + " (the merges), " + TABLES + " (a table per threshold),",
         "and per threshold T mapping_T.json (webKnossos mapping) and neuroglancer_T.json (a segmentation layer's equivalences)."})
     Path output;
+
+    @Option(names = "--tree-to", defaultValue = "0", description = {"The merge tree goes on down to this mean affinity, below the thresholds",
+        "(the range of Omni's threshold slider; the tables are cut at the thresholds all the same) (default ${DEFAULT-VALUE})."})
+    float treeTo;
 
     @Option(names = "--overwrite", description = "Replace the outputs in an existing --output folder.")
     boolean overwrite;
@@ -64,7 +68,8 @@ final class AgglomerateCommand extends ToolCommand {
         }
         RegionGraphFile.Contents in = RegionGraphFile.read(regionGraph);
         long start = System.nanoTime();
-        MeanAffinity.Merges m = MeanAffinity.run(in.segments(), in.graph(), ts.get(0));
+        // one pass down to the lowest of the thresholds and --tree-to: every table is a cut of the same merges
+        MeanAffinity.Merges m = MeanAffinity.run(in.segments(), in.graph(), Math.min(ts.get(0), treeTo));
         double seconds = (System.nanoTime() - start) / 1e9;
         Files.createDirectories(output);
         writeTree(m, in, ts);
@@ -116,7 +121,7 @@ final class AgglomerateCommand extends ToolCommand {
         if (in.treeDigest() != null) {
             attrs.put("segmentation_tree_digest", in.treeDigest()); // the stitched segmentation this tree belongs to
         }
-        attrs.put("lowest_threshold", (double) ts.get(0));
+        attrs.put("lowest_threshold", (double) Math.min(ts.get(0), treeTo));
         attrs.put("description", "mean-affinity merges in the order made: edges (segment ids naming the two groups), affinity = the "
                 + "smallest mean so far (never rising: Omni's threshold), mean, sum (fixed point x 2^32) and count of the boundary");
         List<Hdf5Files.Entry> e = n == 0 ? List.of() : List.of(Hdf5Files.Entry.table("edges", DType.UINT64, new int[] {n, 2}, ids),

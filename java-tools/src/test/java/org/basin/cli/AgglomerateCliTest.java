@@ -96,7 +96,9 @@ class AgglomerateCliTest {
         for (int i = 1; i < level.length; i++) {
             assertTrue(level[i] <= level[i - 1], "levels never rise");
         }
-        assertTrue(level[level.length - 1] >= 0.4f);
+        assertTrue(level[level.length - 1] < 0.4f, "the tree goes on below the thresholds (--tree-to 0): " + level[level.length - 1]);
+        long segs = ((Number) Hdf5Files.readAttributes(a.resolve("region_graph.h5")).get("segments")).longValue();
+        assertEquals(segs - 1, level.length, "down to 0 every segment of the connected volume is merged: a tree, not a forest");
         Map<String, Object> segsAttrs = Hdf5Files.readAttributes(a.resolve("agg/segments.h5"));
         assertArrayEquals(new double[] {0.4f, 0.5f, 0.6f}, (double[]) segsAttrs.get("thresholds"));
         long segments = ((Number) ga.get("segments")).longValue();
