@@ -145,17 +145,15 @@ final class EvaluateCommand extends ToolCommand {
         if (!(attrs.get("thresholds") instanceof double[] ts)) {
             throw BasinException.badInput(agglomeration + ": no 'thresholds' attribute: not the segments.h5 of basin agglomerate");
         }
+        // the segmentation's own scores stay at the top level, as without --agglomeration; the thresholds' in results
+        Map<String, Object> m = scoresOf(scores.scores("the ground truth", z), what + " (segments, no agglomeration)", null);
         List<Map<String, Object>> all = new java.util.ArrayList<>();
-        all.add(scoresOf(scores.scores("the ground truth", z), what + " (segments, no agglomeration)", null));
         for (double t : ts) {
             String name = AgglomerateCommand.name((float) t);
             long[] table = Hdf5Files.readTable(agglomeration, name).longs();
             SegmentationScores at = scores.relabelled(table, agglomeration + ":" + name);
             all.add(scoresOf(at.scores("the ground truth", z), what + " agglomerated at " + (float) t, (float) t));
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("scored", what);
-        m.put("zero", z.name().toLowerCase(Locale.ROOT));
         m.put("agglomeration", agglomeration.toString());
         m.put("results", all);
         writeJson(m);

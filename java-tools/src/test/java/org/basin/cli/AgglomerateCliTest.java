@@ -138,7 +138,9 @@ class AgglomerateCliTest {
         assertEquals(one, block);
         Map<String, Object> json = Json.read(dir.resolve("all.json"));
         assertEquals("singletons", json.get("zero"));
-        assertEquals(4, ((List<?>) json.get("results")).size());
+        assertEquals(3, ((List<?>) json.get("results")).size(), "one per threshold");
+        assertTrue(json.containsKey("adapted_rand_error"), "the segmentation's own scores at the top level");
+        assertEquals(0.5, ((Number) ((Map<?, ?>) ((List<?>) json.get("results")).get(1)).get("threshold")).doubleValue(), 1e-6);
         String label = ok("evaluate", "--segmentation", sv.toString(), "--truth", truth.toString(), "--zero", "label").out();
         assertTrue(label.contains("label 0 scored as:  one label"), label);
         CliTest.Run bad = CliTest.run("evaluate", "--segmentation", sv.toString(), "--truth", truth.toString(), "--zero", "none");

@@ -8,7 +8,10 @@ import org.basin.volume.Box;
 import org.basin.watershed.Watershed;
 import org.basin.watershed.WatershedParams;
 
-/** Agglomeration speed on a phantom's supervoxel region graph (T_size 0: the most edges), in process. Args: size. */
+/**
+ * Agglomeration speed on a noisy phantom's supervoxel region graph (T_high 0.999, T_size 0: the most edges), in
+ * process, all the way down (threshold 0). Args: size (default 128).
+ */
 public final class AgglomerationSpeed {
     private AgglomerationSpeed() {
     }
@@ -16,14 +19,14 @@ public final class AgglomerationSpeed {
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 128;
         int[] shape = {n, n, n};
-        Phantom.Piece piece = new Phantom(1, 24, 1, 2, 10, 1).generate(Box.ofShape(shape), shape);
+        Phantom.Piece piece = new Phantom(1, 24, 1, 2, 40, 0.5).generate(Box.ofShape(shape), shape);
         float[] raw = new float[piece.raw().length];
         for (int i = 0; i < raw.length; i++) {
             raw[i] = piece.raw()[i] & 0xff;
         }
         float[] aff = new IntensityAffinity(90, 170, new double[] {1, 1, 1}).apply(raw, shape);
-        for (long size : new long[] {0, 8000}) {
-            Watershed.Result r = Watershed.run(aff.clone(), shape, new WatershedParams(0.8f, -1f, 0.5f, size, 0, WatershedParams.SizeRule.SQUARE));
+        for (long size : new long[] {0}) {
+            Watershed.Result r = Watershed.run(aff.clone(), shape, new WatershedParams(0.999f, -1f, 0.5f, size, 0, WatershedParams.SizeRule.SQUARE));
             for (int rep = 0; rep < 3; rep++) {
                 long t0 = System.nanoTime();
                 MeanAffinity.Merges m = MeanAffinity.run(r.count(), r.regionGraph(), 0f);
