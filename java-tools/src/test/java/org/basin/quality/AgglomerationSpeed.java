@@ -27,7 +27,7 @@ public final class AgglomerationSpeed {
         float[] aff = new IntensityAffinity(90, 170, new double[] {1, 1, 1}).apply(raw, shape);
         for (long size : new long[] {0}) {
             Watershed.Result r = Watershed.run(aff.clone(), shape, new WatershedParams(0.999f, -1f, 0.5f, size, 0, WatershedParams.SizeRule.SQUARE));
-            for (int rep = 0; rep < 3; rep++) {
+            for (int rep = 0; rep < 5; rep++) {
                 long t0 = System.nanoTime();
                 MeanAffinity.Merges m = MeanAffinity.run(r.count(), r.regionGraph(), 0f);
                 double s = (System.nanoTime() - t0) / 1e9;
