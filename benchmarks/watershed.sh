@@ -71,3 +71,15 @@ for c in 64 128; do
   printf '    of which stitch: %.2f s wall, %.2f s CPU\n' "$sw" "$sc"
   awk -v c="$cpu" -v b="$cpu_b" 'BEGIN { printf "    CPU %.2fx of (b)\n", c / b }'
 done
+
+# (d) issue 19: mean-affinity agglomeration of the last chunking's region graph (stitch --region-graph), all the
+# way down to threshold 0.2; bytes an edge of region_graph.h5 and the agglomerate task's time and memory
+"$basin" stitch "$work/ws$c" --output "$work/segr.zarr" --region-graph "$work/rg.h5" --overwrite > /dev/null 2>&1 || { echo "stitch --region-graph failed" >&2; exit 1; }
+rm -rf "$work/agg"
+/usr/bin/time -f '%e %U %S %M' -o "$work/aggtime" "$basin" agglomerate --region-graph "$work/rg.h5" --thresholds 0.2,0.4,0.6 --output "$work/agg" 2> "$work/agglog" \
+  || { cat "$work/agglog" >&2; exit 1; }
+edges=$(grep -oP '[0-9]+(?= region-graph edges)' "$work/agglog")
+secs=$(grep -oP 'merges in \K[0-9.]+' "$work/agglog")
+read -r aw au as arss < "$work/aggtime"
+awk -v e="$edges" -v s="$secs" -v b="$(stat -c %s "$work/rg.h5")" -v w="$aw" -v r="$arss" 'BEGIN {
+  printf "(d) agglomerate: %d region-graph edges, %.3f s in the algorithm (%.2f M edges/s), %.1f bytes an edge in region_graph.h5; task %.2f s wall, %.0f MB peak RSS\n", e, s, e / s / 1e6, b / e, w, r / 1024 }'

@@ -13,6 +13,7 @@ include { INFER                    } from '../modules/local/infer'
 include { WATERSHED                } from '../modules/local/watershed'
 include { STITCH as MERGE_SEGMENTS } from '../modules/local/stitch'
 include { RELABEL                  } from '../modules/local/relabel'
+include { AGGLOMERATE              } from '../modules/local/agglomerate'
 include { OMNIFY_CHOP              } from '../modules/local/omnify_chop'
 include { OMNI_PROJECT             } from '../modules/local/omni_project'
 include { EVALUATE_BLOCK           } from '../modules/local/evaluate_block'
@@ -149,6 +150,16 @@ workflow BASIN {
     ch_merge = ch_ws_done.map { meta, d -> [meta.id, [meta.block_name, meta.out_dir, d].join('\t')] }.groupTuple()
         .map { id, lines -> [[id: id, id_tables: "${inter}/id_tables".toString()], lines.sort().join('\n')] }
     MERGE_SEGMENTS(ch_merge)
+    // Mean-affinity agglomeration of the global region graph: one task per volume; its tree replaces the spanning
+    // tree as Omni's dendrogram and EVALUATE scores every threshold
+    ch_tree = MERGE_SEGMENTS.out.tree
+    ch_agglomeration = MERGE_SEGMENTS.out.tree.map { meta, t -> [meta.id, file("${projectDir}/assets/NO_AGGLOMERATION")] }
+    if (params.agglomerate) {
+        AGGLOMERATE(MERGE_SEGMENTS.out.region_graph)
+        ch_tree = AGGLOMERATE.out.tree
+        ch_agglomeration = AGGLOMERATE.out.agglomeration.map { meta, d -> [meta.id, d] }
+        ch_versions = ch_versions.mix(AGGLOMERATE.out.versions)
+    }
     ch_id_digests = rows(MERGE_SEGMENTS.out.digests).map { meta, r -> ["${meta.id}/${r.name}".toString(), r.digest] }
 
     ch_relabel = ch_ws_done.map { meta, d -> ["${meta.id}/${meta.block_name}".toString(), meta, d] }
@@ -171,7 +182,7 @@ workflow BASIN {
                 input_digest: digestOf(digestsOf(seg, meta.ws_blocks, 'segmentation block') + digestsOf(raw, meta.infer_chunks, 'raw chunk'))]]
         }
         .combine(ch_raw_at, by: 0)
-        .combine(MERGE_SEGMENTS.out.tree.map { meta, t -> [meta.id, t] }, by: 0)
+        .combine(ch_tree.map { meta, t -> [meta.id, t] }, by: 0)
         .map { id, meta, raw, tree -> [meta, raw, tree] }
     OMNIFY_CHOP(ch_omni)
     OMNI_PROJECT(OMNIFY_CHOP.out.regions.transpose().map { meta, f -> [meta + [omni_dir: "${outdir}/omni".toString()], f] })
@@ -192,7 +203,8 @@ workflow BASIN {
         .combine(ch_truth.map { meta, t -> [meta.id, meta.truth_dataset, t] }, by: 0)
         .map { id, meta, dataset, t -> [meta + [truth_dataset: dataset], t] }
     EVALUATE_BLOCK(ch_eval)
-    EVALUATE(EVALUATE_BLOCK.out.partial.map { meta, f -> [meta.id, f] }.groupTuple().map { id, fs -> [[id: id], fs.sort { it.name }] })
+    EVALUATE(EVALUATE_BLOCK.out.partial.map { meta, f -> [meta.id, f] }.groupTuple()
+        .combine(ch_agglomeration, by: 0).map { id, fs, agg -> [[id: id], fs.sort { it.name }, agg] })
 
     ch_snap = ch_raw.map { meta, r -> [meta.id, meta] }
         .combine(ch_seg_digests, by: 0).combine(ch_aff_digests, by: 0)

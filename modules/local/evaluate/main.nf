@@ -7,7 +7,7 @@ process EVALUATE {
     label 'process_low'
 
     input:
-    tuple val(meta), path(partials, stageAs: 'partials/*')
+    tuple val(meta), path(partials, stageAs: 'partials/*'), path(agglomeration)
 
     output:
     tuple val(meta), path("scores.json"), emit: scores
@@ -15,9 +15,11 @@ process EVALUATE {
 
     script:
     def args = task.ext.args ?: ''
+    // assets/NO_AGGLOMERATION when --agglomerate is off; else every threshold is scored too
+    def agg  = agglomeration.name == 'NO_AGGLOMERATION' ? '' : "--agglomeration ${agglomeration}/segments.h5"
     """
     BASIN_MEMORY=${task.memory ? task.memory.toMega() + 'm' : ''} \\
-    basin evaluate --partials partials/* --output scores.json $args
+    basin evaluate --partials partials/* $agg --output scores.json $args
 
     echo "${task.process}: { basin: \$(basin --version | cut -d' ' -f2) }" > versions.yml
     """

@@ -2,7 +2,8 @@
 def q(v) { "'" + v.toString().replace("'", "'\\''") + "'" }
 
 // The merge step over every block's face data and region graphs (no voxels): per block a file of id tables in
-// meta.id_tables, and the segment tree. `blocks` lists the blocks' folders and digests, so the task reruns exactly
+// meta.id_tables, the segment tree, and the region graph between final segments with each pair's affinity sum and
+// count (for AGGLOMERATE). `blocks` lists the blocks' folders and digests, so the task reruns exactly
 // when a watershed block changed.
 process STITCH {
     tag "$meta.id"
@@ -14,6 +15,7 @@ process STITCH {
     output:
     tuple val(meta), path("ids.digest.tsv") , emit: digests
     tuple val(meta), path("segment_tree.h5"), emit: tree
+    tuple val(meta), path("region_graph.h5"), emit: region_graph
     path "versions.yml"                    , emit: versions
 
     script:
@@ -25,7 +27,7 @@ name	path	digest
 ${blocks}
 BASIN_BLOCKS
     BASIN_MEMORY=${task.memory ? task.memory.toMega() + 'm' : ''} \\
-    basin stitch --list blocks.tsv --id-tables ${q(meta.id_tables)} --tree segment_tree.h5 --digest-output ids.digest.tsv --overwrite $args
+    basin stitch --list blocks.tsv --id-tables ${q(meta.id_tables)} --tree segment_tree.h5 --region-graph region_graph.h5 --digest-output ids.digest.tsv --overwrite $args
 
     echo "${task.process}: { basin: \$(basin --version | cut -d' ' -f2) }" > versions.yml
     """
@@ -33,7 +35,7 @@ BASIN_BLOCKS
     stub:
     """
     printf 'name\\tdigest\\n%s\\tstub\\n' ${blocks.readLines().collect { it.tokenize('\t')[0] }.join(' ')} > ids.digest.tsv
-    touch segment_tree.h5
+    touch segment_tree.h5 region_graph.h5
     echo "${task.process}: { basin: stub }" > versions.yml
     """
 }

@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Score a segmentation against ground truth, ignoring ground-truth label 0: variation of information",
-            "split / merge (bits) and adapted Rand error (CREMI / SNEMI3D F-score form; segmentation 0 counts as singletons).",
-            "Reads both volumes slab by slab."})
+            "split / merge (bits) and adapted Rand error (CREMI / SNEMI3D F-score form); segmentation label 0 scored by --zero",
+            "for both. With --agglomeration, every threshold's segmentation too, from one read. Reads both volumes slab by slab."})
 final class EvaluateCommand extends ToolCommand {
     @Option(names = "--segmentation", description = "Segmentation volume.")
     Path segmentation;
@@ -53,6 +53,14 @@ final class EvaluateCommand extends ToolCommand {
     @Option(names = "--partials", arity = "1..*", description = "Score the sum of these contingency tables (from --partial) instead of reading volumes.")
     List<Path> partials;
 
+    @Option(names = "--zero", defaultValue = "singletons", description = {"How segmentation label 0 is scored, for VOI and ARE alike:",
+        "singletons (each voxel its own segment, as CREMI) or label (one segment) (default ${DEFAULT-VALUE})."})
+    String zero;
+
+    @Option(names = "--agglomeration", description = {"segments.h5 of basin agglomerate for this (stitched) segmentation: also score every",
+        "threshold's segmentation (its table applied to the segment ids), in one call; with --partials too."})
+    Path agglomeration;
+
     @Option(names = "--overwrite", description = "Replace an existing --output or --partial.")
     boolean overwrite;
 
@@ -64,6 +72,7 @@ final class EvaluateCommand extends ToolCommand {
                 AtomicFiles.checkWritable(p, overwrite);
             }
         }
+        zeroConvention(); // a bad --zero fails before any voxel is read
         SegmentationScores scores = new SegmentationScores();
         if (partials != null) {
             for (Path p : partials) {
@@ -117,10 +126,48 @@ final class EvaluateCommand extends ToolCommand {
         return report(scores, segmentation + " against " + truth);
     }
 
+    private SegmentationScores.Zero zeroConvention() {
+        return switch (zero) {
+            case "singletons" -> SegmentationScores.Zero.SINGLETONS;
+            case "label" -> SegmentationScores.Zero.LABEL;
+            default -> throw BasinException.badArguments("--zero: '" + zero + "' is neither singletons nor label");
+        };
+    }
+
     private int report(SegmentationScores scores, String what) {
-        SegmentationScores.Scores r = scores.scores();
+        SegmentationScores.Zero z = zeroConvention();
+        if (agglomeration == null) {
+            Map<String, Object> m = scoresOf(scores.scores("the ground truth", z), what, null);
+            writeJson(m);
+            return 0;
+        }
+        Map<String, Object> attrs = Hdf5Files.readAttributes(agglomeration);
+        if (!(attrs.get("thresholds") instanceof double[] ts)) {
+            throw BasinException.badInput(agglomeration + ": no 'thresholds' attribute: not the segments.h5 of basin agglomerate");
+        }
+        // the segmentation's own scores stay at the top level, as without --agglomeration; the thresholds' in results
+        Map<String, Object> m = scoresOf(scores.scores("the ground truth", z), what + " (segments, no agglomeration)", null);
+        List<Map<String, Object>> all = new java.util.ArrayList<>();
+        for (double t : ts) {
+            String name = AgglomerateCommand.name((float) t);
+            long[] table = Hdf5Files.readTable(agglomeration, name).longs();
+            SegmentationScores at = scores.relabelled(table, agglomeration + ":" + name);
+            all.add(scoresOf(at.scores("the ground truth", z), what + " agglomerated at " + (float) t, (float) t));
+        }
+        m.put("agglomeration", agglomeration.toString());
+        m.put("results", all);
+        writeJson(m);
+        return 0;
+    }
+
+    /** One segmentation's scores, printed and as a JSON object (threshold null: the segmentation as it is). */
+    private Map<String, Object> scoresOf(SegmentationScores.Scores r, String what, Float threshold) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("scored", what);
+        if (threshold != null) {
+            m.put("threshold", (double) threshold);
+        }
+        m.put("zero", r.zero().name().toLowerCase(Locale.ROOT));
         m.put("voi_split", r.voiSplit());
         m.put("voi_merge", r.voiMerge());
         m.put("voi", r.voiSplit() + r.voiMerge());
@@ -131,11 +178,19 @@ final class EvaluateCommand extends ToolCommand {
         m.put("truth_segments", r.truthSegments());
         m.put("segments", r.segments());
         var out = spec.commandLine().getOut();
+        if (agglomeration != null) {
+            out.printf(Locale.ROOT, "%s%n", threshold == null ? "segments (no agglomeration):" : "threshold " + threshold + ":");
+        }
+        out.printf(Locale.ROOT, "label 0 scored as:  %s%n", r.zero() == SegmentationScores.Zero.SINGLETONS ? "singletons (CREMI)" : "one label");
         out.printf(Locale.ROOT, "VOI split:          %.4f bits%n", r.voiSplit());
         out.printf(Locale.ROOT, "VOI merge:          %.4f bits%n", r.voiMerge());
         out.printf(Locale.ROOT, "adapted Rand error: %.4f (precision %.4f, recall %.4f)%n", r.adaptedRandError(), r.randPrecision(), r.randRecall());
         out.printf(Locale.ROOT, "voxels scored:      %d (%d truth segments, %d segments)%n", r.voxels(), r.truthSegments(), r.segments());
         out.flush();
+        return m;
+    }
+
+    private void writeJson(Map<String, Object> m) {
         if (output != null) {
             Path tmp = AtomicFiles.temporaryFor(output);
             try {
@@ -146,6 +201,5 @@ final class EvaluateCommand extends ToolCommand {
             }
             AtomicFiles.commit(tmp, output);
         }
-        return 0;
     }
 }

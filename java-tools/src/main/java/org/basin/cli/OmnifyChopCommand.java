@@ -54,8 +54,9 @@ final class OmnifyChopCommand extends ToolCommand {
 
     int[] overlap;
 
-    @Option(names = "--tree", description = {"The segments' spanning tree from stitch --tree: each region gets the edges between its own",
-        "segments as dend (uint32, 2 x N, local ids) and dendValues (float32, N)."})
+    @Option(names = "--tree", description = {"The segments' spanning tree from stitch --tree, or the merges of basin agglomerate",
+        "(agglomeration_tree.h5: Omni's threshold slider then follows the agglomeration): each region gets the edges between",
+        "its own segments as dend (uint32, 2 x N, local ids) and dendValues (float32, N)."})
     Path tree;
 
     @Option(names = "--region", description = {"Only this region (its position x,y,z in the --divs grid): the pipeline runs one task per",
@@ -195,7 +196,9 @@ final class OmnifyChopCommand extends ToolCommand {
             throw BasinException.badInput(tree + ": a tree of " + t + " segments, but " + si.where() + " has " + s + not);
         }
         Object digest = si.attributes().get("tree_digest");
-        if (digest instanceof String d && !d.equals(StitchCommand.treeDigest(ids, affinity))) {
+        // an agglomeration tree (basin agglomerate) names the stitched segmentation it was made for
+        boolean agglomerationOfIt = digest instanceof String d && d.equals(treeAttrs.get("segmentation_tree_digest"));
+        if (digest instanceof String d && !agglomerationOfIt && !d.equals(StitchCommand.treeDigest(ids, affinity))) {
             throw BasinException.badInput(tree + ": its edges are not those of the tree " + si.where() + " was stitched with (tree_digest "
                     + d + ")" + not);
         }

@@ -48,6 +48,13 @@ final class RelabelCommand extends ToolCommand {
     @Mixin
     StoreOptions storeOptions;
 
+    @Option(names = "--segment-table", description = {"Also map the final ids through one threshold's table of basin agglomerate",
+        "(its segments.h5): the store gets that threshold's agglomerated segmentation."})
+    Path segmentTable;
+
+    @Option(names = "--threshold", description = "With --segment-table: the threshold whose table to apply (one of agglomerate --thresholds).")
+    Float threshold;
+
     @Option(names = "--digest-output", description = "A table of each chunk's name and the digest of the store chunks written for it.")
     Path digestOutput;
 
@@ -65,6 +72,29 @@ final class RelabelCommand extends ToolCommand {
             names.add(m.name());
         }
         Map<String, Object> tableAttrs = Hdf5Files.readAttributes(idTable);
+        long[] agglomerated = null;
+        if ((segmentTable == null) != (threshold == null)) {
+            throw BasinException.badArguments("give --segment-table and --threshold together");
+        }
+        Object segments = tableAttrs.get("segments");
+        if (segmentTable != null) {
+            String name = AgglomerateCommand.name(threshold);
+            Map<String, Object> aggAttrs = Hdf5Files.readAttributes(segmentTable);
+            if (!(aggAttrs.get("thresholds") instanceof double[] ts) || java.util.Arrays.stream(ts).noneMatch(t -> (float) t == threshold)) {
+                throw BasinException.badArguments("--threshold " + threshold + ": " + segmentTable + " has tables for the thresholds "
+                        + (aggAttrs.get("thresholds") instanceof double[] ts ? java.util.Arrays.toString(ts) : "(none)"));
+            }
+            agglomerated = Hdf5Files.readTable(segmentTable, name).longs();
+            if (segments instanceof Number n && agglomerated.length != n.longValue() + 1) {
+                throw BasinException.badInput(segmentTable + ":" + name + " has " + agglomerated.length + " entries, but " + idTable
+                        + " names " + n + " segments (+1 for background): the agglomeration of another run");
+            }
+            long max = 0;
+            for (long v : agglomerated) {
+                max = Math.max(max, v);
+            }
+            segments = max;
+        }
         Map<String, Hdf5Files.Table> tables = Hdf5Files.readTables(idTable, names);
         ChunkFile.Meta first = metas.get(0);
         int[] core = first.gridChunkShape();
@@ -73,7 +103,10 @@ final class RelabelCommand extends ToolCommand {
                 : StoreLayout.defaultLabelCompression(storeOptions.format()));
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("basin_version", Version.get());
-        attrs.put("segments", tableAttrs.get("segments"));
+        attrs.put("segments", segments);
+        if (threshold != null) {
+            attrs.put("agglomeration_threshold", (double) threshold);
+        }
         ChunkedStore out = OmeZarr.openOrCreate(segmentation, "segmentation", DType.UINT64, 0, first.volumeShape(), layout,
                 first.voxelSize(), attrs);
         TaskTable digests = new TaskTable("name", "digest");
@@ -84,6 +117,14 @@ final class RelabelCommand extends ToolCommand {
                 throw BasinException.badInput(idTable + ": no uint64 id table '" + m.name() + "' for " + m.path());
             }
             long[] ids = t.longs();
+            if (agglomerated != null) {
+                for (long id : ids) {
+                    if (id < 0 || id >= agglomerated.length) {
+                        throw BasinException.badInput(idTable + ":" + m.name() + ": final id " + Long.toUnsignedString(id) + " has no entry in "
+                                + segmentTable + " (" + agglomerated.length + " entries): the agglomeration of another run");
+                    }
+                }
+            }
             Block labels = ChunkFile.readCore(m.path(), "labels", m);
             int[] local = labels.dtype() == DType.UINT32 ? labels.ints() : labels.convert(DType.UINT32).ints();
             long[] seg = reuse != null && reuse.length == local.length ? reuse : new long[local.length];
@@ -93,7 +134,7 @@ final class RelabelCommand extends ToolCommand {
                     throw BasinException.badInput(m.path() + ":labels: local id " + Integer.toUnsignedString(v) + " has no entry in "
                             + idTable + ":" + m.name() + " (" + ids.length + " entries): the id tables are from another run");
                 }
-                seg[i] = ids[v];
+                seg[i] = agglomerated == null ? ids[v] : agglomerated[(int) ids[v]];
             }
             out.recordWrites();
             out.write(Block.of(seg, m.chunk().core()));

@@ -55,6 +55,12 @@ final class StitchCommand extends ToolCommand {
         "edges uint64 (N, 2) segment ids, affinity float32 (N), in decreasing affinity."})
     Path tree;
 
+    @Option(names = "--region-graph", description = {"Also write the region graph between the final segments to this HDF5 file, for basin",
+        "agglomerate: edges uint64 (N, 2) segment ids, affinity float32 (N, the largest), key int64 (its voxel edge 3 v + c,",
+        "v the global voxel index), sum int64 (all voxel edges' affinities, fixed point x 2^32) and count int64:",
+        "the same numbers, bit for bit, whatever the chunking."})
+    Path regionGraph;
+
     @Option(names = "--zarr-chunk", description = "Zarr chunk size x,y,z (default: the chunk core size, capped at 128).")
     void zarrChunk(String v) {
         this.zarrChunk = Triplet.positiveInts(v);
@@ -137,6 +143,10 @@ final class StitchCommand extends ToolCommand {
             edges += c.segments().graph().size();
         }
         stitcher.reserveEdges(edges); // one allocation, not a doubling trail of copies in the old generation
+        if (regionGraph != null) {
+            AtomicFiles.checkWritable(regionGraph, overwrite);
+            stitcher.keepRegionGraph();
+        }
         for (int i = 0; i < chunks.size(); i++) {
             ChunkData c = chunks.get(i);
             ChunkFile.Meta m = c.meta();
@@ -156,6 +166,9 @@ final class StitchCommand extends ToolCommand {
             // faces that do not match: chunk files of different runs or grids mixed in one merge
             throw BasinException.badInput("the chunk files " + metas.get(0).path() + " .. " + metas.get(metas.size() - 1).path()
                     + " do not fit together (" + e.getMessage() + "): chunks of different runs or grids? rerun the watershed of them all");
+        }
+        if (regionGraph != null) {
+            writeRegionGraph(stitcher, regionGraph);
         }
         if (idTables != null) {
             writeIdTables(stitcher, metas, groupOf);
@@ -237,6 +250,28 @@ final class StitchCommand extends ToolCommand {
         }
     }
 
+    /** The final segments' region graph with each pair's affinity sum and count (see --region-graph). */
+    static void writeRegionGraph(FaceStitcher stitcher, Path target) {
+        RegionGraph.Edges g = stitcher.regionGraph();
+        int n = g.size();
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        attrs.put("basin_version", Version.get());
+        attrs.put("edges", (long) n);
+        attrs.put("segments", (long) stitcher.count());
+        attrs.put("sum_scale", RegionGraph.SCALE);
+        // names the segmentation (and its tree) this graph belongs to: agglomerate passes it on to its tree
+        attrs.put("tree_digest", treeDigest(interleaved(stitcher.tree()), stitcher.tree().w()));
+        attrs.put("description", "region graph between final segments: per pair the largest affinity, its voxel edge's key, and the sum "
+                + "(fixed point, affinity x 2^32 rounded) and count of all voxel edges between them");
+        List<Hdf5Files.Entry> entries = n == 0 ? List.of() : List.of(
+                Hdf5Files.Entry.table("edges", DType.UINT64, new int[] {n, 2}, interleaved(g)),
+                Hdf5Files.Entry.table("affinity", DType.FLOAT32, new int[] {n}, g.w()),
+                Hdf5Files.Entry.table("key", DType.INT64, new int[] {n}, g.key()),
+                Hdf5Files.Entry.table("sum", DType.INT64, new int[] {n}, g.sum()),
+                Hdf5Files.Entry.table("count", DType.INT64, new int[] {n}, g.count()));
+        Hdf5Files.write(target, attrs, entries, false);
+    }
+
     /** The digest of a tree's edges (ids interleaved a, b) and affinities: names one run's tree. */
     static String treeDigest(long[] ids, float[] affinity) {
         ByteBuffer b = ByteBuffer.allocate(ids.length * 8 + affinity.length * 4);
@@ -313,7 +348,7 @@ final class StitchCommand extends ToolCommand {
         int np = (int) count(m, "plateau_voxels");
         List<String> names = new java.util.ArrayList<>(List.of("sizes", "frozen"));
         if (count(m, "region_graph_edges") > 0) {
-            names.addAll(List.of("region_graph/ids", "region_graph/affinity", "region_graph/key"));
+            names.addAll(List.of("region_graph/ids", "region_graph/affinity", "region_graph/key", "region_graph/sum", "region_graph/count"));
         }
         if (count(m, "crossings") > 0) {
             names.add("faces/crossings");
@@ -373,12 +408,17 @@ final class StitchCommand extends ToolCommand {
                 planes[d] = inner[d] ? t.get(WatershedCommand.facePlaneName(d)).ints() : null;
             }
         }
-        return new ChunkData(m, new FaceStitcher.ChunkSegments(m.chunk(), count, sizes, frozen, regionGraph(t), crossings, pv, lower), planes);
+        return new ChunkData(m, new FaceStitcher.ChunkSegments(m.chunk(), count, sizes, frozen, regionGraph(m, t), crossings, pv, lower), planes);
     }
 
-    private static RegionGraph.Edges regionGraph(Map<String, Hdf5Files.Table> t) {
+    private static RegionGraph.Edges regionGraph(ChunkFile.Meta m, Map<String, Hdf5Files.Table> t) {
         if (!t.containsKey("region_graph/ids")) {
             return RegionGraph.Edges.NONE;
+        }
+        for (String name : List.of("region_graph/key", "region_graph/sum", "region_graph/count")) {
+            if (!t.containsKey(name)) {
+                throw BasinException.badInput(m.path() + ": no " + name + " (a watershed chunk of an older basin version); rerun basin watershed");
+            }
         }
         long[] ids = t.get("region_graph/ids").longs();
         float[] w = t.get("region_graph/affinity").floats();
@@ -389,6 +429,12 @@ final class StitchCommand extends ToolCommand {
             a[i] = (int) ids[2 * i];
             b[i] = (int) ids[2 * i + 1];
         }
-        return new RegionGraph.Edges(a, b, w, key);
+        long[] sum = t.get("region_graph/sum").longs();
+        long[] count = t.get("region_graph/count").longs();
+        if (key.length != w.length || sum.length != w.length || count.length != w.length || ids.length != 2 * w.length) {
+            throw BasinException.badInput(m.path() + ": region_graph tables of different lengths (ids " + ids.length / 2 + ", affinity "
+                    + w.length + ", key " + key.length + ", sum " + sum.length + ", count " + count.length + ")");
+        }
+        return new RegionGraph.Edges(a, b, w, key, sum, count);
     }
 }

@@ -221,6 +221,10 @@ final class WatershedCommand extends ToolCommand {
             entries.add(Hdf5Files.Entry.table("region_graph/affinity", DType.FLOAT32, new int[] {e.size()}, e.w().clone()));
             // the voxel edge defining each (3 v + c, v over the core): stitch takes ties in this order, made global
             entries.add(Hdf5Files.Entry.table("region_graph/key", DType.INT64, new int[] {e.size()}, e.key().clone()));
+            // every voxel edge between the two segments: affinity sum (fixed point, x 2^32) and count, which the merge
+            // step adds exactly (integers) for mean-affinity agglomeration
+            entries.add(Hdf5Files.Entry.table("region_graph/sum", DType.INT64, new int[] {e.size()}, e.sum().clone()));
+            entries.add(Hdf5Files.Entry.table("region_graph/count", DType.INT64, new int[] {e.size()}, e.count().clone()));
         }
         // what the merge step settles (jhdf writes no empty datasets: the attributes above give the counts)
         if (r.crossings().length > 0) {

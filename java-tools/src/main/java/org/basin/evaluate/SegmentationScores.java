@@ -10,9 +10,18 @@ import org.basin.error.BasinException;
 /**
  * Accumulates the contingency table of a segmentation against ground truth (voxels with truth 0 ignored) and
  * scores it: variation of information split / merge in bits, and the adapted Rand error in the CREMI / SNEMI3D
- * F-score form, where segmentation label 0 counts as a set of singletons.
+ * F-score form. Segmentation label 0 is scored by one {@link Zero} convention for both measures: as singletons (each
+ * voxel its own segment, as CREMI scores it; the default) or as one label like any other.
  */
 public final class SegmentationScores {
+    /** How segmentation label 0 (background) is scored. */
+    public enum Zero {
+        /** Every voxel labelled 0 is a segment of its own (CREMI): background never merges, it splits. */
+        SINGLETONS,
+        /** 0 is one segment like any other. */
+        LABEL
+    }
+
     private record Pair(long truth, long seg) {
     }
 
@@ -64,9 +73,9 @@ public final class SegmentationScores {
         return out;
     }
 
-    /** The scores; {@code voxels} is the number of voxels scored (truth non-zero). */
+    /** The scores; {@code voxels} is the number of voxels scored (truth non-zero); {@code zero}: how label 0 was scored. */
     public record Scores(double voiSplit, double voiMerge, double adaptedRandError, double randPrecision, double randRecall,
-            long voxels, int truthSegments, int segments) {
+            long voxels, int truthSegments, int segments, Zero zero) {
     }
 
     /** As {@link #scores(String)} for a truth named "the ground truth". */
@@ -74,11 +83,35 @@ public final class SegmentationScores {
         return scores("the ground truth");
     }
 
+    /** As {@link #scores(String, Zero)} with label 0 as singletons. */
+    public Scores scores(String truth) {
+        return scores(truth, Zero.SINGLETONS);
+    }
+
+    /**
+     * The same table with every segment s renamed to {@code table[s]} (cells that meet add up): a segmentation of
+     * supervoxels scored at an agglomeration threshold without reading the volume again. Segment 0 stays 0.
+     */
+    public SegmentationScores relabelled(long[] table, String what) {
+        SegmentationScores out = new SegmentationScores();
+        for (Map.Entry<Pair, long[]> e : this.table.entrySet()) {
+            long s = e.getKey().seg();
+            if (s < 0 || s >= table.length) {
+                throw BasinException.badInput(what + ": segment " + Long.toUnsignedString(s) + " has no entry (" + table.length
+                        + " entries): the table of another segmentation");
+            }
+            out.addCount(e.getKey().truth(), s == 0 ? 0 : table[(int) s], e.getValue()[0]);
+        }
+        out.seen = seen;
+        return out;
+    }
+
     /**
      * The scores. With no voxel scored (the truth, named {@code truth} in the message, is 0 everywhere) there is
      * nothing to measure: exit 3, not a perfect score.
      */
-    public Scores scores(String truth) {
+    public Scores scores(String truth, Zero zero) {
+        boolean singletons = zero == Zero.SINGLETONS;
         if (voxels == 0) {
             throw BasinException.badInput(truth + ": nothing scored: " + (seen == 0 ? "no voxel has a truth label"
                     : "all " + seen + " voxels are 0 (unlabelled) in the ground truth") + "; evaluate scores only voxels with a truth label");
@@ -98,9 +131,15 @@ public final class SegmentationScores {
             double pij = nij / n;
             double pt = truthSizes.get(e.getKey().truth()) / n;
             double ps = segSizes.get(e.getKey().seg()) / n;
+            if (singletons && e.getKey().seg() == 0) {
+                // nij segments of one voxel each: each splits its truth object, none merges two
+                hSegGivenTruth -= pij * log2((1 / n) / pt);
+                sumAB += nij;
+                continue;
+            }
             hSegGivenTruth -= pij * log2(pij / pt);
             hTruthGivenSeg -= pij * log2(pij / ps);
-            sumAB += e.getKey().seg() == 0 ? nij : nij * nij;
+            sumAB += nij * nij;
         }
         double sumTruth = 0;
         for (long v : truthSizes.values()) {
@@ -109,13 +148,13 @@ public final class SegmentationScores {
         double sumSeg = 0;
         for (Map.Entry<Long, Long> e : segSizes.entrySet()) {
             double v = e.getValue();
-            sumSeg += e.getKey() == 0 ? v : v * v;
+            sumSeg += singletons && e.getKey() == 0 ? v : v * v;
         }
         double precision = sumAB / sumSeg;
         double recall = sumAB / sumTruth;
         double f = 2 * precision * recall / (precision + recall);
         int segs = (int) segSizes.keySet().stream().filter(k -> k != 0).count();
-        return new Scores(Math.max(0, hSegGivenTruth), Math.max(0, hTruthGivenSeg), 1 - f, precision, recall, voxels, truthSizes.size(), segs);
+        return new Scores(Math.max(0, hSegGivenTruth), Math.max(0, hTruthGivenSeg), 1 - f, precision, recall, voxels, truthSizes.size(), segs, zero);
     }
 
     private static double log2(double v) {

@@ -10,6 +10,10 @@ import java.util.Arrays;
  * <p>A voxel edge's key is {@code 3 * v + c} for the affinity {@code aff[c][v]}: with v a global voxel index, one
  * order every chunk and the merge step agree on (a chunk may use its own array's indices, which order its voxels as
  * the global ones do, and the merge step makes them global).
+ *
+ * <p>Each pair also keeps the sum and count of all its voxel edges' affinities (mean-affinity agglomeration). The sum
+ * is in fixed point ({@link #fixed}: the affinity times 2^32, rounded): integer sums, so a pair's sum is the same
+ * whichever chunks and in whichever order its voxel edges were added, bit for bit.
  */
 public final class RegionGraph {
     // Neighbouring voxels mostly repeat the same few pairs: a small direct-mapped cache in front of the table keeps
@@ -18,12 +22,16 @@ public final class RegionGraph {
     private final long[] recentKeys = new long[RECENT];
     private final float[] recentWeights = new float[RECENT];
     private final long[] recentEdges = new long[RECENT];
+    private final long[] recentSums = new long[RECENT];
+    private final long[] recentCounts = new long[RECENT];
     // The pairs in dense arrays, in the order they came, and an open-addressing index over those that came through
     // add (1 + their position; 0: empty): 20 bytes a pair and 4 a slot, where 20 bytes a slot at load <= 1/2 cost a
     // 64^3 chunk's watershed 18% more allocation than before the voxel-edge keys (now 8%).
     private long[] keys;
     private float[] weights;
     private long[] edges; // the key of the pair's defining voxel edge
+    private long[] sums; // fixed point, see fixed()
+    private long[] counts;
     private int size;
     private int[] slots;
     private int mask;
@@ -41,7 +49,26 @@ public final class RegionGraph {
         keys = new long[dense];
         weights = new float[dense];
         edges = new long[dense];
+        sums = new long[dense];
+        counts = new long[dense];
         Arrays.fill(recentKeys, -1L);
+    }
+
+    /** The fixed-point scale of the sums: an affinity w counts as round(w * 2^32). */
+    public static final double SCALE = 0x1p32;
+
+    /** An affinity in the sums' fixed point: round(w * 2^32), exact for every float32 w of at least 2^-8. */
+    public static long fixed(float w) {
+        return Math.round(w * SCALE);
+    }
+
+    /** a + b, or a clear error where the fixed-point sums of a pair overflow (affinities far outside [0, 1]). */
+    static long add(long a, long b) {
+        long r = a + b;
+        if (((a ^ r) & (b ^ r)) < 0) {
+            throw new ArithmeticException("region-graph affinity sum overflows 64 bits (affinities far outside [0, 1]?)");
+        }
+        return r;
     }
 
     private static long key(int a, int b) {
@@ -62,6 +89,7 @@ public final class RegionGraph {
         long k = key(a, b);
         int slot = (int) (k * 0x9E3779B97F4A7C15L >>> 51); // 13 bits
         long old = recentKeys[slot];
+        long fw = fixed(w);
         if (old == k) {
             float ow = recentWeights[slot];
             if (w > ow) {
@@ -70,14 +98,35 @@ public final class RegionGraph {
             } else if (w == ow && edge < recentEdges[slot]) {
                 recentEdges[slot] = edge;
             }
+            recentSums[slot] += fw; // one chunk's voxel edges: at most 2^31 of at most 2^32 each
+            recentCounts[slot]++;
             return;
         }
         if (old != -1L) {
-            put(old, recentWeights[slot], recentEdges[slot]);
+            put(old, recentWeights[slot], recentEdges[slot], recentSums[slot], recentCounts[slot]);
         }
         recentKeys[slot] = k;
         recentWeights[slot] = w;
         recentEdges[slot] = edge;
+        recentSums[slot] = fw;
+        recentCounts[slot] = 1;
+    }
+
+    /**
+     * Records an edge that stands for {@code count} voxel edges of affinity sum {@code sum} (fixed point), the
+     * strongest of weight w with key {@code edge}: a pair from another graph (the merge step's face edges, a chunk's).
+     */
+    public void add(int a, int b, float w, long edge, long sum, long count) {
+        flushSlot(key(a, b));
+        put(key(a, b), w + 0f, edge, sum, count);
+    }
+
+    private void flushSlot(long k) {
+        int slot = (int) (k * 0x9E3779B97F4A7C15L >>> 51);
+        if (recentKeys[slot] == k) {
+            put(k, recentWeights[slot], recentEdges[slot], recentSums[slot], recentCounts[slot]);
+            recentKeys[slot] = -1L;
+        }
     }
 
     /** Makes room for {@code more} pairs at once (no doubling, no copies left behind), e.g. before {@link #addUnique}. */
@@ -91,17 +140,19 @@ public final class RegionGraph {
      * Records an edge the caller guarantees no other call records (the same pair neither here nor through
      * {@link #add}): kept as is, without the index (a merge step adding every chunk's already distinct edges).
      */
-    public void addUnique(int a, int b, float w, long edge) {
-        append(key(a, b), w + 0f, edge);
+    public void addUnique(int a, int b, float w, long edge, long sum, long count) {
+        append(key(a, b), w + 0f, edge, sum, count);
     }
 
-    private int append(long k, float w, long edge) {
+    private int append(long k, float w, long edge, long sum, long count) {
         if (size == keys.length) {
             resize(Math.max(16, size * 2));
         }
         keys[size] = k;
         weights[size] = w;
         edges[size] = edge;
+        sums[size] = sum;
+        counts[size] = count;
         return ++size;
     }
 
@@ -109,23 +160,25 @@ public final class RegionGraph {
         keys = Arrays.copyOf(keys, cap);
         weights = Arrays.copyOf(weights, cap);
         edges = Arrays.copyOf(edges, cap);
+        sums = Arrays.copyOf(sums, cap);
+        counts = Arrays.copyOf(counts, cap);
     }
 
     private void flush() {
         for (int i = 0; i < RECENT; i++) {
             if (recentKeys[i] != -1L) {
-                put(recentKeys[i], recentWeights[i], recentEdges[i]);
+                put(recentKeys[i], recentWeights[i], recentEdges[i], recentSums[i], recentCounts[i]);
                 recentKeys[i] = -1L;
             }
         }
     }
 
-    private void put(long k, float w, long edge) {
+    private void put(long k, float w, long edge, long sum, long count) {
         int i = hash(k) & mask;
         while (true) {
             int at = slots[i] - 1;
             if (at < 0) {
-                slots[i] = append(k, w, edge);
+                slots[i] = append(k, w, edge, sum, count);
                 if (++indexed * 2 > slots.length) {
                     grow();
                 }
@@ -138,6 +191,8 @@ public final class RegionGraph {
                 } else if (w == weights[at] && edge < edges[at]) {
                     edges[at] = edge;
                 }
+                sums[at] = add(sums[at], sum);
+                counts[at] += count;
                 return;
             }
             i = (i + 1) & mask;
@@ -218,12 +273,14 @@ public final class RegionGraph {
                 dst = t;
             }
         }
-        Edges e = new Edges(new int[n], new int[n], new float[n], withKeys ? new long[n] : null);
+        Edges e = new Edges(new int[n], new int[n], new float[n], withKeys ? new long[n] : null, new long[n], new long[n]);
         for (int i = 0; i < n; i++) {
             int j = src[i];
             e.a[i] = (int) (keys[j] >>> 32);
             e.b[i] = (int) keys[j];
             e.w[i] = weights[j];
+            e.sum[i] = sums[j];
+            e.count[i] = counts[j];
             if (withKeys) {
                 e.key[i] = edges[j];
             }
@@ -255,13 +312,18 @@ public final class RegionGraph {
     /**
      * The sorted edges with their ends renamed through {@code to} (an end renamed to 0 or less drops the edge, as
      * do ends that become one), a pair that repeats keeping its first edge: the strongest, of those the smallest key,
-     * so the order stays that of {@link #sorted}. Only pairs with an end in {@code shared} (new ids that several old
-     * ones became) can repeat, and only those are looked up: a renaming that joins little costs a pass, not a table.
+     * so the order stays that of {@link #sorted}, and adding its sum and count. Only pairs with an end in
+     * {@code shared} (new ids that several old ones became) can repeat, and only those are looked up: a renaming that
+     * joins little costs a pass, not a table. Keys may be null (then none come out).
      */
     public static Edges renamed(Edges sorted, int[] to, boolean[] shared) {
         int m = sorted.size();
-        Edges out = new Edges(new int[m], new int[m], new float[m], new long[m]);
+        boolean stats = sorted.sum() != null;
+        boolean keyed = sorted.key() != null;
+        Edges out = new Edges(new int[m], new int[m], new float[m], keyed ? new long[m] : null, stats ? new long[m] : null,
+                stats ? new long[m] : null);
         long[] seen = null; // open addressing over the pairs with a shared end; sized so it never fills
+        int[] seenAt = null; // where each seen pair went in out
         int mask = 0;
         int k = 0;
         for (int i = 0; i < m; i++) {
@@ -273,6 +335,7 @@ public final class RegionGraph {
             if (shared[a] || shared[b]) {
                 if (seen == null) {
                     seen = new long[Integer.highestOneBit(Math.max(16, 2 * (m - i) - 1)) << 1];
+                    seenAt = new int[seen.length];
                     Arrays.fill(seen, -1L);
                     mask = seen.length - 1;
                 }
@@ -282,16 +345,29 @@ public final class RegionGraph {
                     h = (h + 1) & mask;
                 }
                 if (seen[h] == key) {
-                    continue; // an earlier edge of the pair came first in the order
+                    // an earlier edge of the pair came first in the order: it stays, this one's voxel edges join it
+                    if (stats) {
+                        out.sum[seenAt[h]] = add(out.sum[seenAt[h]], sorted.sum()[i]);
+                        out.count[seenAt[h]] += sorted.count()[i];
+                    }
+                    continue;
                 }
                 seen[h] = key;
+                seenAt[h] = k;
             }
             out.a[k] = Math.min(a, b);
             out.b[k] = Math.max(a, b);
             out.w[k] = sorted.w()[i];
-            out.key[k++] = sorted.key()[i];
+            if (keyed) {
+                out.key[k] = sorted.key()[i];
+            }
+            if (stats) {
+                out.sum[k] = sorted.sum()[i];
+                out.count[k] = sorted.count()[i];
+            }
+            k++;
         }
-        return k == m ? out : new Edges(Arrays.copyOf(out.a, k), Arrays.copyOf(out.b, k), Arrays.copyOf(out.w, k), Arrays.copyOf(out.key, k));
+        return k == m ? out : out.first(k);
     }
 
     /** An int that orders as the float does (-0 just below +0, though add stores no -0). */
@@ -301,14 +377,31 @@ public final class RegionGraph {
     }
 
     /**
-     * Parallel arrays of edges: a[i] < b[i], weight w[i], the key of the voxel edge that defines it key[i] (key
-     * null where the edges' order was all that was wanted).
+     * Parallel arrays of edges: a[i] < b[i], weight w[i] (the largest affinity between them), the key of the voxel
+     * edge that defines it key[i] (key null where the edges' order was all that was wanted), and the sum (fixed
+     * point, see {@link RegionGraph#fixed}) and count of all the voxel edges between them (null where not kept).
      */
-    public record Edges(int[] a, int[] b, float[] w, long[] key) {
-        public static final Edges NONE = new Edges(new int[0], new int[0], new float[0], new long[0]);
+    public record Edges(int[] a, int[] b, float[] w, long[] key, long[] sum, long[] count) {
+        public static final Edges NONE = new Edges(new int[0], new int[0], new float[0], new long[0], new long[0], new long[0]);
+
+        /** Edges without sums and counts. */
+        public Edges(int[] a, int[] b, float[] w, long[] key) {
+            this(a, b, w, key, null, null);
+        }
 
         public int size() {
             return a.length;
+        }
+
+        /** The mean affinity of edge i: its sum over its count. */
+        public double mean(int i) {
+            return sum[i] / SCALE / count[i];
+        }
+
+        /** The first k edges. */
+        public Edges first(int k) {
+            return new Edges(Arrays.copyOf(a, k), Arrays.copyOf(b, k), Arrays.copyOf(w, k), key == null ? null : Arrays.copyOf(key, k),
+                    sum == null ? null : Arrays.copyOf(sum, k), count == null ? null : Arrays.copyOf(count, k));
         }
     }
 }

@@ -50,6 +50,8 @@ public final class FaceStitcher {
     private int[] finalIds;
     private int finalCount;
     private RegionGraph.Edges tree;
+    private boolean keepRegionGraph;
+    private RegionGraph.Edges finalGraph;
 
     /** @param volume the volume's shape; @param chunkShape the grid's core size (z, y, x) */
     public FaceStitcher(int[] volume, int[] chunkShape, WatershedParams params) {
@@ -98,6 +100,27 @@ public final class FaceStitcher {
         return inner;
     }
 
+    /**
+     * Asks {@link #resolve} to keep the region graph between the final segments, with each pair's affinity sum and
+     * count over all its voxel edges (see {@link #regionGraph}); costs the merge step 8 bytes an edge more at its peak.
+     */
+    public void keepRegionGraph() {
+        keepRegionGraph = true;
+    }
+
+    /**
+     * After {@link #resolve} (and {@link #keepRegionGraph}): the region graph between the final segments (ids
+     * 1..count), by decreasing maximum affinity, ties by key (global voxel-edge keys), each edge with the fixed-point
+     * sum and the count of the affinities of all voxel edges between the two segments: the same numbers, bit for bit,
+     * whatever the chunking (integer sums), and those of the whole-volume watershed's region graph.
+     */
+    public RegionGraph.Edges regionGraph() {
+        if (finalGraph == null) {
+            throw new IllegalStateException(keepRegionGraph ? "not resolved yet" : "keepRegionGraph() was not asked for");
+        }
+        return finalGraph;
+    }
+
     /** Room for {@code edges} chunk region-graph edges in all, when the caller knows the total before adding chunks. */
     public void reserveEdges(long edges) {
         if (edges >= Integer.MAX_VALUE) {
@@ -133,13 +156,16 @@ public final class FaceStitcher {
         // a chunk's edges are distinct pairs of its own ids, which no other chunk and no face edge has; their keys
         // become global, so ties are taken in the order of the whole volume
         RegionGraph.Edges g = s.graph();
+        if (g.size() > 0 && g.sum() == null) {
+            throw new IllegalArgumentException(c.name() + ": region graph without affinity sums and counts");
+        }
         int[] cs = c.core().shape();
         int[] lo = c.core().min();
         for (int i = 0; i < g.size(); i++) {
             long k = g.key()[i];
             int v = (int) (k / 3);
             long at = globalIndex(lo[0] + v / (cs[1] * cs[2]), lo[1] + v / cs[2] % cs[1], lo[2] + v % cs[2]);
-            graph.addUnique((int) (g.a()[i] + offset), (int) (g.b()[i] + offset), g.w()[i], 3 * at + k % 3);
+            graph.addUnique((int) (g.a()[i] + offset), (int) (g.b()[i] + offset), g.w()[i], 3 * at + k % 3, g.sum()[i], g.count()[i]);
         }
         boolean[] inner = innerFaces(c, volume);
         for (int d = 0; d < 6; d++) {
@@ -214,7 +240,8 @@ public final class FaceStitcher {
         acrossFaces(sets);
         crossings(sets);
         plateaus(sets);
-        RegionGraph.Edges sorted = graph.sorted(false); // the order is all the linkage and the tree need
+        // the order is all the linkage and the tree need; the final region graph needs the keys too
+        RegionGraph.Edges sorted = graph.sorted(keepRegionGraph);
         // only frozen segments are undecided: the others are final in their chunk and their remaining edges are
         // below anything that could still join them
         Linkage.run(sets, sorted, params, null, frozen);
@@ -230,6 +257,18 @@ public final class FaceStitcher {
         }
         finalCount = next;
         tree = spanningTree(sorted, finalIds, finalCount);
+        if (keepRegionGraph) {
+            boolean[] shared = new boolean[finalCount + 1];
+            boolean[] taken = new boolean[finalCount + 1];
+            for (int id = 1; id <= total; id++) {
+                int f = finalIds[id];
+                if (f > 0) {
+                    shared[f] |= taken[f];
+                    taken[f] = true;
+                }
+            }
+            finalGraph = RegionGraph.renamed(sorted, finalIds, shared);
+        }
         for (int i = 0; i < parts.size(); i++) {
             Part p = parts.get(i);
             parts.set(i, new Part(p.chunk(), p.offset(), p.count(), null, null, null, null));

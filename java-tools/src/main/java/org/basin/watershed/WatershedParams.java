@@ -12,13 +12,14 @@ public record WatershedParams(float tHigh, float tLow, float tMerge, long tSize,
     public enum SizeRule {
         /** Merge while w &gt;= tMerge and either segment is smaller than tSize. */
         CONSTANT,
-        /** Merge while w &gt; tLow and either segment is smaller than tSize * w^2 (zwatershed). */
+        /** Merge while w &gt; tLow, w &gt; 0 and either segment is smaller than tSize * w^2 (zwatershed). */
         SQUARE
     }
 
     public WatershedParams {
-        if (!(tLow >= 0 && tLow < tHigh && tHigh <= 1.0001f)) {
-            throw BasinException.badArguments("need 0 <= T_low < T_high <= 1; got T_low=" + tLow + " T_high=" + tHigh);
+        if (!(tLow >= -1 && tLow < tHigh && tHigh <= 1.0001f)) {
+            throw BasinException.badArguments("need -1 <= T_low < T_high <= 1 (T_low below 0: dense, no voxel background); got T_low="
+                    + tLow + " T_high=" + tHigh);
         }
         if (tSize < 0 || tDust < 0) {
             throw BasinException.badArguments("T_size and T_dust must not be negative");
@@ -29,7 +30,8 @@ public record WatershedParams(float tHigh, float tLow, float tMerge, long tSize,
     public double sizeThreshold(float w) {
         return switch (sizeRule) {
             case CONSTANT -> w >= tMerge ? tSize : 0;
-            case SQUARE -> w > tLow ? tSize * (double) w * w : 0;
+            // w > 0 too: below 0 (a dense T_low) w^2 would rise again, and linkage stops at the first limit of 0
+            case SQUARE -> w > tLow && w > 0 ? tSize * (double) w * w : 0;
         };
     }
 }

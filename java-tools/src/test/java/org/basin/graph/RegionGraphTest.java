@@ -34,12 +34,12 @@ class RegionGraphTest {
         RegionGraph g = new RegionGraph(4);
         g.reserveUnique(40); // more room than the graph has yet: one resize
         g.add(7, 3, 0.5f, 9);
-        g.addUnique(2, 1, 0.5f, 12);
-        g.addUnique(4, 9, 0.8f, 3);
+        g.addUnique(2, 1, 0.5f, 12, 0, 1);
+        g.addUnique(4, 9, 0.8f, 3, 0, 1);
         g.add(1, 5, 0.8f, 4);
         g.add(5, 1, 0.3f, 1);
-        g.addUnique(3, 4, 0.5f, 2);
-        g.addUnique(6, 8, -0.0f, 5);
+        g.addUnique(3, 4, 0.5f, 2, 0, 1);
+        g.addUnique(6, 8, -0.0f, 5, 0, 1);
         g.add(6, 7, 0.0f, 6);
         g.add(6, 7, -0.0f, 0); // -0 is +0: a tie, and the smaller key wins
         assertEquals(7, g.size());
@@ -52,6 +52,53 @@ class RegionGraphTest {
         assertArrayEquals(e.a(), order.a());
         assertArrayEquals(e.b(), order.b());
         assertEquals(null, order.key());
+    }
+
+    @Test
+    void sumsAndCountsAddExactlyWhateverTheOrderAndThePath() {
+        // the same voxel edges in two orders, one graph through add, the other partly through the stats add and
+        // addUnique (as the merge step takes a chunk's graph): equal fixed-point sums, bit for bit
+        float[] w = {0.1f, 0.3f, 0.7f, 0.3f, 1e-3f, 0.9999f};
+        RegionGraph forward = new RegionGraph();
+        RegionGraph backward = new RegionGraph();
+        for (int i = 0; i < w.length; i++) {
+            forward.add(1, 2, w[i], 10 + i);
+        }
+        long s = 0;
+        for (int i = w.length - 1; i >= 3; i--) {
+            backward.add(2, 1, w[i], 10 + i);
+        }
+        for (int i = 0; i < 3; i++) {
+            s += RegionGraph.fixed(w[i]);
+        }
+        backward.add(1, 2, 0.7f, 12, s, 3);
+        RegionGraph.Edges f = forward.sorted();
+        RegionGraph.Edges b = backward.sorted();
+        long expected = 0;
+        for (float v : w) {
+            expected += Math.round(v * 4294967296.0);
+        }
+        assertArrayEquals(new long[] {expected}, f.sum());
+        assertArrayEquals(new long[] {expected}, b.sum());
+        assertArrayEquals(new long[] {6}, f.count());
+        assertArrayEquals(new long[] {6}, b.count());
+        assertArrayEquals(new float[] {0.9999f}, b.w());
+        assertArrayEquals(new long[] {15}, b.key());
+        assertEquals(3006477056L, RegionGraph.fixed(0.7f), "0.7f (0.699999988...) in fixed point");
+        assertEquals((0.1f + 0.3f + 0.7f + 0.3f + 1e-3f + 0.9999f) / 6, f.mean(0), 1e-7);
+        // renaming 3 and 1 both to 1 adds the pairs' sums: (1,2) and (2,3) become one
+        RegionGraph g = new RegionGraph();
+        g.add(1, 2, 0.5f, 4);
+        g.add(1, 2, 0.25f, 5);
+        g.add(2, 3, 0.75f, 9);
+        g.add(3, 4, 0.125f, 1);
+        RegionGraph.Edges r = RegionGraph.renamed(g.sorted(), new int[] {0, 1, 2, 1, 0}, new boolean[] {false, true, false});
+        assertArrayEquals(new int[] {1}, r.a());
+        assertArrayEquals(new int[] {2}, r.b());
+        assertArrayEquals(new float[] {0.75f}, r.w());
+        assertArrayEquals(new long[] {9}, r.key());
+        assertArrayEquals(new long[] {6442450944L}, r.sum(), "(0.5 + 0.25 + 0.75) x 2^32");
+        assertArrayEquals(new long[] {3}, r.count());
     }
 
     @Test

@@ -18,7 +18,7 @@ public final class ChunkedWatershed {
     }
 
     /** The chunked path's segmentation and its segments' maximum spanning tree. */
-    record Stitched(long[] labels, RegionGraph.Edges tree) {
+    record Stitched(long[] labels, RegionGraph.Edges tree, RegionGraph.Edges regionGraph) {
     }
 
     /** The final labels of the whole volume from chunks of {@code chunk} (any size >= 1). */
@@ -34,6 +34,7 @@ public final class ChunkedWatershed {
             grid[a] = (shape[a] + chunk[a] - 1) / chunk[a];
         }
         FaceStitcher s = new FaceStitcher(shape, chunk, p);
+        s.keepRegionGraph();
         int n = shape[0] * shape[1] * shape[2];
         Map<Integer, int[]> labels = new HashMap<>();
         Map<Integer, Chunk> chunks = new HashMap<>();
@@ -92,7 +93,7 @@ public final class ChunkedWatershed {
                 }
             }
         }
-        return new Stitched(out, s.tree());
+        return new Stitched(out, s.tree(), s.regionGraph());
     }
 
     /**
@@ -133,6 +134,59 @@ public final class ChunkedWatershed {
             }
         }
         return java.util.Arrays.copyOf(w, k);
+    }
+
+    /** A region-graph edge's numbers: largest affinity, its defining voxel edge's key, fixed-point sum, count. */
+    record EdgeStats(float max, long key, long sum, long count) {
+    }
+
+    /**
+     * The region graph of a labeling computed voxel edge by voxel edge, independently of {@link RegionGraph}: per
+     * pair of touching non-zero segments (key min << 32 | max) the largest affinity (smallest key among equals), the
+     * sum of round(affinity * 2^32) and the count.
+     */
+    static Map<Long, EdgeStats> bruteForceGraph(long[] labels, float[] aff, int[] shape) {
+        int n = labels.length;
+        int[] step = {shape[1] * shape[2], shape[2], 1};
+        Map<Long, EdgeStats> out = new HashMap<>();
+        for (int z = 0, v = 0; z < shape[0]; z++) {
+            for (int y = 0; y < shape[1]; y++) {
+                for (int x = 0; x < shape[2]; x++, v++) {
+                    int[] at = {z, y, x};
+                    for (int c = 0; c < 3; c++) {
+                        if (at[c] == 0) {
+                            continue;
+                        }
+                        long p = labels[v];
+                        long q = labels[v - step[c]];
+                        if (p == 0 || q == 0 || p == q) {
+                            continue;
+                        }
+                        float w = aff[c * n + v] + 0f;
+                        long key = 3L * v + c;
+                        long fixed = Math.round((double) w * 4294967296.0);
+                        out.merge((Math.min(p, q) << 32) | Math.max(p, q), new EdgeStats(w, key, fixed, 1), (e, f) -> new EdgeStats(
+                                Math.max(e.max(), f.max()), e.max() > f.max() ? e.key() : f.max() > e.max() ? f.key() : Math.min(e.key(), f.key()),
+                                e.sum() + f.sum(), e.count() + f.count()));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A graph's edges by pair, ids taken through {@code rename} (segment id -> the labeling's id). */
+    static Map<Long, EdgeStats> byPair(RegionGraph.Edges g, java.util.function.LongUnaryOperator rename) {
+        Map<Long, EdgeStats> out = new HashMap<>();
+        for (int i = 0; i < g.size(); i++) {
+            long p = rename.applyAsLong(g.a()[i]);
+            long q = rename.applyAsLong(g.b()[i]);
+            EdgeStats old = out.put((Math.min(p, q) << 32) | Math.max(p, q), new EdgeStats(g.w()[i], g.key()[i], g.sum()[i], g.count()[i]));
+            if (old != null) {
+                fail("pair " + p + "," + q + " twice in the region graph");
+            }
+        }
+        return out;
     }
 
     /** Asserts the two labelings are the same up to a renaming of ids (background 0 stays 0). */

@@ -7,6 +7,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import org.basin.agglomerate.MeanAffinity;
 import org.basin.watershed.Watershed;
 import org.basin.watershed.WatershedParams;
 import org.basin.watershed.WatershedParams.SizeRule;
@@ -29,7 +30,7 @@ class ChunkedWatershedPropertyTest {
     Arbitrary<Case> cases() {
         Arbitrary<int[]> shapes = Combinators.combine(Arbitraries.integers().between(1, 9), Arbitraries.integers().between(1, 11),
                 Arbitraries.integers().between(1, 13)).as((z, y, x) -> new int[] {z, y, x});
-        Arbitrary<WatershedParams> params = Combinators.combine(Arbitraries.of(0.9f, 0.99f), Arbitraries.of(0.05f, 0.2f),
+        Arbitrary<WatershedParams> params = Combinators.combine(Arbitraries.of(0.9f, 0.99f), Arbitraries.of(-1f, 0.05f, 0.2f),
                 Arbitraries.of(0L, 4L, 25L, 200L), Arbitraries.of(0L, 3L, 12L), Arbitraries.of(SizeRule.SQUARE, SizeRule.CONSTANT))
                 .as((high, low, size, dust, rule) -> new WatershedParams(high, low, 0.5f, size, dust, rule));
         Arbitrary<Integer> palettes = Arbitraries.integers().between(0, 3);
@@ -74,5 +75,32 @@ class ChunkedWatershedPropertyTest {
         // there are several; their weights are the same)
         org.junit.jupiter.api.Assertions.assertArrayEquals(ChunkedWatershed.spanningWeights(whole.labels(), c.aff(), c.shape()),
                 chunked.tree().w(), c + ": tree weights");
+        // issue 19: the region graph between final segments (max, its key, fixed-point sum, count) is the one of the
+        // labels, voxel edge by voxel edge, both whole and chunked (ids renamed to the whole volume's)
+        long[] wholeLabels = java.util.Arrays.stream(whole.labels()).asLongStream().toArray();
+        java.util.Map<Long, ChunkedWatershed.EdgeStats> truth = ChunkedWatershed.bruteForceGraph(wholeLabels, c.aff(), c.shape());
+        org.junit.jupiter.api.Assertions.assertEquals(truth, ChunkedWatershed.byPair(whole.regionGraph(), id -> id), c + ": whole-volume region graph");
+        java.util.Map<Long, Long> toWhole = new java.util.HashMap<>();
+        for (int i = 0; i < wholeLabels.length; i++) {
+            toWhole.put(chunked.labels()[i], wholeLabels[i]);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(truth, ChunkedWatershed.byPair(chunked.regionGraph(), toWhole::get), c + ": chunked region graph");
+        // mean-affinity agglomeration of either graph cuts to the same segmentation at every threshold
+        int chunkedCount = (int) java.util.Arrays.stream(chunked.labels()).max().orElse(0);
+        MeanAffinity.Merges wm = MeanAffinity.run(whole.count(), whole.regionGraph(), 0.1f);
+        MeanAffinity.Merges cm = MeanAffinity.run(chunkedCount, chunked.regionGraph(), 0.1f);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(wm.sum(), cm.sum(), c + ": merge sums");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(wm.count(), cm.count(), c + ": merge counts");
+        for (float t : new float[] {0.1f, 0.35f, 0.5f, 0.7f}) {
+            long[] wt = wm.table(t);
+            long[] ct = cm.table(t);
+            long[] a = new long[wholeLabels.length];
+            long[] b = new long[wholeLabels.length];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = wt[(int) wholeLabels[i]];
+                b[i] = ct[(int) chunked.labels()[i]];
+            }
+            ChunkedWatershed.assertSameUpToRenaming(a, b, c + ": agglomerated at " + t);
+        }
     }
 }

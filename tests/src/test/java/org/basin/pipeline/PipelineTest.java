@@ -31,7 +31,7 @@ class PipelineTest {
     static final Path OUT = RUN.resolve("results");
 
     /** Tasks of a test-profile run. */
-    static final int TASKS = 34;
+    static final int TASKS = 35;
 
     record Result(int code, String log) {
     }
@@ -65,7 +65,7 @@ class PipelineTest {
         System.out.printf("PIPELINE test profile: %.1f s wall%n", (System.nanoTime() - t0) / 1e9);
         assertEquals(0, r.code(), r.log());
         List<Outputs.Task> trace = Outputs.trace(OUT);
-        assertEquals(TASKS, trace.size(), "tasks: phantom, chop (plan), fingerprint, 8 infer, 4 watershed blocks of 2 chunks, merge, 4 relabel,"
+        assertEquals(TASKS, trace.size(), "tasks: phantom, chop (plan), fingerprint, 8 infer, 4 watershed blocks of 2 chunks, merge, agglomerate, 4 relabel,"
                 + " 4 omnify-chop, 4 omni, 4 evaluate blocks, evaluate, snapshot");
         assertTrue(trace.stream().allMatch(t -> t.status().equals("COMPLETED")));
         boundedByTheirRegions(trace);
@@ -198,7 +198,7 @@ class PipelineTest {
             if (region.containsKey(t.process())) {
                 assertTrue(read <= 4 * region.get(t.process()) + (1 << 20), t.name() + " read " + read + " bytes beyond the JVM's, its region is "
                         + region.get(t.process()));
-            } else if (List.of("CHOP", "MERGE_SEGMENTS", "EVALUATE").contains(t.process())) {
+            } else if (List.of("CHOP", "MERGE_SEGMENTS", "AGGLOMERATE", "EVALUATE").contains(t.process())) {
                 assertTrue(read < (2 << 20), t.name() + " runs once per volume but read " + read + " bytes beyond the JVM's");
             }
         }
@@ -207,7 +207,7 @@ class PipelineTest {
         long intermediate = Outputs.diskUsage(OUT.resolve("intermediate"));
         System.out.printf("PIPELINE disk: work + outdir %.1f MB (raw + affinities + segmentation %.1f MB at their dtype, intermediate %.1f MB); "
                 + "one-per-volume tasks read at most %d bytes beyond the JVM's%n", disk / 1e6, volumes / 1e6, intermediate / 1e6,
-                trace.stream().filter(t -> List.of("CHOP", "MERGE_SEGMENTS", "EVALUATE").contains(t.process())).mapToLong(t -> t.rchar() - base).max().orElse(0));
+                trace.stream().filter(t -> List.of("CHOP", "MERGE_SEGMENTS", "AGGLOMERATE", "EVALUATE").contains(t.process())).mapToLong(t -> t.rchar() - base).max().orElse(0));
         assertTrue(disk <= 1.2 * volumes + intermediate, "work + outdir " + disk + " bytes");
     }
 
@@ -218,7 +218,7 @@ class PipelineTest {
     static void sameAsOneWatershedOfTheWholeVolume(Path affinities, long[] seg) throws Exception {
         Path whole = RUN.resolve("whole-watershed.h5");
         Process p = new ProcessBuilder(ROOT.resolve("bin/basin").toString(), "watershed", "--input", affinities.toString(),
-                "--t-high", "0.99", "--t-low", "0.1", "--t-merge", "0.5", "--t-size", "4000", "--t-dust", "100", "--size-rule", "square",
+                "--t-high", "0.8", "--t-low", "0.1", "--t-merge", "0.5", "--t-size", "4000", "--t-dust", "0", "--size-rule", "square",
                 "--output", whole.toString(), "--overwrite").redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), log);
@@ -278,7 +278,7 @@ class PipelineTest {
     void stubRunWalksTheDag() throws Exception {
         Result r = nextflow("run", ROOT.toString(), "-profile", "test", "--outdir", RUN.resolve("stub").toString(), "-stub-run");
         assertEquals(0, r.code(), r.log());
-        for (String process : new String[] {"PHANTOM", "CHOP", "FINGERPRINT", "INFER", "WATERSHED", "MERGE_SEGMENTS", "RELABEL",
+        for (String process : new String[] {"PHANTOM", "CHOP", "FINGERPRINT", "INFER", "WATERSHED", "MERGE_SEGMENTS", "AGGLOMERATE", "RELABEL",
             "OMNIFY_CHOP", "OMNI_PROJECT", "EVALUATE_BLOCK", "EVALUATE", "SNAPSHOT"}) {
             assertTrue(r.log().contains(process), process + " in\n" + r.log());
         }

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 @Order(2)
 class ResumeTest {
     /** Every process downstream of WATERSHED (the stage the fault hits). */
-    static final Set<String> AFTER_WATERSHED = Set.of("WATERSHED", "MERGE_SEGMENTS", "RELABEL", "OMNIFY_CHOP", "OMNI_PROJECT", "EVALUATE_BLOCK",
+    static final Set<String> AFTER_WATERSHED = Set.of("WATERSHED", "MERGE_SEGMENTS", "AGGLOMERATE", "RELABEL", "OMNIFY_CHOP", "OMNI_PROJECT", "EVALUATE_BLOCK",
             "EVALUATE", "SNAPSHOT");
 
     @Test
