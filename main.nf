@@ -130,30 +130,36 @@ def ensureToolsJar() {
 }
 
 // Reads the input's header with `basin info` so a wrong dataset, shape or dtype fails now, not in a task.
+// Returns the dataset every stage reads: --dataset, or with --scale N the path of that level, as basin info resolves it.
 def checkInput() {
-    if (!params.input) return
+    if (!params.input) return params.dataset
     // an s3:// input is a location the tasks read themselves: the head node asks `basin info` of it (no nf-amazon needed)
     def s3 = params.input.toString().startsWith('s3://')
     def f = s3 ? null : file(params.input)
     if (!s3 && !f.exists()) error "--input '${params.input}': no such file or folder"
-    if (workflow.stubRun || params.skip_input_check || workflow.containerEngine || (!s3 && params.input.toString().contains('://'))) return
+    if (workflow.stubRun || params.skip_input_check || workflow.containerEngine || (!s3 && params.input.toString().contains('://'))) {
+        if (params.scale != null && !workflow.stubRun) error "--scale needs the input check (basin info on the head node): give the level's path with --dataset instead"
+        return params.dataset
+    }
     def cmd = ["${projectDir}/bin/basin", 'info', '--json', s3 ? params.input.toString() : f.toString()]
     if (s3) {
         cmd += (params.s3_endpoint ? ['--s3-endpoint', params.s3_endpoint.toString()] : []) + (params.s3_path_style ? ['--s3-path-style'] : []) +
             (params.s3_region ? ['--s3-region', params.s3_region.toString()] : [])
     }
     if (params.dataset) cmd += ['--dataset', params.dataset.toString()]
+    if (params.scale != null) cmd += ['--scale', params.scale.toString()]
     def proc = cmd.execute()
     def out = new StringBuilder()
     def err = new StringBuilder()
     proc.waitForProcessOutput(out, err)
-    if (proc.exitValue() != 0) error "--input '${params.input}'${params.dataset ? " --dataset '${params.dataset}'" : ''}: ${err.toString().trim()}"
+    if (proc.exitValue() != 0) error "--input '${params.input}'${params.dataset ? " --dataset '${params.dataset}'" : ''}${params.scale != null ? " --scale ${params.scale}" : ''}: ${err.toString().trim()}"
     def info = new groovy.json.JsonSlurper().parseText(out.toString())
     // a Zarr input without any chunk file reads as nothing but its fill value: the run would "succeed" with nothing
     if (info.warning == 'no chunk written') error "--input '${params.input}': ${err.toString().trim().replaceFirst(/^basin info: warning: /, '')}"
     if (info.channels != 0) error "--input '${params.input}': the raw volume must be 3D (z, y, x); it has shape ${info.array_shape}"
     if (!(info.dtype in ['uint8', 'uint16', 'float32'])) error "--input '${params.input}': dtype ${info.dtype} is not supported for raw EM; use uint8, uint16 or float32"
-    log.info "basin: input ${info.path}${info.dataset ? ':' + info.dataset : ''} ${info.dtype} ${info.shape_xyz} (x,y,z)"
+    log.info "basin: input ${info.path}${info.dataset ? ':' + info.dataset : ''} ${info.dtype} ${info.shape_xyz} (x,y,z)" +
+        (params.scale != null ? ", level ${params.scale} of ${info.levels}" : '')
     // which voxel size the outputs (Neuroglancer, Omni) will carry: the parameter overrides what the input says
     if (params.voxel_size) {
         log.info "basin: voxel size ${params.voxel_size} nm (x,y,z) from --voxel_size" + (info.voxel_size_xyz ? " (the input says ${info.voxel_size_xyz}, its ${info.voxel_size_from})" : '')
@@ -162,6 +168,7 @@ def checkInput() {
     } else {
         log.warn "basin: the input gives no voxel size: the outputs say 1,1,1 nm; give --voxel_size x,y,z"
     }
+    return params.scale != null ? info.scale_dataset : params.dataset
 }
 
 // The chunk halo: the user's, or for an ONNX model its margin + 1 (read with `basin info --model`), so that chunked
@@ -219,9 +226,9 @@ workflow {
     ensureToolsJar()
     def halo = inferenceHalo()
     checkSmaller('halo', 'chunk', halo)
-    checkInput()
+    def dataset = checkInput()
 
-    BASIN(halo)
+    BASIN(halo, dataset)
     // all as text (collectFile's sort cannot compare a file with a string; the cache cannot store a VersionNumber)
     BASIN.out.versions.unique().map { it.text }
         .mix(Channel.of("Workflow: { Nextflow: ${nextflow.version}, basin: ${workflow.manifest.version} }\n".toString()))

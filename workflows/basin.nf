@@ -94,18 +94,20 @@ def digestsOf(Map digests, String names, String what) {
 
 workflow BASIN {
     take:
-    halo // the inference chunk halo x,y,z: the user's, or the ONNX model's need (main.nf)
+    halo    // the inference chunk halo x,y,z: the user's, or the ONNX model's need (main.nf)
+    dataset // the input's dataset: --dataset, or the path of the --scale level (main.nf)
 
     main:
     ch_versions = Channel.empty()
     def outdir    = file(params.outdir).toAbsolutePath().toString()
     def inter     = params.intermediate_dir ? file(params.intermediate_dir).toAbsolutePath().toString() : "${outdir}/intermediate"
     def stores    = params.store_dir ? location(params.store_dir) : outdir
-    def affStore  = "${stores}/affinities.zarr"
-    def segStore  = "${stores}/segmentation.zarr"
+    def ext       = params.store_format == 'n5' ? 'n5' : 'zarr'
+    def affStore  = "${stores}/affinities.${ext}"
+    def segStore  = "${stores}/segmentation.${ext}"
 
     if (params.input) {
-        ch_raw   = Channel.of([[id: params.sample, dataset: params.dataset], location(params.input)])
+        ch_raw   = Channel.of([[id: params.sample, dataset: dataset], location(params.input)])
         ch_truth = params.truth
             ? Channel.of([[id: params.sample, truth_dataset: params.truth_dataset], file(params.truth, checkIfExists: true)])
             : Channel.empty()
@@ -191,7 +193,7 @@ workflow BASIN {
         .filter { it.size() > 0 }
         .map { docs ->
             // paths relative to the outdir, so a moved outdir stays valid
-            def doc = docs[0].findAll { k, v -> k != 'projects' } + [segmentation: params.store_dir ? segStore : 'segmentation.zarr',
+            def doc = docs[0].findAll { k, v -> k != 'projects' } + [segmentation: params.store_dir ? segStore : "segmentation.${ext}".toString(),
                 raw: params.input ? location(params.input) : "demo/${params.sample}_raw.h5".toString(),
                 projects: docs.collectMany { it.projects }]
             groovy.json.JsonOutput.prettyPrint(groovy.json.JsonOutput.toJson(doc)) + '\n'

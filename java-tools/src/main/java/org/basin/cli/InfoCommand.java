@@ -42,7 +42,8 @@ final class InfoCommand extends ToolCommand {
         if (path == null) {
             throw org.basin.error.BasinException.badArguments("give a volume to describe, or --model file.onnx");
         }
-        try (VolumeReader r = Volumes.open(path, Volumes.dataset(path, dataset, scale))) {
+        String chosen = Volumes.dataset(path, dataset, scale);
+        try (VolumeReader r = Volumes.open(path, chosen)) {
             VolumeInfo i = r.info();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("format", i.format());
@@ -51,6 +52,9 @@ final class InfoCommand extends ToolCommand {
             List<String> levels = Volumes.levelPaths(path);
             if (!levels.isEmpty()) {
                 m.put("levels", levels); // what --scale 0, 1, ... open
+            }
+            if (scale != null) {
+                m.put("scale_dataset", chosen); // the --dataset that opens the same level
             }
             m.put("dtype", i.dtype().label());
             m.put("shape_xyz", Triplet.xyz(i.shape()));

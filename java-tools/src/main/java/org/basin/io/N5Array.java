@@ -30,7 +30,7 @@ import org.basin.volume.DType;
  * group's times its {@code downsamplingFactors} (or the group's {@code scales}); it is handed on as the
  * {@code resolution} attribute in basin's z, y, x order.
  */
-public final class N5Array implements VolumeReader {
+public final class N5Array implements ChunkedStore {
     private static final String ATTRIBUTES = "attributes.json";
     /** The keys attributes.json gives the dataset's structure; the rest are user attributes. */
     private static final List<String> STRUCTURE = List.of("dimensions", "blockSize", "dataType", "compression", "compressionType");

@@ -35,6 +35,10 @@ public final class OmeZarr {
         if (layout.format() == StoreLayout.Format.zarr2) {
             return create(dir, name, dtype, channels, shape, layout.chunks(), ZarrCodec.parse(layout.compression()), voxelSize, attrs);
         }
+        if (layout.format() == StoreLayout.Format.n5) {
+            N5Array.createGroup(dir, n5Group(name, voxelSize, attrs));
+            return N5Array.create(dir.resolve(N5_SCALE0), dtype, channels, shape, layout.chunks(), layout.n5Codec(), n5Dataset(voxelSize, attrs));
+        }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -77,6 +81,9 @@ public final class OmeZarr {
             double[] voxelSize, Map<String, Object> attrs) {
         if (layout.format() != StoreLayout.Format.zarr2 && Stores.isS3(dir)) {
             throw BasinException.badArguments(dir + ": Zarr v3 stores in s3:// are not written yet; use --store-format zarr2 there");
+        }
+        if (layout.format() == StoreLayout.Format.n5) {
+            return openOrCreateN5(dir, name, dtype, channels, shape, layout, voxelSize, attrs);
         }
         Path array = dir.resolve(SCALE0);
         boolean v2 = ZarrArray.isArray(array);
@@ -124,6 +131,64 @@ public final class OmeZarr {
             // unreadable: write it anew
         }
         Json.writeText(file, text);
+    }
+
+    /** The N5 store's full-resolution dataset, as BigDataViewer / Paintera name a multiscale group's levels. */
+    public static final String N5_SCALE0 = "s0";
+
+    /**
+     * An N5 multiscale group (its s0 created as {@link #create} does when not there yet); an existing one of another type,
+     * shape, blocks or compression is refused. N5 keeps x, y, z order: resolution and dimensions are written so.
+     */
+    private static ChunkedStore openOrCreateN5(Path dir, String name, DType dtype, int channels, int[] shape, StoreLayout layout,
+            double[] voxelSize, Map<String, Object> attrs) {
+        Path s0 = dir.resolve(N5_SCALE0);
+        if (ZarrArray.isArray(dir.resolve(SCALE0)) || ZarrV3Array.isNode(dir.resolve(SCALE0))) {
+            throw BasinException.badInput(dir + ": an existing store is Zarr; this run writes N5; remove it (or write elsewhere) to start again");
+        }
+        if (!N5Array.isDataset(s0)) {
+            return create(dir, name, dtype, channels, shape, layout, voxelSize, attrs);
+        }
+        N5Array a = N5Array.open(s0);
+        VolumeInfo i = a.info();
+        int[] full = channels > 0 ? new int[] {channels, shape[0], shape[1], shape[2]} : shape.clone();
+        int[] want = channels > 0 ? new int[] {channels, layout.chunks()[0], layout.chunks()[1], layout.chunks()[2]} : layout.chunks().clone();
+        for (int k = 0; k < want.length; k++) {
+            want[k] = Math.max(1, Math.min(want[k], Math.max(1, full[k]))); // as create clips them
+        }
+        String have = i.dtype().label() + " " + Arrays.toString(i.arrayShape()) + " blocks " + Arrays.toString(i.chunks()) + " " + i.compression();
+        String need = dtype.label() + " " + Arrays.toString(full) + " blocks " + Arrays.toString(want) + " " + layout.n5Codec().describe();
+        if (!have.equals(need)) {
+            throw BasinException.badInput(s0 + ": an existing store holds " + have + "; this run writes " + need
+                    + "; remove it (or write elsewhere) to start again");
+        }
+        // a rerun may say something new (the segment count); every task of one run writes the same text
+        Map<String, Object> group = new LinkedHashMap<>();
+        group.put("n5", "4.0.0");
+        group.putAll(n5Group(name, voxelSize, attrs));
+        replaceFileIfChanged(dir.resolve("attributes.json"), group);
+        Map<String, Object> dataset = new LinkedHashMap<>(Json.read(s0.resolve("attributes.json")));
+        dataset.putAll(n5Dataset(voxelSize, attrs));
+        replaceFileIfChanged(s0.resolve("attributes.json"), dataset);
+        return N5Array.open(s0);
+    }
+
+    /** The group: one level (s0), nm, x,y,z; basin's own attributes beside. */
+    private static Map<String, Object> n5Group(String name, double[] voxelSize, Map<String, Object> attrs) {
+        Map<String, Object> m = new LinkedHashMap<>(attrs);
+        m.put("name", name);
+        m.put("multiScale", true);
+        m.put("resolution", new double[] {voxelSize[2], voxelSize[1], voxelSize[0]});
+        m.put("unit", "nm");
+        return m;
+    }
+
+    private static Map<String, Object> n5Dataset(double[] voxelSize, Map<String, Object> attrs) {
+        Map<String, Object> m = new LinkedHashMap<>(attrs);
+        m.put("resolution", new double[] {voxelSize[2], voxelSize[1], voxelSize[0]});
+        m.put("pixelResolution", ordered("unit", "nm", "dimensions", new double[] {voxelSize[2], voxelSize[1], voxelSize[0]}));
+        m.put("downsamplingFactors", new int[] {1, 1, 1});
+        return m;
     }
 
     /** What must match between an existing v3 store and a run's: everything but the attributes, as compact text. */

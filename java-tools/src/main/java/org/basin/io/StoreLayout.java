@@ -15,7 +15,7 @@ import org.basin.volume.DType;
  */
 public record StoreLayout(Format format, int[] chunks, int[] shard, String compression) {
     public enum Format {
-        zarr2, zarr3;
+        zarr2, zarr3, n5;
 
         public static Format parse(String s) {
             for (Format f : values()) {
@@ -23,7 +23,7 @@ public record StoreLayout(Format format, int[] chunks, int[] shard, String compr
                     return f;
                 }
             }
-            throw BasinException.badArguments("--store-format '" + s + "' must be zarr2 or zarr3");
+            throw BasinException.badArguments("--store-format '" + s + "' must be zarr2, zarr3 or n5");
         }
     }
 
@@ -33,7 +33,11 @@ public record StoreLayout(Format format, int[] chunks, int[] shard, String compr
 
     /** The compression basin uses for a store of this format when the user names none for labels. */
     public static String defaultLabelCompression(Format f) {
-        return f == Format.zarr2 ? "zlib" : "zstd";
+        return switch (f) {
+            case zarr2 -> "zlib";
+            case zarr3 -> "zstd";
+            case n5 -> "gzip"; // what every N5 reader (n5-java without plugins, zarr-python's N5Store) decodes
+        };
     }
 
     /**
@@ -48,11 +52,13 @@ public record StoreLayout(Format format, int[] chunks, int[] shard, String compr
                         + " (x,y,z): a task writes whole store chunks, never one another task writes");
             }
         }
-        if (format == Format.zarr2) {
+        if (format != Format.zarr3) {
             if (shard != null) {
-                throw BasinException.badArguments("--shard " + xyz(shard) + " needs --store-format zarr3 (Zarr v2 has no shards)");
+                throw BasinException.badArguments("--shard " + xyz(shard) + " needs --store-format zarr3 (" + format + " has no shards)");
             }
-            return new StoreLayout(format, chunks, null, compression);
+            StoreLayout l = new StoreLayout(format, chunks, null, compression);
+            l.check();
+            return l;
         }
         int[] s = shard != null ? shard : core.clone();
         for (int a = 0; a < 3; a++) {
@@ -82,11 +88,16 @@ public record StoreLayout(Format format, int[] chunks, int[] shard, String compr
                 }
             }
         }
-        if (format == Format.zarr3) {
-            compressorMetadata(compression, DType.UINT8);
-        } else {
-            ZarrCodec.parse(compression);
+        switch (format) {
+            case zarr3 -> compressorMetadata(compression, DType.UINT8);
+            case n5 -> n5Codec();
+            case zarr2 -> ZarrCodec.parse(compression);
         }
+    }
+
+    /** The N5 compression for the user's choice: "none" is N5's raw; the rest as {@link N5Codec#parse} reads them. */
+    N5Codec n5Codec() {
+        return N5Codec.parse(compression.equals("none") ? "raw" : compression);
     }
 
     /** The bytes-to-bytes codecs of a Zarr v3 chunk for the user's compression choice (metadata, as zarr.json holds them). */

@@ -34,6 +34,7 @@ class ScaleOptionCliTest {
         assertEquals(List.of("4_5_40", "8_10_80", "mip/2"), p0.get("levels"));
         Map<String, Object> p2 = info("info", "--json", "--scale", "2", precomputed.toString());
         assertEquals("mip/2", p2.get("dataset"));
+        assertEquals("mip/2", p2.get("scale_dataset"));
         Map<String, Object> p1 = info("info", "--json", "--scale", "1", precomputed.toString());
         assertEquals("8_10_80", p1.get("dataset"));
 
@@ -57,6 +58,7 @@ class ScaleOptionCliTest {
         assertTrue(String.valueOf(n2.get("path")).endsWith("s2"), String.valueOf(n2.get("path"))); // N5 names the dataset folder itself
         assertEquals("4,4,4", n2.get("shape_xyz"));
         assertEquals(List.of("s0", "s1", "s2"), n2.get("levels"));
+        assertEquals("s2", n2.get("scale_dataset"));
     }
 
     @Test

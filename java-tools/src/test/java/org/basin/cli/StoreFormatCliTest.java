@@ -135,6 +135,20 @@ class StoreFormatCliTest {
         String s2 = ok("evaluate", "--segmentation", v2.resolve("segmentation.zarr").toString(), "--truth", truth.toString()).out();
         String s3 = ok("evaluate", "--segmentation", v3.resolve("segmentation.zarr").toString(), "--truth", truth.toString()).out();
         assertEquals(s2, s3);
+
+        // and as N5: a multiscale group with s0, x,y,z order in its attributes, the same voxels and scores
+        Path n5 = flow(raw, plan, "n5", truth);
+        Map<String, Object> group = Json.read(n5.resolve("segmentation.zarr/attributes.json"));
+        assertEquals("4.0.0", group.get("n5"));
+        assertEquals(Boolean.TRUE, group.get("multiScale"));
+        Map<String, Object> s0 = Json.read(n5.resolve("affinities.zarr/s0/attributes.json"));
+        assertEquals(List.of(48, 40, 20, 3), s0.get("dimensions"));
+        assertEquals(List.of(12, 10, 5, 3), s0.get("blockSize"));
+        assertEquals("float32", s0.get("dataType"));
+        assertArrayEquals(read(v2.resolve("affinities.zarr")).floats(), read(n5.resolve("affinities.zarr")).floats());
+        assertArrayEquals(seg2, read(n5.resolve("segmentation.zarr")).longs());
+        assertArrayEquals(read(v2.resolve("stitched.zarr")).longs(), read(n5.resolve("stitched.zarr")).longs());
+        assertEquals(s2, ok("evaluate", "--segmentation", n5.resolve("segmentation.zarr").toString(), "--truth", truth.toString()).out());
     }
 
     @Test
@@ -167,7 +181,7 @@ class StoreFormatCliTest {
         r = CliTest.run("infer", "--input", raw.toString(), "--chunk", "24,20,10", "--grid-block", "0,0,0", "--store", store.toString(),
                 "--store-format", "zarr4");
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().contains("--store-format 'zarr4' must be zarr2 or zarr3"), r.err());
+        assertTrue(r.err().contains("--store-format 'zarr4' must be zarr2, zarr3 or n5"), r.err());
         r = CliTest.run("infer", "--input", raw.toString(), "--chunk", "24,20,10", "--grid-block", "0,0,0", "--store", store.toString(),
                 "--shard", "24,20,10");
         assertEquals(2, r.code(), r.err());
