@@ -11,10 +11,12 @@ import java.util.Map;
 import org.basin.error.BasinException;
 import org.basin.io.AtomicFiles;
 import org.basin.io.Hdf5Files;
-import org.basin.io.Hdf5VolumeReader;
+import org.basin.io.Digest;
 import org.basin.io.Json;
 import org.basin.io.VolumeReader;
+import org.basin.io.Volumes;
 import org.basin.omni.OmniCommandFile;
+import org.basin.omni.Relabeling;
 import org.basin.volume.Block;
 import org.basin.volume.Box;
 import org.basin.volume.DType;
@@ -22,7 +24,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "omni-project", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = {"Turn one region from omnify-chop into an Omni-ready folder: channel.h5 and segmentation.h5 (dataset",
+        description = {"Turn one region from omnify-chop into an Omni-ready folder, reading its box from the raw and segmentation",
+            "volumes the region file names: channel.h5 and segmentation.h5 (dataset",
             "'main', uint8 / uint32; dend and dendValues when the region has them), omnify.cmd (Omni headless commands with the region's offset and voxel size), run.sh",
             "and id_map.csv (local id -> global id). Runs Omni when --run-omni is given and 'omni' is on PATH."})
 final class OmniProjectCommand extends ToolCommand {
@@ -47,19 +50,27 @@ final class OmniProjectCommand extends ToolCommand {
         if (!(attrs.get("box_min") instanceof int[] min) || !(attrs.get("voxel_size") instanceof double[] vs)) {
             throw BasinException.badInput(region + ": not a basin omnify-chop region (no box_min / voxel_size attributes)");
         }
+        long[] idMap = Hdf5Files.readTable(region, "id_map").longs();
+        Box regionBox = Box.of(min, shapeOf(attrs));
         Block channel;
         Block seg;
-        try (VolumeReader r = Hdf5VolumeReader.open(region, "channel")) {
-            channel = r.readAll();
+        try (VolumeReader r = Volumes.open(Path.of(text(attrs, "raw")), blankToNull(text(attrs, "raw_dataset")))) {
+            channel = OmnifyChopCommand.toUint8(r.read(regionBox));
         }
-        try (VolumeReader r = Hdf5VolumeReader.open(region, "segmentation")) {
-            seg = r.readAll();
+        Block global;
+        try (VolumeReader r = Volumes.open(Path.of(text(attrs, "segmentation")), blankToNull(text(attrs, "segmentation_dataset")))) {
+            global = r.read(regionBox).convert(DType.UINT64);
         }
-        if (channel.dtype() != DType.UINT8 || seg.dtype() != DType.UINT32) {
-            throw BasinException.badInput(region + ": expected channel uint8 and segmentation uint32; got "
-                    + channel.dtype().label() + " and " + seg.dtype().label());
+        String digest = new Digest().update(Digest.of(channel)).update(Digest.of(global)).hex();
+        if (!digest.equals(attrs.get("region_digest"))) {
+            throw BasinException.badInput(region + ": the raw or segmentation voxels in its box " + regionBox + " are not those omnify-chop"
+                    + " cut it from (" + text(attrs, "raw") + ", " + text(attrs, "segmentation") + " changed since): rerun omnify-chop");
         }
-        long[] idMap = Hdf5Files.readTable(region, "id_map").longs();
+        int[] local = Relabeling.localIds(global.longs(), idMap);
+        if (local == null) {
+            throw BasinException.badInput(region + ": its id_map does not hold every segment of " + text(attrs, "segmentation"));
+        }
+        seg = Block.wrap(DType.UINT32, 0, regionBox, local);
         String name = region.getFileName().toString().replaceFirst("\\.h5$", "");
         Path project = outDir.resolve(name);
         AtomicFiles.checkWritable(project, overwrite);
@@ -115,6 +126,24 @@ final class OmniProjectCommand extends ToolCommand {
             runOmni(project);
         }
         return 0;
+    }
+
+    private String text(Map<String, Object> attrs, String key) {
+        if (!(attrs.get(key) instanceof String v)) {
+            throw BasinException.badInput(region + ": not a region file of this basin's omnify-chop (no '" + key + "' attribute): rerun omnify-chop");
+        }
+        return v;
+    }
+
+    private int[] shapeOf(Map<String, Object> attrs) {
+        if (!(attrs.get("box_max") instanceof int[] max) || !(attrs.get("box_min") instanceof int[] min) || max.length != 3 || min.length != 3) {
+            throw BasinException.badInput(region + ": not a basin omnify-chop region (no box_min / box_max attributes)");
+        }
+        return new int[] {max[0] - min[0], max[1] - min[1], max[2] - min[2]};
+    }
+
+    private static String blankToNull(String s) {
+        return s.isEmpty() ? null : s;
     }
 
     /** Omni builds its binary as omni.desktop; OMNI names any other. */

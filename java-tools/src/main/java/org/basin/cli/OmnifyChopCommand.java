@@ -10,6 +10,7 @@ import java.util.Map;
 import org.basin.chunk.Chunk;
 import org.basin.error.BasinException;
 import org.basin.io.AtomicFiles;
+import org.basin.io.Digest;
 import org.basin.io.Hdf5Files;
 import org.basin.io.Json;
 import org.basin.io.VolumeInfo;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Option;
 @Command(name = "omnify-chop", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Cut segmentation + raw into overlapping proofreading regions (--divs per axis, as the omnify scripts),",
             "relabel each region's segments 1..N and keep its local -> global id map. Writes one region_X_Y_Z.h5 per",
-            "region (channel uint8, segmentation uint32, id_map uint64) and manifest.json listing every region's box."})
+            "region (its box, the volumes it reads and a digest of their voxels there, id_map uint64, dend / dendValues)",
+            "and manifest.json listing every region's box; omni-project reads the voxels from the volumes themselves."})
 final class OmnifyChopCommand extends ToolCommand {
     @Option(names = "--segmentation", required = true, description = "Segmentation volume (uint64 from stitch, any integer type).")
     Path segmentation;
@@ -127,7 +129,11 @@ final class OmnifyChopCommand extends ToolCommand {
                     if (rl.count() > 0xFFFFFFFEL) {
                         throw BasinException.badInput(region.name() + ": more than 2^32 segments");
                     }
+                    // the region file names its volumes and carries a digest of the voxels it was made from, not a copy of
+                    // them: OMNI_PROJECT reads its box from the stores (a copy cost 5 bytes per region voxel, or most of
+                    // this task deflating it), and its cache key still changes whenever those voxels do
                     Block channel = toUint8(img.read(region.padded()));
+                    String regionDigest = new Digest().update(Digest.of(channel)).update(Digest.of(s)).hex();
                     String name = "region_" + region.position()[2] + "_" + region.position()[1] + "_" + region.position()[0];
                     Map<String, Object> attrs = new LinkedHashMap<>();
                     attrs.put("basin_version", Version.get());
@@ -140,9 +146,12 @@ final class OmnifyChopCommand extends ToolCommand {
                     attrs.put("volume_shape", si.shape());
                     attrs.put("voxel_size", vs);
                     attrs.put("segments", (long) rl.count());
+                    attrs.put("raw", raw.toAbsolutePath().toString());
+                    attrs.put("raw_dataset", ri.dataset() == null ? "" : ri.dataset());
+                    attrs.put("segmentation", segmentation.toAbsolutePath().toString());
+                    attrs.put("segmentation_dataset", si.dataset() == null ? "" : si.dataset());
+                    attrs.put("region_digest", regionDigest);
                     List<Hdf5Files.Entry> entries = new ArrayList<>(List.of(
-                            Hdf5Files.Entry.of("channel", channel),
-                            Hdf5Files.Entry.of("segmentation", Block.wrap(DType.UINT32, 0, region.padded(), rl.local())),
                             Hdf5Files.Entry.table("id_map", DType.UINT64, new int[] {rl.globalOfLocal().length}, rl.globalOfLocal())));
                     Dendrogram dend = Dendrogram.restrict(treeIds, treeAffinity, rl);
                     attrs.put("dend_edges", (long) dend.size());
@@ -150,8 +159,6 @@ final class OmnifyChopCommand extends ToolCommand {
                         entries.add(Hdf5Files.Entry.table("dend", DType.UINT32, new int[] {2, dend.size()}, dend.ids()));
                         entries.add(Hdf5Files.Entry.table("dendValues", DType.FLOAT32, new int[] {dend.size()}, dend.values()));
                     }
-                    // contiguous and unfiltered, by basin's own writer: OMNI_PROJECT reads it once; jhdf's deflate took
-                    // ~40% of the task and held the region twice over as nested Java arrays
                     Hdf5Files.write(tmp.resolve(name + ".h5"), attrs, entries, false);
                     Map<String, Object> entry = new LinkedHashMap<>();
                     entry.put("name", name);

@@ -54,6 +54,32 @@ public record Relabeling(int[] local, long[] globalOfLocal) {
         return Arrays.copyOf(heads, unique);
     }
 
+    /**
+     * Local ids of {@code global} through a region's map back ({@code globalOfLocal}: index 0 background, then
+     * ascending global ids), or null when a non-zero value is not in the map (another segmentation's map).
+     */
+    public static int[] localIds(long[] global, long[] globalOfLocal) {
+        int[] local = new int[global.length];
+        long last = 0;
+        int lastLocal = 0;
+        for (int i = 0; i < global.length; i++) {
+            long g = global[i];
+            if (g == 0) {
+                continue;
+            }
+            if (g != last) {
+                int k = Arrays.binarySearch(globalOfLocal, 1, globalOfLocal.length, g);
+                if (k < 1) {
+                    return null;
+                }
+                last = g;
+                lastLocal = k;
+            }
+            local[i] = lastLocal;
+        }
+        return local;
+    }
+
     public int count() {
         return globalOfLocal.length - 1;
     }

@@ -1,6 +1,8 @@
 package org.basin.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -9,7 +11,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.basin.io.Json;
+import org.basin.io.VolumeReader;
+import org.basin.io.Volumes;
 import org.basin.omni.OmniCommandFileTest;
+import org.basin.volume.Block;
+import org.basin.volume.Box;
+import org.basin.volume.DType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,5 +70,62 @@ class OmniProjectCliTest {
         String msg = new String(none.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(127, none.waitFor(), msg);
         assertTrue(msg.contains("neither omni nor omni.desktop is on PATH (or set OMNI=/path/to/omni)"), msg);
+    }
+
+    /** The region file holds no voxels: omni-project reads its box from the volumes and checks they are the ones cut. */
+    @Test
+    void theProjectIsReadFromTheVolumesAndRefusedWhenTheyChangedSince() throws Exception {
+        Path raw = dir.resolve("raw.h5");
+        Path truth = dir.resolve("truth.h5");
+        assertEquals(0, CliTest.run("phantom", "--shape", "24,20,8", "--output", raw.toString(), "--truth", truth.toString()).code());
+        Path regions = dir.resolve("regions");
+        assertEquals(0, CliTest.run("omnify-chop", "--segmentation", truth.toString(), "--raw", raw.toString(), "--divs", "2,1,1", "--overlap",
+                "2,0,0", "--out-dir", regions.toString()).code());
+        Path file = regions.resolve("region_0_0_0.h5");
+        assertEquals(2, CliTest.run("info", file.toString(), "--dataset", "channel").code(), "no copy of the raw in the region file: no such dataset");
+        CliTest.Run o = CliTest.run("omni-project", "--region", file.toString(), "--out-dir", dir.resolve("omni").toString());
+        assertEquals(0, o.code(), o.err());
+        // the project's voxels: raw as it is, segments as local ids through the region's own map
+        Block channel;
+        Block seg;
+        try (VolumeReader r = Volumes.open(dir.resolve("omni/region_0_0_0/channel.h5"), "main")) {
+            channel = r.readAll();
+        }
+        try (VolumeReader r = Volumes.open(dir.resolve("omni/region_0_0_0/segmentation.h5"), "main")) {
+            seg = r.readAll();
+        }
+        Box box = new Box(new int[] {0, 0, 0}, new int[] {8, 20, 14}); // x 0..12 + overlap 2
+        Block rawBox;
+        Block truthBox;
+        try (VolumeReader r = Volumes.open(raw, null)) {
+            rawBox = r.read(box);
+        }
+        try (VolumeReader r = Volumes.open(truth, null)) {
+            truthBox = r.read(box).convert(DType.UINT64);
+        }
+        assertArrayEquals(rawBox.bytes(), channel.bytes());
+        long[] idMap = org.basin.io.Hdf5Files.readTable(file, "id_map").longs();
+        for (int i = 0; i < seg.length(); i++) {
+            assertEquals(truthBox.longs()[i], idMap[seg.ints()[i]]);
+        }
+        // the raw changed in the region's box since omnify-chop: exit 3, nothing written
+        Block whole;
+        try (VolumeReader r = Volumes.open(raw, null)) {
+            whole = r.readAll();
+        }
+        org.basin.io.Hdf5Files.write(raw, Map.of(), java.util.List.of(org.basin.io.Hdf5Files.Entry.of("raw", patched(whole, (3 * 20 + 4) * 24 + 5))),
+                false);
+        CliTest.Run stale = CliTest.run("omni-project", "--region", file.toString(), "--out-dir", dir.resolve("omni2").toString());
+        assertEquals(3, stale.code(), stale.err());
+        assertTrue(stale.err().contains("are not those omnify-chop cut it from") && stale.err().contains("rerun omnify-chop"), stale.err());
+        assertFalse(Files.exists(dir.resolve("omni2/region_0_0_0")));
+    }
+
+    /** A copy of the block's voxels with one byte flipped. */
+    private static Block patched(Block b, int at) {
+        Block c = Block.allocate(b.dtype(), b.box());
+        System.arraycopy(b.bytes(), 0, c.bytes(), 0, b.bytes().length);
+        c.bytes()[at] ^= 1;
+        return c;
     }
 }

@@ -192,7 +192,7 @@ class PipelineTest {
                 "RELABEL", 2L * 64 * 64 * 32 * (4 + 8),             // 2 chunks of uint32 labels + uint64 segmentation
                 "EVALUATE_BLOCK", 2L * 64 * 64 * 32 * (8 + 4),      // 2 chunks of segmentation + uint32 truth
                 "OMNIFY_CHOP", 72L * 72 * 64 * (1 + 8),             // a region of raw + segmentation
-                "OMNI_PROJECT", 72L * 72 * 64 * (1 + 4));           // its region file
+                "OMNI_PROJECT", 72L * 72 * 64 * (1 + 8));           // the same region of raw + segmentation
         for (Outputs.Task t : trace) {
             long read = t.rchar() - base;
             if (region.containsKey(t.process())) {
