@@ -41,8 +41,13 @@ class PipelineTest {
     }
 
     static Result nextflow(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return nextflowLogging(RUN.resolve("nextflow.log"), env, args);
+    }
+
+    /** As {@link #nextflow(Map, String...)} with Nextflow's log in {@code logFile} (for runs side by side). */
+    static Result nextflowLogging(Path logFile, Map<String, String> env, String... args) throws IOException, InterruptedException {
         Files.createDirectories(RUN);
-        List<String> cmd = new java.util.ArrayList<>(List.of(ROOT.resolve("nextflow").toString(), "-log", RUN.resolve("nextflow.log").toString()));
+        List<String> cmd = new java.util.ArrayList<>(List.of(ROOT.resolve("nextflow").toString(), "-log", logFile.toString()));
         cmd.addAll(Arrays.asList(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(RUN.toFile()).redirectErrorStream(true);
         pb.environment().putAll(env);

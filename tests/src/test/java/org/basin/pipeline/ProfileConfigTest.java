@@ -10,7 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Order;
@@ -24,19 +31,44 @@ import org.junit.jupiter.api.Test;
 @Order(4)
 class ProfileConfigTest {
     static String config(String profile) throws Exception {
-        PipelineTest.Result r = nextflow("config", "-profile", profile, "-flat", ROOT.toString());
+        PipelineTest.Result r = PipelineTest.nextflowLogging(RUN.resolve("config-" + profile.replace(',', '-') + ".log"), Map.of(),
+                "config", "-profile", profile, "-flat", ROOT.toString());
         assertEquals(0, r.code(), profile + ":\n" + r.log());
         return r.log();
     }
 
+    /** Each profile's merged configuration, three `nextflow config` at a time (each is a JVM start: CI time). */
+    static Map<String, String> configs(List<String> profiles) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            Map<String, Future<String>> running = new LinkedHashMap<>();
+            for (String p : profiles) {
+                running.put(p, pool.submit(() -> config(p)));
+            }
+            Map<String, String> out = new LinkedHashMap<>();
+            for (Map.Entry<String, Future<String>> e : running.entrySet()) {
+                try {
+                    out.put(e.getKey(), e.getValue().get());
+                } catch (ExecutionException x) {
+                    throw x.getCause() instanceof Exception c ? c : x;
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     @Test
     void everyProfileAloneAndWithTest() throws Exception {
-        Map<String, String> seen = new java.util.HashMap<>();
         Map<String, String> executor = Map.of("lsf", "lsf", "slurm", "slurm", "awsbatch", "awsbatch", "docker", "local", "singularity", "local");
+        List<String> combos = new ArrayList<>();
+        executor.keySet().forEach(p -> combos.addAll(List.of(p, p + ",test")));
+        combos.add("test");
+        Map<String, String> seen = configs(combos);
         for (String p : executor.keySet()) {
             for (String combo : new String[] {p, p + ",test"}) {
-                String c = config(combo);
-                seen.put(combo, c);
+                String c = seen.get(combo);
                 if (!executor.get(p).equals("local")) {
                     assertTrue(c.contains("process.executor = '" + executor.get(p) + "'"), combo + ":\n" + c);
                     assertTrue(c.contains("process.queue = { params.queue }"), combo + ":\n" + c);
@@ -67,7 +99,7 @@ class ProfileConfigTest {
         assertTrue(docker.contains("docker.enabled = true") && docker.contains("params.container = 'basin-tools:0.1.0'"), docker);
         String singularity = seen.get("singularity");
         assertTrue(singularity.contains("singularity.enabled = true") && singularity.contains("params.container = 'docker://basin-tools:0.1.0'"), singularity);
-        String test = config("test");
+        String test = seen.get("test");
         assertFalse(test.contains("process.executor"), test);
         assertTrue(test.contains("executor.cpus = 2"), test);
     }

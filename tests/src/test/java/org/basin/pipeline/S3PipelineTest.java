@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
- * The whole pipeline against a real S3 server on 127.0.0.1 (s3proxy, filesystem backend): the demo phantom uploaded
+ * The whole pipeline against a real S3 server on 127.0.0.1 (s3proxy, filesystem backend), every task a job of a real
+ * one-node Slurm cluster started for the test where slurm-wlm is installed (else run locally): the demo phantom uploaded
  * as OME-Zarr, {@code --input s3://...} and the stores in {@code s3://...}; what the server then holds equals the
  * local run's stores (PipelineTest's) byte for byte, and so do the small published results.
  */
@@ -81,16 +82,47 @@ class S3PipelineTest {
                 up.write(raw.readAll());
             }
 
-            long t0 = System.nanoTime();
-            PipelineTest.Result r = PipelineTest.nextflow(Map.of("AWS_ACCESS_KEY_ID", ACCESS, "AWS_SECRET_ACCESS_KEY", SECRET),
-                    "run", ROOT.toString(), "-profile", "test", "--outdir", out.toString(),
-                    "--input", "s3://basin-ci/input/demo_raw.zarr", "--truth", OUT.resolve("demo/demo_truth.h5").toString(), "--truth_dataset", "truth",
-                    "--store_dir", "s3://basin-ci/run", "--s3_endpoint", endpoint, "--s3_path_style");
-            System.out.printf("PIPELINE on S3: %.1f s wall%n", (System.nanoTime() - t0) / 1e9);
-            assertEquals(0, r.code(), r.log());
-            List<Outputs.Task> trace = Outputs.trace(out);
-            assertEquals(PipelineTest.TASKS - 1, trace.size(), "the test profile's tasks but PHANTOM (the input is given)");
-            assertTrue(trace.stream().allMatch(t -> t.status().equals("COMPLETED")));
+            // on a one-node Slurm cluster where slurm-wlm is installed (one pipeline run tests both: CI time), else locally
+            String noSlurm = LocalSlurm.unavailable();
+            Path slurmDir = RUN.resolve("slurm");
+            Files.createDirectories(slurmDir);
+            // the slurm profile polls every 15 s (kind to a shared controller); a private one-node cluster can be asked every second
+            Path poll = slurmDir.resolve("poll.config");
+            Files.writeString(poll, "executor {\n    pollInterval = '1 sec'\n    queueStatInterval = '2 sec'\n}\n");
+            List<Outputs.Task> trace;
+            try (LocalSlurm slurm = noSlurm == null ? new LocalSlurm(slurmDir.resolve("cluster")) : null) {
+                Map<String, String> env = new java.util.HashMap<>(Map.of("AWS_ACCESS_KEY_ID", ACCESS, "AWS_SECRET_ACCESS_KEY", SECRET));
+                List<String> args = new java.util.ArrayList<>(List.of("run", ROOT.toString(), "-profile", "test", "--outdir", out.toString(),
+                        "--input", "s3://basin-ci/input/demo_raw.zarr", "--truth", OUT.resolve("demo/demo_truth.h5").toString(), "--truth_dataset",
+                        "truth", "--store_dir", "s3://basin-ci/run", "--s3_endpoint", endpoint, "--s3_path_style"));
+                if (slurm != null) {
+                    env.putAll(slurm.environment());
+                    args.addAll(0, List.of("-c", poll.toString()));
+                    args.set(args.indexOf("test"), "test,slurm");
+                    args.addAll(List.of("--queue", "debug"));
+                } else {
+                    System.out.println("SKIPPED the Slurm part of the S3 pipeline test (running it locally): " + noSlurm);
+                }
+                long t0 = System.nanoTime();
+                PipelineTest.Result r = PipelineTest.nextflow(env, args.toArray(String[]::new));
+                System.out.printf("PIPELINE on S3%s: %.1f s wall%n", slurm != null ? " and Slurm" : "", (System.nanoTime() - t0) / 1e9);
+                assertEquals(0, r.code(), r.log());
+                trace = Outputs.trace(out);
+                assertEquals(PipelineTest.TASKS - 1, trace.size(), "the test profile's tasks but PHANTOM (the input is given)");
+                assertTrue(trace.stream().allMatch(t -> t.status().equals("COMPLETED")));
+                if (slurm != null) {
+                    java.util.Set<String> jobs = new java.util.HashSet<>();
+                    for (Outputs.Task t : trace) {
+                        assertTrue(t.nativeId().matches("\\d+"), t.name() + " has Slurm job id '" + t.nativeId() + "'");
+                        jobs.add(t.nativeId());
+                    }
+                    assertEquals(trace.size(), jobs.size(), "one Slurm job per task");
+                    String script = Files.readString(Path.of(trace.get(trace.size() - 1).workdir()).resolve(".command.run"));
+                    assertTrue(script.contains("#SBATCH -p debug"), script);
+                    assertTrue(script.contains("#SBATCH --mem 1024M"), script);
+                    System.out.printf("SLURM: %d tasks as %d Slurm jobs%n", trace.size(), jobs.size());
+                }
+            }
             assertFalse(Files.exists(out.resolve("affinities.zarr")) || Files.exists(out.resolve("segmentation.zarr")), "no store is local");
 
             // the stores on the server equal the local run's, key for key and byte for byte
