@@ -5,11 +5,12 @@ import picocli.CommandLine.Option;
 
 /** The watershed thresholds, shared by {@code watershed} (per chunk) and {@code stitch} (the deferred global merge). */
 final class WatershedOptions {
-    @Option(names = "--t-high", defaultValue = "0.8", description = "T_high: edges at or above join voxels outright (default ${DEFAULT-VALUE}).")
+    @Option(names = "--t-high", defaultValue = "0.9", description = "T_high: edges at or above join voxels outright (default ${DEFAULT-VALUE}).")
     float tHigh;
 
-    @Option(names = "--t-low", defaultValue = "-1", description = {"T_low: voxels whose best edge is at or below are background; below 0: none is",
-        "(dense labels: every voxel follows its steepest edge, a plateau its nearest exit) (default ${DEFAULT-VALUE})."})
+    @Option(names = "--t-low", defaultValue = "0.01", description = {"T_low: voxels whose best edge is at or below are background; below 0: none is",
+        "(dense labels: every voxel follows its steepest edge, a plateau its nearest exit; its plateaus that cross chunk faces",
+        "go to the merge step whole, so its memory grows with the volume) (default ${DEFAULT-VALUE})."})
     float tLow;
 
     @Option(names = "--t-merge", defaultValue = "0.5", description = "T_merge: the constant rule merges across edges at or above this (default ${DEFAULT-VALUE}).")
@@ -18,7 +19,7 @@ final class WatershedOptions {
     @Option(names = "--t-size", defaultValue = "8000", description = "T_size: segments smaller than this (times w^2 for the square rule) merge (default ${DEFAULT-VALUE}).")
     long tSize;
 
-    @Option(names = "--t-dust", defaultValue = "0", description = "T_dust: final segments smaller than this become background (default ${DEFAULT-VALUE}).")
+    @Option(names = "--t-dust", defaultValue = "100", description = "T_dust: final segments smaller than this become background (default ${DEFAULT-VALUE}).")
     long tDust;
 
     @Option(names = "--size-rule", defaultValue = "square", description = "square (T_size * w^2, zwatershed) or constant (default ${DEFAULT-VALUE}).")

@@ -223,7 +223,7 @@ class PipelineTest {
     static void sameAsOneWatershedOfTheWholeVolume(Path affinities, long[] seg) throws Exception {
         Path whole = RUN.resolve("whole-watershed.h5");
         Process p = new ProcessBuilder(ROOT.resolve("bin/basin").toString(), "watershed", "--input", affinities.toString(),
-                "--t-high", "0.8", "--t-low", "0.1", "--t-merge", "0.5", "--t-size", "4000", "--t-dust", "0", "--size-rule", "square",
+                "--t-high", "0.9", "--t-low", "0.1", "--t-merge", "0.5", "--t-size", "4000", "--t-dust", "100", "--size-rule", "square",
                 "--output", whole.toString(), "--overwrite").redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), log);
