@@ -462,33 +462,6 @@ public final class N5Array implements ChunkedStore {
         }
     }
 
-    /** Grid positions (basin order) of the blocks a full-array region touches, in C order. */
-    private List<int[]> blocksCovering(int[] origin, int[] size) {
-        int rank = shape.length;
-        int[] first = new int[rank];
-        int[] last = new int[rank];
-        for (int a = 0; a < rank; a++) {
-            if (size[a] == 0) {
-                return List.of();
-            }
-            first[a] = origin[a] / blocks[a];
-            last[a] = (origin[a] + size[a] - 1) / blocks[a];
-        }
-        List<int[]> out = new ArrayList<>();
-        int[] idx = first.clone();
-        while (true) {
-            out.add(idx.clone());
-            int a = rank - 1;
-            while (a >= 0 && ++idx[a] > last[a]) {
-                idx[a] = first[a];
-                a--;
-            }
-            if (a < 0) {
-                return out;
-            }
-        }
-    }
-
     private int[] blockOrigin(int[] idx) {
         int[] o = new int[idx.length];
         for (int a = 0; a < idx.length; a++) {
@@ -505,7 +478,7 @@ public final class N5Array implements ChunkedStore {
         Block out = info.channels() > 0 ? Block.allocate(dtype, info.channels(), box) : Block.allocate(dtype, box);
         int[] outShape = out.arrayShape();
         int[] outOrigin = NdCopy.origin(shape.length, box.min());
-        for (int[] idx : blocksCovering(outOrigin, outShape)) {
+        for (int[] idx : NdCopy.gridCovering(outOrigin, outShape, blocks)) {
             int[] extent = extent(idx);
             NdCopy.copy(readBlock(idx, extent), extent, blockOrigin(idx), out.data(), outShape, outOrigin);
         }
@@ -522,7 +495,7 @@ public final class N5Array implements ChunkedStore {
         }
         int[] bShape = block.arrayShape();
         int[] bOrigin = NdCopy.origin(shape.length, block.box().min());
-        for (int[] idx : blocksCovering(bOrigin, bShape)) {
+        for (int[] idx : NdCopy.gridCovering(bOrigin, bShape, blocks)) {
             int[] extent = extent(idx);
             int[] bo = blockOrigin(idx);
             boolean covered = true;

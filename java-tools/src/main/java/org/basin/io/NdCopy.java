@@ -1,5 +1,8 @@
 package org.basin.io;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Copies the overlap of two C-order N-d arrays placed at different origins in one coordinate space. Storage
  * chunks (HDF5, Zarr) and requested regions meet here; rows along the last axis go by {@code arraycopy}.
@@ -65,5 +68,35 @@ public final class NdCopy {
             return zyx.clone();
         }
         return new int[] {0, zyx[0], zyx[1], zyx[2]};
+    }
+
+    /**
+     * The positions in a grid of {@code chunk}-shaped cells (Zarr chunks, N5 blocks, v3 shards) that a region of
+     * the full array meets, in C order; none for an empty region.
+     */
+    public static List<int[]> gridCovering(int[] origin, int[] size, int[] chunk) {
+        int rank = origin.length;
+        int[] first = new int[rank];
+        int[] last = new int[rank];
+        for (int a = 0; a < rank; a++) {
+            if (size[a] == 0) {
+                return List.of();
+            }
+            first[a] = origin[a] / chunk[a];
+            last[a] = (origin[a] + size[a] - 1) / chunk[a];
+        }
+        List<int[]> out = new ArrayList<>();
+        int[] idx = first.clone();
+        while (true) {
+            out.add(idx.clone());
+            int a = rank - 1;
+            while (a >= 0 && ++idx[a] > last[a]) {
+                idx[a] = first[a];
+                a--;
+            }
+            if (a < 0) {
+                return out;
+            }
+        }
     }
 }

@@ -447,36 +447,6 @@ public final class ZarrArray implements ChunkedStore {
         return dst;
     }
 
-    /** The chunk-grid index ranges (inclusive) covering a full-array region. */
-    private List<int[]> chunksCovering(int[] origin, int[] size) {
-        int rank = shape.length;
-        int[] first = new int[rank];
-        int[] last = new int[rank];
-        for (int a = 0; a < rank; a++) {
-            first[a] = origin[a] / chunks[a];
-            last[a] = (origin[a] + size[a] - 1) / chunks[a];
-            if (size[a] == 0) {
-                return List.of();
-            }
-        }
-        List<int[]> out = new ArrayList<>();
-        int[] idx = first.clone();
-        while (true) {
-            out.add(idx.clone());
-            int a = rank - 1;
-            while (a >= 0) {
-                if (++idx[a] <= last[a]) {
-                    break;
-                }
-                idx[a] = first[a];
-                a--;
-            }
-            if (a < 0) {
-                return out;
-            }
-        }
-    }
-
     @Override
     public Block read(Box box) {
         if (!info.box().contains(box)) {
@@ -485,7 +455,7 @@ public final class ZarrArray implements ChunkedStore {
         Block out = info.channels() > 0 ? Block.allocate(dtype, info.channels(), box) : Block.allocate(dtype, box);
         int[] outShape = out.arrayShape();
         int[] outOrigin = NdCopy.origin(shape.length, box.min());
-        for (int[] idx : chunksCovering(outOrigin, outShape)) {
+        for (int[] idx : NdCopy.gridCovering(outOrigin, outShape, chunks)) {
             int[] co = new int[idx.length];
             for (int a = 0; a < idx.length; a++) {
                 co[a] = idx[a] * chunks[a];
@@ -505,7 +475,7 @@ public final class ZarrArray implements ChunkedStore {
         }
         int[] bShape = block.arrayShape();
         int[] bOrigin = NdCopy.origin(shape.length, block.box().min());
-        for (int[] idx : chunksCovering(bOrigin, bShape)) {
+        for (int[] idx : NdCopy.gridCovering(bOrigin, bShape, chunks)) {
             int[] co = new int[idx.length];
             boolean covered = true;
             for (int a = 0; a < idx.length; a++) {

@@ -381,7 +381,7 @@ public final class ZarrV3Array implements ChunkedStore {
         int[] outOrigin = NdCopy.origin(rank, box.min());
         int[] outShape = info.channels() > 0 ? new int[] {info.channels(), box.size(0), box.size(1), box.size(2)} : box.shape();
         Object data = fillIsZero() ? dtype.allocate((int) ZarrV3Codecs.length(outShape)) : ZarrV3Codecs.filled(dtype, fill, (int) ZarrV3Codecs.length(outShape));
-        for (int[] idx : covering(outOrigin, outShape, chunkShape)) {
+        for (int[] idx : NdCopy.gridCovering(outOrigin, outShape, chunkShape)) {
             int[] co = origin(idx, chunkShape);
             Path p = chunkPath(idx);
             if (sharding != null) {
@@ -478,7 +478,7 @@ public final class ZarrV3Array implements ChunkedStore {
         int[] bShape = block.arrayShape();
         int[] bOrigin = NdCopy.origin(shape.length, block.box().min());
         int n = (int) ZarrV3Codecs.length(chunkShape);
-        for (int[] idx : covering(bOrigin, bShape, chunkShape)) {
+        for (int[] idx : NdCopy.gridCovering(bOrigin, bShape, chunkShape)) {
             int[] co = origin(idx, chunkShape);
             boolean covered = true;
             for (int a = 0; a < idx.length; a++) {
@@ -529,33 +529,6 @@ public final class ZarrV3Array implements ChunkedStore {
             o[a] = idx[a] * chunk[a];
         }
         return o;
-    }
-
-    /** The grid positions (chunks of {@code chunk}) meeting a full-array region, in C order. */
-    private static List<int[]> covering(int[] origin, int[] size, int[] chunk) {
-        int rank = origin.length;
-        int[] first = new int[rank];
-        int[] last = new int[rank];
-        for (int a = 0; a < rank; a++) {
-            if (size[a] == 0) {
-                return List.of();
-            }
-            first[a] = origin[a] / chunk[a];
-            last[a] = (origin[a] + size[a] - 1) / chunk[a];
-        }
-        List<int[]> out = new ArrayList<>();
-        int[] idx = first.clone();
-        while (true) {
-            out.add(idx.clone());
-            int a = rank - 1;
-            while (a >= 0 && ++idx[a] > last[a]) {
-                idx[a] = first[a];
-                a--;
-            }
-            if (a < 0) {
-                return out;
-            }
-        }
     }
 
     @Override

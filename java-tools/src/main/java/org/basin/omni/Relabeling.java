@@ -9,20 +9,7 @@ public record Relabeling(int[] local, long[] globalOfLocal) {
         long[] ids = distinctNonZero(global);
         long[] map = new long[ids.length + 1];
         System.arraycopy(ids, 0, map, 1, ids.length);
-        int[] local = new int[global.length];
-        long last = 0;
-        int lastLocal = 0;
-        for (int i = 0; i < global.length; i++) {
-            long g = global[i];
-            if (g == 0) {
-                continue;
-            }
-            if (g != last) {
-                last = g;
-                lastLocal = Arrays.binarySearch(ids, g) + 1;
-            }
-            local[i] = lastLocal;
-        }
+        int[] local = localIds(global, map);
         return new Relabeling(local, map);
     }
 
