@@ -5,6 +5,7 @@
 # work folder + outdir. Prints figures; asserts nothing.
 #   benchmarks/pipeline.sh                       SIZES="512,512,256 1024,1024,256" (67 M and 268 M voxels)
 #   SIZES=256,256,128 DESIGNS=new benchmarks/pipeline.sh     a quick look at the current design alone
+#   PARAMS="--t_high 0.99 --t_low 0.01 --t_dust 100"        extra pipeline parameters (here: the thresholds the old design ran with)
 # Options as the issue measured: --chunk 256,256,64 (CHUNK), default watershed chunks and thresholds, 2 cores.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -47,7 +48,7 @@ for size in $sizes; do
     start=$(date +%s)
     (cd "$run" && "$dir/nextflow" -log "$run/nextflow.log" run "$dir" -c "$work/trace.config" -with-trace "$run/trace.txt" \
       --input "$raw" --dataset raw --truth "$truth" --truth_dataset truth --chunk "$chunk" --window 90,170 \
-      --max_cpus 2 --max_memory 12.GB --outdir "$run/results" -ansi-log false > "$run/stdout" 2>&1) || { echo "$d $tag failed: $run/stdout" >&2; tail -20 "$run/stdout" >&2; continue; }
+      --max_cpus 2 --max_memory 12.GB ${PARAMS:-} --outdir "$run/results" -ansi-log false > "$run/stdout" 2>&1) || { echo "$d $tag failed: $run/stdout" >&2; tail -20 "$run/stdout" >&2; continue; }
     wall=$(( $(date +%s) - start ))
     disk_work=$(du -sb "$run/work" | cut -f1); disk_out=$(du -sb "$run/results" | cut -f1)
     echo "$d $tag wall=$wall disk_work=$disk_work disk_out=$disk_out" >> "$work/summary.txt"
