@@ -13,6 +13,7 @@ import org.basin.io.AtomicFiles;
 import org.basin.io.Digest;
 import org.basin.io.Hdf5Files;
 import org.basin.io.Json;
+import org.basin.io.Stores;
 import org.basin.io.VolumeInfo;
 import org.basin.io.VolumeReader;
 import org.basin.io.Volumes;
@@ -146,9 +147,9 @@ final class OmnifyChopCommand extends ToolCommand {
                     attrs.put("volume_shape", si.shape());
                     attrs.put("voxel_size", vs);
                     attrs.put("segments", (long) rl.count());
-                    attrs.put("raw", raw.toAbsolutePath().toString());
+                    attrs.put("raw", location(raw));
                     attrs.put("raw_dataset", ri.dataset() == null ? "" : ri.dataset());
-                    attrs.put("segmentation", segmentation.toAbsolutePath().toString());
+                    attrs.put("segmentation", location(segmentation));
                     attrs.put("segmentation_dataset", si.dataset() == null ? "" : si.dataset());
                     attrs.put("region_digest", regionDigest);
                     List<Hdf5Files.Entry> entries = new ArrayList<>(List.of(
@@ -217,6 +218,11 @@ final class OmnifyChopCommand extends ToolCommand {
                 }
             }
         }
+    }
+
+    /** Where omni-project finds a volume again: an absolute path, or the s3:// location as given. */
+    private static String location(Path p) {
+        return Stores.isS3(p) ? p.toString() : p.toAbsolutePath().toString();
     }
 
     /** Omni channels are uint8: uint16 keeps its high byte, floats in [0, 1] scale by 255, integers clamp. */
