@@ -5,7 +5,7 @@ def q(v) { "'" + v.toString().replace("'", "'\\''") + "'" }
 // publishDir. The task's own output is a one-line note of where the project is.
 process OMNI_PROJECT {
     tag "$meta.id ${region.baseName}"
-    label 'process_low'
+    label 'process_medium'
 
     input:
     tuple val(meta), path(region)

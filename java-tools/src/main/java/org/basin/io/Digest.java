@@ -91,11 +91,20 @@ public final class Digest {
         return new Digest().update(bytes).hex();
     }
 
-    /** The digest of a block's voxels as little-endian bytes, with its type, channels and box. */
+    /**
+     * The digest of a block's voxels as little-endian bytes, with its type, channels and box; encoded a block of
+     * {@link #BLOCK} bytes at a time (a whole copy of a region's uint64 labels cost as much memory as the labels).
+     */
     public static String of(Block block) {
-        ByteBuffer buf = ByteBuffer.allocate(block.length() * block.dtype().bytes()).order(ByteOrder.LITTLE_ENDIAN);
-        ByteCodec.encodeInto(block.data(), block.dtype(), buf);
-        buf.flip();
-        return new Digest().update(block.dtype().label() + " " + block.channels() + " " + block.box()).update(buf).hex();
+        Digest d = new Digest().update(block.dtype().label() + " " + block.channels() + " " + block.box());
+        int per = BLOCK / block.dtype().bytes();
+        ByteBuffer buf = ByteBuffer.allocate(per * block.dtype().bytes()).order(ByteOrder.LITTLE_ENDIAN);
+        for (int at = 0; at < block.length(); at += per) {
+            buf.clear();
+            ByteCodec.encodeInto(block.data(), at, Math.min(per, block.length() - at), block.dtype(), buf);
+            buf.flip();
+            d.update(buf);
+        }
+        return d.hex();
     }
 }

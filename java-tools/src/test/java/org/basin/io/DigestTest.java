@@ -48,6 +48,20 @@ class DigestTest {
     }
 
     @Test
+    void aBlocksDigestIsThatOfItsHeaderAndLittleEndianBytesHoweverLarge() {
+        org.basin.volume.Block b = org.basin.volume.Block.allocate(org.basin.volume.DType.UINT64,
+                org.basin.volume.Box.ofShape(new int[] {3, 300, 400})); // 2.9 MB: three pieces of a MiB
+        long[] v = b.longs();
+        for (int i = 0; i < v.length; i++) {
+            v[i] = i * 0x9E3779B97F4A7C15L;
+        }
+        java.nio.ByteBuffer all = java.nio.ByteBuffer.allocate(v.length * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        all.asLongBuffer().put(v);
+        String want = new Digest().update("uint64 " + b.channels() + " " + b.box()).update(all.array()).hex();
+        assertEquals(want, Digest.of(b));
+    }
+
+    @Test
     void reusableAfterHex() {
         Digest d = new Digest();
         String a = d.update("chunk_0_0_0").hex();
