@@ -196,7 +196,7 @@ class ChunkedWatershedCliTest {
         CliTest.Run defaults = CliTest.run("stitch", ws.toString(), "--output", seg.toString());
         assertEquals(3, defaults.code(), defaults.err());
         assertTrue(defaults.err().contains(ws.resolve("chunk_0_0_0.watershed.h5") + ": the chunks were made with watershed settings "
-                + "T_high=0.8 T_low=0.4 T_merge=0.5 T_size=500 T_dust=0 rule=square, stitch was given T_high=0.8 T_low=-1.0 "), defaults.err());
+                + "T_high=0.9 T_low=0.4 T_merge=0.5 T_size=500 T_dust=100 rule=square, stitch was given T_high=0.9 T_low=0.01 "), defaults.err());
         assertFalse(Files.exists(seg));
         CliTest.Run same = CliTest.run("stitch", ws.toString(), "--output", seg.toString(), "--t-low", "0.4", "--t-size", "500");
         assertEquals(0, same.code(), same.err());
