@@ -2,6 +2,7 @@ package org.basin.omni;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -30,5 +31,11 @@ class RelabelingTest {
         }
         assertEquals(0, Relabeling.of(new long[] {0, 0, 0}).count());
         assertArrayEquals(new int[] {2, 2, 0, 1, 2}, Relabeling.of(new long[] {9, 9, 0, 3, 9}).local());
+        // uint64 ids above 2^63 keep the signed order the map back has always had
+        Relabeling big = Relabeling.of(new long[] {-5, 7, 0, -5});
+        assertArrayEquals(new long[] {0, -5, 7}, big.globalOfLocal());
+        assertArrayEquals(new int[] {1, 2, 0, 1}, big.local());
+        assertArrayEquals(new int[] {2, 0, 1, 1}, Relabeling.localIds(new long[] {7, 0, -5, -5}, big.globalOfLocal()));
+        assertNull(Relabeling.localIds(new long[] {7, 8}, big.globalOfLocal()));
     }
 }
