@@ -200,6 +200,10 @@ public final class Block {
         }
         Block out = new Block(target, channels, channelAxis, box, target.allocate(length()));
         boolean integral = !dtype.isFloating() && !target.isFloating();
+        if (integral && out.data instanceof long[] o) {
+            widen(o); // labels to 64 bits, what every label stage does: a typed loop, not two switches per voxel
+            return out;
+        }
         for (int i = 0, n = length(); i < n; i++) {
             if (integral) {
                 out.setLong(i, getLong(i));
@@ -208,6 +212,38 @@ public final class Block {
             }
         }
         return out;
+    }
+
+    /** This integral block's values as longs (unsigned types zero-extended), as {@link #getLong} gives them. */
+    private void widen(long[] o) {
+        switch (dtype) {
+            case UINT8 -> {
+                byte[] a = (byte[]) data;
+                for (int i = 0; i < o.length; i++) {
+                    o[i] = a[i] & 0xff;
+                }
+            }
+            case UINT16 -> {
+                short[] a = (short[]) data;
+                for (int i = 0; i < o.length; i++) {
+                    o[i] = a[i] & 0xffff;
+                }
+            }
+            case INT32 -> {
+                int[] a = (int[]) data;
+                for (int i = 0; i < o.length; i++) {
+                    o[i] = a[i];
+                }
+            }
+            case UINT32 -> {
+                int[] a = (int[]) data;
+                for (int i = 0; i < o.length; i++) {
+                    o[i] = a[i] & 0xffffffffL;
+                }
+            }
+            case INT64, UINT64 -> System.arraycopy(data, 0, o, 0, o.length);
+            default -> throw new IllegalStateException(dtype + " is not integral");
+        }
     }
 
     /** Copies the voxels of {@code src} that fall inside this block's box (all channels). */
