@@ -2,7 +2,8 @@
 def q(v) { "'" + v.toString().replace("'", "'\\''") + "'" }
 
 // One proofreading region: its box read from the segmentation store and the raw volume, relabelled 1..N, with
-// the segment tree's edges between its segments. Keyed on the digests of the blocks it reads (meta.digest).
+// the segment tree's edges between its segments. Keyed on the digests of the blocks it reads (meta.input_digest),
+// which the region file records as its digest (--input-digest): the raw's voxels are not read at all.
 process OMNIFY_CHOP {
     tag "$meta.id $meta.region"
     label 'process_medium'
@@ -21,7 +22,7 @@ process OMNIFY_CHOP {
     def dataset = meta.dataset ? "--raw-dataset ${q(meta.dataset)}" : ''
     """
     BASIN_MEMORY=${task.memory ? task.memory.toMega() + 'm' : ''} \\
-    basin omnify-chop --segmentation ${q(meta.store)} --raw ${q(raw)} $dataset --tree $tree --region ${meta.position} --out-dir regions --overwrite $args
+    basin omnify-chop --segmentation ${q(meta.store)} --raw ${q(raw)} $dataset --tree $tree --region ${meta.position} --input-digest ${meta.input_digest} --out-dir regions --overwrite $args
 
     echo "${task.process}: { basin: \$(basin --version | cut -d' ' -f2) }" > versions.yml
     """

@@ -70,6 +70,11 @@ final class OmnifyChopCommand extends ToolCommand {
 
     int[] region;
 
+    @Option(names = "--input-digest", description = {"The digest of the store chunks this region reads, as the pipeline derives it from",
+        "its tasks' digests: the region's digest then names those chunks and the raw is not read at all (only its header).",
+        "Without it the digest is of the region's raw and segmentation voxels, and omni-project checks them again."})
+    String inputDigest;
+
     @Option(names = "--out-dir", required = true, description = "Folder for region files and manifest.json.")
     Path outDir;
 
@@ -83,12 +88,12 @@ final class OmnifyChopCommand extends ToolCommand {
             VolumeInfo ri = img.info();
             if (si.channels() > 0 || si.dtype().isFloating()) {
                 throw BasinException.badInput(si.where() + ": a segmentation is a 3D integer volume; got " + si.dtype().label()
-                        + " " + java.util.Arrays.toString(si.arrayShape()));
+                        + " " + Arrays.toString(si.arrayShape()));
             }
             if (ri.channels() > 0) {
-                throw BasinException.badInput(ri.where() + ": raw must be 3D (z, y, x); got " + java.util.Arrays.toString(ri.arrayShape()));
+                throw BasinException.badInput(ri.where() + ": raw must be 3D (z, y, x); got " + Arrays.toString(ri.arrayShape()));
             }
-            if (!java.util.Arrays.equals(si.shape(), ri.shape())) {
+            if (!Arrays.equals(si.shape(), ri.shape())) {
                 throw BasinException.badInput(si.where() + " is " + Triplet.xyz(si.shape()) + " but " + ri.where() + " is "
                         + Triplet.xyz(ri.shape()) + " (x,y,z); they must match");
             }
@@ -133,8 +138,9 @@ final class OmnifyChopCommand extends ToolCommand {
                     // the region file names its volumes and carries a digest of the voxels it was made from, not a copy of
                     // them: OMNI_PROJECT reads its box from the stores (a copy cost 5 bytes per region voxel, or most of
                     // this task deflating it), and its cache key still changes whenever those voxels do
-                    Block channel = toUint8(img.read(region.padded()));
-                    String regionDigest = new Digest().update(Digest.of(channel)).update(Digest.of(s)).hex();
+                    // with --input-digest the pipeline's keys already change whenever a chunk under the region does
+                    String regionDigest = inputDigest != null ? inputDigest
+                            : new Digest().update(Digest.of(toUint8(img.read(region.padded())))).update(Digest.of(s)).hex();
                     String name = "region_" + region.position()[2] + "_" + region.position()[1] + "_" + region.position()[0];
                     Map<String, Object> attrs = new LinkedHashMap<>();
                     attrs.put("basin_version", Version.get());
@@ -152,6 +158,7 @@ final class OmnifyChopCommand extends ToolCommand {
                     attrs.put("segmentation", location(segmentation));
                     attrs.put("segmentation_dataset", si.dataset() == null ? "" : si.dataset());
                     attrs.put("region_digest", regionDigest);
+                    attrs.put("region_digest_of", inputDigest != null ? "store_chunks" : "voxels");
                     List<Hdf5Files.Entry> entries = new ArrayList<>(List.of(
                             Hdf5Files.Entry.table("id_map", DType.UINT64, new int[] {rl.globalOfLocal().length}, rl.globalOfLocal())));
                     Dendrogram dend = Dendrogram.restrict(treeIds, treeAffinity, rl);

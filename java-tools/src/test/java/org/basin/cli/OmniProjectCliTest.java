@@ -9,7 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
+import org.basin.io.Digest;
+import org.basin.io.Hdf5Files;
 import org.basin.io.Json;
 import org.basin.io.VolumeReader;
 import org.basin.io.Volumes;
@@ -104,7 +107,7 @@ class OmniProjectCliTest {
             truthBox = r.read(box).convert(DType.UINT64);
         }
         assertArrayEquals(rawBox.bytes(), channel.bytes());
-        long[] idMap = org.basin.io.Hdf5Files.readTable(file, "id_map").longs();
+        long[] idMap = Hdf5Files.readTable(file, "id_map").longs();
         for (int i = 0; i < seg.length(); i++) {
             assertEquals(truthBox.longs()[i], idMap[seg.ints()[i]]);
         }
@@ -113,12 +116,50 @@ class OmniProjectCliTest {
         try (VolumeReader r = Volumes.open(raw, null)) {
             whole = r.readAll();
         }
-        org.basin.io.Hdf5Files.write(raw, Map.of(), java.util.List.of(org.basin.io.Hdf5Files.Entry.of("raw", patched(whole, (3 * 20 + 4) * 24 + 5))),
+        Hdf5Files.write(raw, Map.of(), List.of(Hdf5Files.Entry.of("raw", patched(whole, (3 * 20 + 4) * 24 + 5))),
                 false);
         CliTest.Run stale = CliTest.run("omni-project", "--region", file.toString(), "--out-dir", dir.resolve("omni2").toString());
         assertEquals(3, stale.code(), stale.err());
         assertTrue(stale.err().contains("are not those omnify-chop cut it from") && stale.err().contains("rerun omnify-chop"), stale.err());
         assertFalse(Files.exists(dir.resolve("omni2/region_0_0_0")));
+    }
+
+    /**
+     * The pipeline's region: its digest is that of the store chunks it reads (--input-digest), recorded as such, and
+     * omni-project makes the same project from it as from a region whose digest is of its voxels.
+     */
+    @Test
+    void aRegionKeyedOnStoreChunkDigestsMakesTheSameProject() throws Exception {
+        Path raw = dir.resolve("raw.h5");
+        Path truth = dir.resolve("truth.h5");
+        assertEquals(0, CliTest.run("phantom", "--shape", "24,20,8", "--output", raw.toString(), "--truth", truth.toString()).code());
+        String digest = "0123456789abcdef0123456789abcdef";
+        assertEquals(0, CliTest.run("omnify-chop", "--segmentation", truth.toString(), "--raw", raw.toString(), "--divs", "2,1,1", "--overlap",
+                "2,0,0", "--region", "1,0,0", "--input-digest", digest, "--out-dir", dir.resolve("keyed").toString()).code());
+        assertEquals(0, CliTest.run("omnify-chop", "--segmentation", truth.toString(), "--raw", raw.toString(), "--divs", "2,1,1", "--overlap",
+                "2,0,0", "--region", "1,0,0", "--out-dir", dir.resolve("voxels").toString()).code());
+        Map<String, Object> keyed = Hdf5Files.readAttributes(dir.resolve("keyed/region_1_0_0.h5"));
+        assertEquals(digest, keyed.get("region_digest"));
+        assertEquals("store_chunks", keyed.get("region_digest_of"));
+        Map<String, Object> ofVoxels = Hdf5Files.readAttributes(dir.resolve("voxels/region_1_0_0.h5"));
+        assertEquals("voxels", ofVoxels.get("region_digest_of"));
+        assertFalse(digest.equals(ofVoxels.get("region_digest")));
+        for (String which : new String[] {"keyed", "voxels"}) {
+            CliTest.Run o = CliTest.run("omni-project", "--region", dir.resolve(which + "/region_1_0_0.h5").toString(), "--out-dir",
+                    dir.resolve("omni-" + which).toString());
+            assertEquals(0, o.code(), o.err());
+        }
+        for (String f : new String[] {"channel.h5", "segmentation.h5"}) {
+            try (VolumeReader a = Volumes.open(dir.resolve("omni-keyed/region_1_0_0/" + f), "main");
+                    VolumeReader b = Volumes.open(dir.resolve("omni-voxels/region_1_0_0/" + f), "main")) {
+                Block x = a.readAll();
+                Block y = b.readAll();
+                assertEquals(12 * 20 * 8, x.length(), f); // x 12..24: the last region; the overlap extends the regions below it
+                assertEquals(y.dtype(), x.dtype(), f);
+                assertEquals(Digest.of(y), Digest.of(x), f);
+            }
+        }
+        assertEquals(Files.readString(dir.resolve("omni-voxels/region_1_0_0/id_map.csv")), Files.readString(dir.resolve("omni-keyed/region_1_0_0/id_map.csv")));
     }
 
     /** A copy of the block's voxels with one byte flipped. */
