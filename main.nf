@@ -220,6 +220,7 @@ workflow {
     if (params.device != 'cpu' && params.backend != 'onnx') error "--device ${params.device} only applies to --backend onnx"
     if (params.ws_batch != null && (!(params.ws_batch instanceof Integer) || params.ws_batch < 1)) error "--ws_batch '${params.ws_batch}' must be a whole number of chunks, at least 1"
     if (!(params.ws_batch_voxels instanceof Number) || params.ws_batch_voxels < 1) error "--ws_batch_voxels '${params.ws_batch_voxels}' must be a whole number of voxels, at least 1"
+    if (!(params.infer_batch_voxels instanceof Number) || params.infer_batch_voxels < 1) error "--infer_batch_voxels '${params.infer_batch_voxels}' must be a whole number of voxels, at least 1"
     if (triplet('ws_chunk').any { it < 3 }) error "--ws_chunk '${params.ws_chunk}' must be at least 3 on every axis (the watershed reads a halo of 2)"
     triplet('divs')
     triplet('omni_overlap')

@@ -130,9 +130,10 @@ workflow BASIN {
     ch_raw_digests = digestMap(FINGERPRINT.out.digests)
 
     model = params.model ? file(params.model, checkIfExists: true) : file("${projectDir}/assets/NO_MODEL")
-    ch_infer = rows(CHOP.out.infer).map { meta, r -> [meta.id, unstamped(meta) + [chunk: r.name, block: r.block, store: affStore]] }
+    // an INFER task is a block of inference chunks, keyed on their input digests
+    ch_infer = rows(CHOP.out.infer).map { meta, r -> [meta.id, unstamped(meta) + [chunk: r.name, block: r.block, chunks: r.chunks, store: affStore]] }
         .combine(ch_raw_digests, by: 0)
-        .map { id, meta, digests -> [id, meta + [input_digest: digestsOf(digests, meta.chunk, 'raw chunk')[0]]] }
+        .map { id, meta, digests -> [id, meta.findAll { k, v -> k != 'chunks' } + [input_digest: digestOf(digestsOf(digests, meta.chunks, 'raw chunk'))]] }
         .combine(ch_raw_at, by: 0).map { id, meta, raw -> [meta, raw] }
     INFER(ch_infer, model)
     ch_aff_digests = digestMap(INFER.out.digests)

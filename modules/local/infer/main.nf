@@ -1,8 +1,8 @@
 // Values that reach the shell are single-quoted: a dataset name is the user's text, not a command.
 def q(v) { "'" + v.toString().replace("'", "'\\''") + "'" }
 
-// One inference chunk: its padded box read straight from the raw volume, its core written into the affinity store
-// (meta.store) in place. The cache key is the chunk's input digest (meta.digest), not the raw file's date.
+// A block of inference chunks, one at a time: each padded box read straight from the raw volume, its core written into the affinity store
+// (meta.store) in place. The cache key is the digest of its chunks' input digests (meta.input_digest), not the raw file's date.
 process INFER {
     tag "$meta.id $meta.chunk"
     label 'process_medium'

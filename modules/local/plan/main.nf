@@ -32,7 +32,7 @@ process PLAN {
     stub:
     """
     mkdir plan
-    printf 'name\\tblock\\nchunk_0_0_0\\t0,0,0\\n' > plan/infer.tsv
+    printf 'name\\tblock\\tchunks\\nchunk_0_0_0\\t0,0,0\\tchunk_0_0_0\\n' > plan/infer.tsv
     printf 'name\\tblock\\nchunk_0_0_0\\t0,0,0\\n' > plan/fingerprint.tsv
     printf 'name\\tblock\\tinfer_chunks\\nchunk_0_0_0\\t0,0,0\\tchunk_0_0_0\\n' > plan/watershed.tsv
     printf 'name\\tposition\\tws_blocks\\tinfer_chunks\\nregion_0_0_0\\t0,0,0\\tchunk_0_0_0\\tchunk_0_0_0\\n' > plan/omni.tsv

@@ -64,6 +64,10 @@ final class PlanCommand extends ToolCommand {
     @Option(names = "--ws-batch-voxels", defaultValue = "16777216", description = "Core voxels per watershed task when --ws-batch is not given (default ${DEFAULT-VALUE}).")
     long wsBatchVoxels;
 
+    @Option(names = "--infer-batch-voxels", defaultValue = "16777216", description = {"Core voxels per inference task: a block of",
+        "inference chunks read and written one chunk at a time, so one JVM start and one scheduler job per block (default ${DEFAULT-VALUE})."})
+    long inferBatchVoxels;
+
     @Option(names = "--fingerprint-voxels", defaultValue = "67108864",
             description = "Core voxels per fingerprint task, which reads its chunks' input to key inference on it (default ${DEFAULT-VALUE}).")
     long fingerprintVoxels;
@@ -90,8 +94,8 @@ final class PlanCommand extends ToolCommand {
         if (wsBatch != null && wsBatch < 1) {
             throw BasinException.badArguments("--ws-batch " + wsBatch + " must be at least 1");
         }
-        if (wsBatchVoxels < 1 || fingerprintVoxels < 1) {
-            throw BasinException.badArguments("--ws-batch-voxels and --fingerprint-voxels must be at least 1");
+        if (wsBatchVoxels < 1 || fingerprintVoxels < 1 || inferBatchVoxels < 1) {
+            throw BasinException.badArguments("--ws-batch-voxels, --infer-batch-voxels and --fingerprint-voxels must be at least 1");
         }
         for (int a = 0; a < 3; a++) {
             if (wsChunk[a] < 3) {
@@ -117,10 +121,11 @@ final class PlanCommand extends ToolCommand {
         int perWs = wsBatch != null ? wsBatch : (int) Math.max(1, Math.min(Integer.MAX_VALUE, wsBatchVoxels / voxels(wsChunk)));
         int perPrint = (int) Math.max(1, Math.min(Integer.MAX_VALUE, fingerprintVoxels / voxels(chunk)));
 
-        TaskTable inferTasks = new TaskTable("name", "block");
-        for (Chunk c : infer.chunks()) {
-            GridBlock b = GridBlock.of(c.position());
-            inferTasks.add(b.name(), b.xyz());
+        int perInfer = (int) Math.max(1, Math.min(Integer.MAX_VALUE, inferBatchVoxels / voxels(chunk)));
+        // each inference task names its chunks: the pipeline keys it on their input digests
+        TaskTable inferTasks = new TaskTable("name", "block", "chunks");
+        for (GridBlock b : GridBlock.tile(infer.gridShape(), chunk, perInfer)) {
+            inferTasks.add(b.name(), b.xyz(), String.join(",", b.positions().stream().map(p -> infer.chunk(p).name()).toList()));
         }
         TaskTable printTasks = blocks(GridBlock.tile(infer.gridShape(), chunk, perPrint));
         List<GridBlock> wsBlocks = GridBlock.tile(ws.gridShape(), wsChunk, perWs);
@@ -157,6 +162,7 @@ final class PlanCommand extends ToolCommand {
         plan.put("infer_chunk_xyz", Triplet.xyz(chunk));
         plan.put("infer_halo_xyz", Triplet.xyz(halo));
         plan.put("infer_grid_xyz", Triplet.xyz(infer.gridShape()));
+        plan.put("infer_chunks_per_task", perInfer);
         plan.put("infer_tasks", inferTasks.size());
         plan.put("affinity_store_chunk_xyz", Triplet.xyz(ChunkGrid.storeChunk(chunk)));
         // with --store-format zarr3 a shard is one task's core, so each shard has one writer
@@ -170,8 +176,8 @@ final class PlanCommand extends ToolCommand {
         plan.put("segmentation_store_shard_xyz", Triplet.xyz(wsChunk));
         plan.put("omni_regions", omniTasks.size());
         Json.write(outDir.resolve("plan.json"), plan);
-        log("%s %s (x,y,z): %d inference chunks of %s, %d watershed tasks of up to %d chunks of %s, %d Omni regions", info.where(),
-                Triplet.xyz(shape), inferTasks.size(), Triplet.xyz(chunk), wsTasks.size(), perWs, Triplet.xyz(wsChunk), omniTasks.size());
+        log("%s %s (x,y,z): %d inference tasks of up to %d chunks of %s, %d watershed tasks of up to %d chunks of %s, %d Omni regions", info.where(),
+                Triplet.xyz(shape), inferTasks.size(), perInfer, Triplet.xyz(chunk), wsTasks.size(), perWs, Triplet.xyz(wsChunk), omniTasks.size());
         return 0;
     }
 

@@ -64,7 +64,7 @@ class S3CliTest {
         assertTrue(info.err().contains("basin info: s3: "), "each command logs its S3 requests: " + info.err());
         Path plan = dir.resolve("plan");
         ok("plan", "--input", "s3://cli/in/raw.zarr", "--chunk", "24,20,10", "--halo", "4,4,4", "--ws-chunk", "24,20,10", "--ws-batch", "1",
-                "--divs", "1,1,1", "--omni-overlap", "2,2,2", "--out-dir", plan.toString());
+                "--infer-batch-voxels", "4800", "--divs", "1,1,1", "--omni-overlap", "2,2,2", "--out-dir", plan.toString());
         TaskTable infer = TaskTable.read(plan.resolve("infer.tsv"), "name", "block");
         assertEquals(8, infer.size());
         for (String[] row : infer.rows().subList(0, 3)) { // three region tasks: the store's first chunks

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.basin.io.Hdf5Files;
 import org.basin.io.Json;
 import org.basin.io.TaskTable;
@@ -56,8 +58,8 @@ class StoreDataFlowCliTest {
         ok("phantom", "--shape", "48,40,20", "--cell-size", "14", "--output", raw.toString(), "--truth", truth.toString());
         Path plan = dir.resolve("plan");
         ok("plan", "--input", raw.toString(), "--chunk", "24,20,10", "--halo", "4,4,4", "--ws-chunk", "16,16,8", "--ws-batch", "4",
-                "--divs", "2,1,1", "--omni-overlap", "2,2,2", "--out-dir", plan.toString());
-        TaskTable infer = TaskTable.read(plan.resolve("infer.tsv"), "name", "block");
+                "--infer-batch-voxels", "4800", "--divs", "2,1,1", "--omni-overlap", "2,2,2", "--out-dir", plan.toString());
+        TaskTable infer = TaskTable.read(plan.resolve("infer.tsv"), "name", "block", "chunks");
         assertEquals(8, infer.size());
         assertEquals(List.of("chunk_0_0_0", "chunk_1_0_0"), infer.column("name").subList(0, 2));
         TaskTable ws = TaskTable.read(plan.resolve("watershed.tsv"), "name", "block", "infer_chunks");
@@ -83,6 +85,31 @@ class StoreDataFlowCliTest {
         Path whole = dir.resolve("whole.h5");
         ok("infer", "--input", raw.toString(), "--output", whole.toString());
         assertArrayEquals(read(whole, "affinities").floats(), read(store, null).floats());
+
+        // batched as the pipeline's default batches: 4 chunks' worth of voxels per task, 2 tasks naming their chunks, the
+        // same store and the same per-chunk digests
+        Path batched = dir.resolve("plan-batched");
+        ok("plan", "--input", raw.toString(), "--chunk", "24,20,10", "--halo", "4,4,4", "--ws-chunk", "16,16,8",
+                "--infer-batch-voxels", "19200", "--out-dir", batched.toString());
+        TaskTable blocks = TaskTable.read(batched.resolve("infer.tsv"), "name", "block", "chunks");
+        assertEquals(2, blocks.size());
+        assertEquals(4, ((Number) Json.read(batched.resolve("plan.json")).get("infer_chunks_per_task")).intValue());
+        Path store4 = dir.resolve("affinities-batched.zarr");
+        Map<String, String> batchedDigests = new TreeMap<>();
+        for (String[] row : blocks.rows()) {
+            assertEquals(4, row[2].split(",").length, row[2]);
+            Path d = dir.resolve(row[0] + ".batched.tsv");
+            ok("infer", "--input", raw.toString(), "--chunk", "24,20,10", "--halo", "4,4,4", "--grid-block", row[1], "--store", store4.toString(),
+                    "--digest-output", d.toString());
+            TaskTable listed = TaskTable.read(d, "name", "digest");
+            assertEquals(List.of(row[2].split(",")), listed.column("name"));
+            for (String[] r : listed.rows()) {
+                batchedDigests.put(r[0], r[1]);
+            }
+        }
+        assertArrayEquals(read(store, null).floats(), read(store4, null).floats());
+        assertEquals(8, batchedDigests.size());
+        assertEquals(new TreeSet<>(inferDigests), new TreeSet<>(batchedDigests.values()));
 
         // watershed blocks from the store, the merge step's id tables, relabelled blocks == stitch of the same chunk files
         StringBuilder list = new StringBuilder("name\tpath\tdigest\n");
