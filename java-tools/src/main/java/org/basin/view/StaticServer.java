@@ -99,6 +99,8 @@ public final class StaticServer implements AutoCloseable {
                 ex.getResponseHeaders().set("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
                 ex.getResponseHeaders().set("Access-Control-Allow-Headers", "Range, Content-Type");
                 ex.getResponseHeaders().set("Access-Control-Max-Age", "86400");
+                // Chrome's private-network preflight: a public page (the demo client) reading 127.0.0.1
+                ex.getResponseHeaders().set("Access-Control-Allow-Private-Network", "true");
                 ex.sendResponseHeaders(204, -1);
                 return;
             }

@@ -137,6 +137,7 @@ class StaticServerTest {
         assertTrue(pre.startsWith("HTTP/1.1 204"), pre);
         assertTrue(pre.toLowerCase().contains("access-control-allow-headers: range"), pre);
         assertTrue(pre.toLowerCase().contains("access-control-allow-origin: *"), pre);
+        assertTrue(pre.toLowerCase().contains("access-control-allow-private-network: true"), pre);
     }
 
     @Test
