@@ -105,6 +105,48 @@ class BrowserViewTest {
     }
 
     /**
+     * The affinities layer as the state writes it (the store's channel axis renamed to a channel dimension, the RGB
+     * shader) alone in an x-y panel: every voxel's centre pixel is (x, y, z affinity) x 255 as red, green, blue.
+     */
+    @Test
+    void affinitiesShowAsRgbWithTheirChannelAxisAsColours() throws Exception {
+        float[] aff;
+        try (VolumeReader r = Volumes.open(outV2.resolve("affinities.zarr"), null)) {
+            assertEquals(3, r.info().channels());
+            aff = r.read(new Box(new int[] {SLICE_Z, 0, 0}, new int[] {SLICE_Z + 1, NY, NX})).floats(); // (c, 1, y, x)
+        }
+        try (StaticServer data = StaticServer.start(outV2, 0); StaticServer client = StaticServer.start(neuroglancer.resolve("dist"), 0)) {
+            Map<String, Object> state = Json.parse(NeuroglancerState.fill(NeuroglancerState.of(outV2).json(), data.baseUrl()), "state");
+            Map<String, Object> view = slicePanelOf(state, "affinities");
+            Screenshot shot = screenshot(client, view, dir.resolve("affinities.png"));
+            Rect panel = shot.panels().get(0);
+            double cx = panel.x() + panel.width() / 2.0;
+            double cy = panel.y() + panel.height() / 2.0;
+            int wrong = 0;
+            List<String> examples = new ArrayList<>();
+            Set<Integer> colours = new HashSet<>();
+            int plane = NX * NY;
+            for (int y = 0; y < NY; y++) {
+                for (int x = 0; x < NX; x++) {
+                    int i = y * NX + x;
+                    int expected = (channel(aff[2 * plane + i]) << 16) | (channel(aff[plane + i]) << 8) | channel(aff[i]);
+                    int sx = (int) Math.floor(cx + (x - NX / 2) * PIXELS_PER_VOXEL);
+                    int sy = (int) Math.floor(cy + (y - NY / 2) * PIXELS_PER_VOXEL);
+                    int seen = shot.image().getRGB(sx, sy) & 0xffffff;
+                    colours.add(seen);
+                    if (!close(expected, seen) && wrong++ < 5) {
+                        examples.add(String.format("voxel (%d, %d): expected #%06x, pixel (%d, %d) #%06x", x, y, expected, sx, sy, seen));
+                    }
+                }
+            }
+            assertEquals(0, wrong, wrong + " of " + plane + " voxels show another colour than their affinities': " + examples);
+            assertTrue(colours.size() > 100, colours.size() + " colours: the affinities vary");
+            System.out.printf("BrowserViewTest affinities: %d voxels of z %d show their (x, y, z) affinities as RGB (%d colours)%n", plane, SLICE_Z,
+                    colours.size());
+        }
+    }
+
+    /**
      * Hook for the pyramid stage (issue 18 item 1): with levels 1.. in segmentation.zarr, zoom out (crossSectionScale
      * so the volume is a few pixels wide), take {@link #screenshot} and assert that the panel shows segment colours
      * and that the server was asked only for the coarsest level's chunks (count the requests under
@@ -142,7 +184,7 @@ class BrowserViewTest {
             String json = NeuroglancerState.fill(NeuroglancerState.of(out).json(), data.baseUrl());
             Map<String, Object> state = Json.parse(json, "state");
             assertTrue(json.contains("\"" + scheme + "://" + data.baseUrl() + "/segmentation.zarr\""), "source of " + json);
-            Map<String, Object> view = slicePanelOfSegmentation(state);
+            Map<String, Object> view = slicePanelOf(state, "segmentation");
             Screenshot shot = screenshot(client, view, dir.resolve(scheme + ".png"));
             Rect panel = shot.panels().get(0);
             assertEquals("slice", panel.kind());
@@ -189,18 +231,21 @@ class BrowserViewTest {
         }
     }
 
-    /** The state, changed to show the segmentation alone in one x-y panel: opaque colours, black, no overlays. */
-    static Map<String, Object> slicePanelOfSegmentation(Map<String, Object> state) {
+    /** The state, changed to show layer {@code name} alone in one x-y panel: opaque, on black, no overlays. */
+    static Map<String, Object> slicePanelOf(Map<String, Object> state, String name) {
         Map<String, Object> view = new LinkedHashMap<>(state);
         List<Object> layers = new ArrayList<>();
         for (Object o : (List<?>) state.get("layers")) {
             Map<String, Object> layer = new LinkedHashMap<>(cast(o));
-            if ("segmentation".equals(layer.get("type"))) {
+            if (!name.equals(layer.get("name"))) {
+                layer.put("visible", false);
+            } else if ("segmentation".equals(layer.get("type"))) {
                 layer.put("selectedAlpha", 1.0);
                 layer.put("notSelectedAlpha", 1.0);
                 layer.put("hoverHighlight", false);
             } else {
-                layer.put("visible", false);
+                layer.put("visible", true);
+                layer.put("opacity", 1.0);
             }
             layers.add(layer);
         }
