@@ -16,9 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
@@ -39,6 +42,7 @@ public final class StaticServer implements AutoCloseable {
     private final ExecutorService workers;
     private final Path root;
     private final Map<String, byte[]> generated = new ConcurrentHashMap<>();
+    private final Queue<String> requested = new ConcurrentLinkedQueue<>();
 
     private StaticServer(HttpServer server, ExecutorService workers, Path root) {
         this.server = server;
@@ -73,6 +77,14 @@ public final class StaticServer implements AutoCloseable {
     /** Serves {@code bytes} at {@code path} (starting with "/") instead of any file there. */
     public void serve(String path, byte[] bytes) {
         generated.put(path, bytes.clone());
+    }
+
+    /**
+     * The paths of the GET and HEAD requests answered so far, in order, each as "STATUS PATH" (tests check which
+     * chunks, or which pyramid level, a viewer asked for).
+     */
+    public List<String> requested() {
+        return List.copyOf(requested);
     }
 
     public int port() {
@@ -111,31 +123,39 @@ public final class StaticServer implements AutoCloseable {
             }
             boolean head = method.equals("HEAD");
             String path = requestPath(ex.getRequestURI());
-            if (path == null) {
-                text(ex, 403, "path outside the served folder");
-                return;
+            try {
+                answer(ex, path, head);
+            } finally {
+                requested.add(ex.getResponseCode() + " " + (path == null ? ex.getRequestURI().getRawPath() : path));
             }
-            byte[] made = generated.get(path);
-            if (made != null) {
-                ex.getResponseHeaders().set("Content-Type", contentType(path));
-                ex.getResponseHeaders().set("Cache-Control", "no-store");
-                ex.sendResponseHeaders(200, head ? -1 : made.length);
-                if (!head) {
-                    ex.getResponseBody().write(made);
-                }
-                return;
-            }
-            Path file = root.resolve(path.substring(1)).normalize();
-            if (!file.startsWith(root)) {
-                text(ex, 403, "path outside the served folder");
-                return;
-            }
-            if (!Files.isRegularFile(file)) {
-                text(ex, 404, "not found");
-                return;
-            }
-            serveFile(ex, file, head);
         }
+    }
+
+    private void answer(HttpExchange ex, String path, boolean head) throws IOException {
+        if (path == null) {
+            text(ex, 403, "path outside the served folder");
+            return;
+        }
+        byte[] made = generated.get(path);
+        if (made != null) {
+            ex.getResponseHeaders().set("Content-Type", contentType(path));
+            ex.getResponseHeaders().set("Cache-Control", "no-store");
+            ex.sendResponseHeaders(200, head ? -1 : made.length);
+            if (!head) {
+                ex.getResponseBody().write(made);
+            }
+            return;
+        }
+        Path file = root.resolve(path.substring(1)).normalize();
+        if (!file.startsWith(root)) {
+            text(ex, 403, "path outside the served folder");
+            return;
+        }
+        if (!Files.isRegularFile(file)) {
+            text(ex, 404, "not found");
+            return;
+        }
+        serveFile(ex, file, head);
     }
 
     /** The decoded path of the request, starting with "/"; null when a segment is ".." (or decodes to one). */

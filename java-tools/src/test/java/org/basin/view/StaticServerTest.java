@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,6 +112,7 @@ class StaticServerTest {
         assertEquals("*", a.allowOrigin());
         assertEquals(404, get("/segmentation.zarr/0/0/0", null).status()); // a folder: no listing
         assertEquals(404, get("/nothing/here.json", null).status());
+        assertEquals(List.of("404 /segmentation.zarr/0/0/0/1", "404 /segmentation.zarr/0/0/0", "404 /nothing/here.json"), server.requested());
     }
 
     @Test
