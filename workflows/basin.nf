@@ -19,6 +19,7 @@ include { OMNI_PROJECT             } from '../modules/local/omni_project'
 include { EVALUATE_BLOCK           } from '../modules/local/evaluate_block'
 include { EVALUATE                 } from '../modules/local/evaluate'
 include { SNAPSHOT                 } from '../modules/local/snapshot'
+include { NEUROGLANCER_STATE       } from '../modules/local/neuroglancer_state'
 
 // One digest for several: the cache key of a task that reads what several other tasks wrote.
 def digestOf(List parts) {
@@ -217,9 +218,21 @@ workflow BASIN {
         .combine(ch_raw_at, by: 0).map { id, meta, raw -> [meta, raw] }
     SNAPSHOT(ch_snap)
 
+    // neuroglancer.json, one task per volume once the stores are written (keyed on their digests). Its sources are
+    // relative to the served outdir, so it needs the stores in the outdir: not with --store_dir (`basin view` there).
+    ch_ng_versions = Channel.empty()
+    if (!params.store_dir) {
+        ch_state = ch_seg_digests.combine(ch_aff_digests, by: 0)
+            .map { id, seg, aff ->
+                [[id: id, input_digest: digestOf(seg.sort().collect { it.toString() } + aff.sort().collect { it.toString() })], outdir]
+            }
+        NEUROGLANCER_STATE(ch_state)
+        ch_ng_versions = NEUROGLANCER_STATE.out.versions
+    }
+
     ch_versions = ch_versions.mix(CHOP.out.versions, FINGERPRINT.out.versions.first(), INFER.out.versions.first(),
         WATERSHED.out.versions.first(), MERGE_SEGMENTS.out.versions, RELABEL.out.versions.first(), OMNIFY_CHOP.out.versions.first(),
-        OMNI_PROJECT.out.versions.first(), EVALUATE_BLOCK.out.versions.first(), EVALUATE.out.versions, SNAPSHOT.out.versions)
+        OMNI_PROJECT.out.versions.first(), EVALUATE_BLOCK.out.versions.first(), EVALUATE.out.versions, SNAPSHOT.out.versions, ch_ng_versions)
 
     emit:
     tree     = MERGE_SEGMENTS.out.tree

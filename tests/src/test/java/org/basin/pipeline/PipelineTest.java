@@ -31,7 +31,7 @@ class PipelineTest {
     static final Path OUT = RUN.resolve("results");
 
     /** Tasks of a test-profile run. */
-    static final int TASKS = 35;
+    static final int TASKS = 36;
 
     record Result(int code, String log) {
     }
@@ -71,7 +71,7 @@ class PipelineTest {
         assertEquals(0, r.code(), r.log());
         List<Outputs.Task> trace = Outputs.trace(OUT);
         assertEquals(TASKS, trace.size(), "tasks: phantom, chop (plan), fingerprint, 8 infer, 4 watershed blocks of 2 chunks, merge, agglomerate, 4 relabel,"
-                + " 4 omnify-chop, 4 omni, 4 evaluate blocks, evaluate, snapshot");
+                + " 4 omnify-chop, 4 omni, 4 evaluate blocks, evaluate, snapshot, neuroglancer state");
         assertTrue(trace.stream().allMatch(t -> t.status().equals("COMPLETED")));
         boundedByTheirRegions(trace);
 
@@ -151,6 +151,9 @@ class PipelineTest {
         // README, "Demo quality": 0.053 (chunked and whole volume alike)
         assertTrue(are < 0.08, "adapted Rand error " + are);
         assertTrue(Files.size(OUT.resolve("snapshot.png")) > 1000);
+        // the Neuroglancer state names the stores relative to the served outdir (BrowserViewTest opens such a state)
+        String state = Files.readString(OUT.resolve("neuroglancer.json"));
+        assertTrue(state.contains("\"zarr2://@OUTDIR@/segmentation.zarr\"") && state.contains("\"zarr2://@OUTDIR@/affinities.zarr\""), state);
         aMovedOutdirStaysValid(seg);
         assertTrue(Hdf5Files.looksLikeHdf5(OUT.resolve("demo/demo_raw.h5")));
     }
@@ -284,7 +287,7 @@ class PipelineTest {
         Result r = nextflow("run", ROOT.toString(), "-profile", "test", "--outdir", RUN.resolve("stub").toString(), "-stub-run");
         assertEquals(0, r.code(), r.log());
         for (String process : new String[] {"PHANTOM", "CHOP", "FINGERPRINT", "INFER", "WATERSHED", "MERGE_SEGMENTS", "AGGLOMERATE", "RELABEL",
-            "OMNIFY_CHOP", "OMNI_PROJECT", "EVALUATE_BLOCK", "EVALUATE", "SNAPSHOT"}) {
+            "OMNIFY_CHOP", "OMNI_PROJECT", "EVALUATE_BLOCK", "EVALUATE", "SNAPSHOT", "NEUROGLANCER_STATE"}) {
             assertTrue(r.log().contains(process), process + " in\n" + r.log());
         }
     }
