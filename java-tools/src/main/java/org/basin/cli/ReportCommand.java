@@ -119,13 +119,19 @@ final class ReportCommand extends ToolCommand {
         log("wrote %s (%d slices, %d segments%s)", html, data.slices().size(), data.segments(), stages == null ? "" : ", " + stages.size() + " stages");
         if (summary) {
             String scoreLine = data.scores() == null ? "" : ReportHtml.scoreLine(data.scores());
-            System.out.println(data.segments() + " segments" + (scoreLine.isEmpty() ? "" : "; " + scoreLine));
+            var out = spec.commandLine().getOut();
+            out.println(data.segments() + " segments" + (scoreLine.isEmpty() ? "" : "; " + scoreLine));
+            out.flush();
         }
         return 0;
     }
 
     /** Draws the slices and sums the segment tables; writes the PNGs and report.json. */
     private ReportData render() {
+        if (segmentSizes == null) {
+            throw BasinException.badArguments("--segmentation needs --segment-sizes (relabel's per-block tables): the report sums them and never"
+                    + " scans the volume");
+        }
         int[] shape;
         double[] voxel;
         try (VolumeReader seg = Volumes.open(segmentation, segmentationDataset != null ? segmentationDataset : SliceReader.levels(segmentation, null).get(0))) {
