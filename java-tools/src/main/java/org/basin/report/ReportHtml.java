@@ -29,7 +29,7 @@ public final class ReportHtml {
         largest(h, d);
         stages(h, stages);
         scores(h, d.scores());
-        params(h, d.params(), run);
+        params(h, d.params());
         h.append("</body>\n</html>\n");
         return h.toString();
     }
@@ -196,7 +196,7 @@ public final class ReportHtml {
         }
     }
 
-    private static void params(StringBuilder h, Map<String, Object> params, Map<String, Object> run) {
+    private static void params(StringBuilder h, Map<String, Object> params) {
         h.append("<h2>Parameters</h2>\n");
         if (params == null || params.isEmpty()) {
             h.append("<p class=\"note\">Not given.</p>\n");
