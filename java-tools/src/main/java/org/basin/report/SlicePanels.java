@@ -120,7 +120,7 @@ public final class SlicePanels {
 
     /** The bar at the panel's lower left: white with a black outline, its label above it. */
     private static void drawBar(BufferedImage img, int x0, int pw, int ph, ScaleBar bar) {
-        int size = pw >= 512 ? 3 : 2;
+        int size = Math.max(2, Math.min(6, pw / 256)); // font pixels: the label stays legible on large panels
         int thick = Math.max(3, ph / 80);
         int margin = Math.max(6, pw / 40);
         int bx = x0 + margin;
