@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
+import org.basin.io.Json;
 import org.junit.jupiter.api.Test;
 
 class ReportHtmlTest {
@@ -91,7 +92,7 @@ class ReportHtmlTest {
     @Test
     void theDataRoundTripsThroughJson() {
         ReportData d = data();
-        Map<String, Object> json = org.basin.io.Json.parse(org.basin.io.Json.write(d.toJson()), "report.json");
+        Map<String, Object> json = Json.parse(Json.write(d.toJson()), "report.json");
         Map<String, byte[]> files = new LinkedHashMap<>();
         d.slices().forEach(s -> files.put(s.file(), s.png()));
         ReportData back = ReportData.fromJson(json, files::get);

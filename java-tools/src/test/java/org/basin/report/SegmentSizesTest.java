@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import org.basin.volume.Box;
 import org.junit.jupiter.api.Test;
@@ -89,7 +90,7 @@ class SegmentSizesTest {
         List<Segment> s = List.of(new Segment(3, 10, new int[] {1, 2, 3}, new int[] {4, 5, 6}));
         List<Object[]> rows = SegmentTable.rows(s);
         assertArrayEquals(new Object[] {"3", 10L, 3, 2, 1, 6, 5, 4}, rows.get(0));
-        String[] text = java.util.Arrays.stream(rows.get(0)).map(String::valueOf).toArray(String[]::new);
+        String[] text = Arrays.stream(rows.get(0)).map(String::valueOf).toArray(String[]::new);
         Segment back = SegmentTable.segments(List.of(SegmentTable.COLUMNS), List.<String[]>of(text), "t.tsv").get(0);
         assertArrayEquals(new int[] {1, 2, 3}, back.min());
         assertArrayEquals(new int[] {4, 5, 6}, back.max());

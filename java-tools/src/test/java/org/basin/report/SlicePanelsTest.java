@@ -6,6 +6,7 @@ import java.awt.image.BufferedImage;
 import org.basin.snapshot.SliceRenderer;
 import org.basin.volume.Block;
 import org.basin.volume.Box;
+import org.basin.volume.DType;
 import org.junit.jupiter.api.Test;
 
 class SlicePanelsTest {
@@ -54,7 +55,7 @@ class SlicePanelsTest {
             aff[240 + i] = 1f;   // x -> red
         }
         Box box = new Box(new int[] {3, 0, 0}, new int[] {4, 10, 12});
-        SlicePanels.Picture p = SlicePanels.render(Block.of(raw, box), Block.wrap(org.basin.volume.DType.FLOAT32, 3, box, aff), seg, 4);
+        SlicePanels.Picture p = SlicePanels.render(Block.of(raw, box), Block.wrap(DType.FLOAT32, 3, box, aff), seg, 4);
         int pw = 12 * 8;
         assertEquals(3 * pw + 2 * SlicePanels.GAP, p.image().getWidth());
         int y = 2 * 8;
