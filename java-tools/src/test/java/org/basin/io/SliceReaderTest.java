@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.basin.volume.Block;
 import org.basin.volume.Box;
@@ -37,6 +39,52 @@ class SliceReaderTest {
         assertEquals(12, s.plane().getLong(0));
         // a target larger than every level: level 0
         assertEquals("s0", SliceReader.read(n5, null, 40, new int[] {64, 64, 64}, new double[] {40, 4, 4}, 100).level());
+    }
+
+    /**
+     * An OME-Zarr group with levels "0", "1", "2" in its multiscales (2x2x1: z stays, as the pyramid stage does for
+     * anisotropic voxels): the level is chosen by its shape, its pixel size comes from its scale transform.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void omeZarrLevelsListedInMultiscalesAreUsedWithTheirScale() {
+        Path g = dir.resolve("seg.zarr");
+        int[][] shapes = {{8, 64, 64}, {8, 32, 32}, {8, 16, 16}};
+        try (ZarrArray a = OmeZarr.create(g, "seg", DType.UINT64, 0, shapes[0], new int[] {8, 32, 32}, ZarrCodec.NONE, new double[] {40, 4, 4},
+                Map.of())) {
+            a.write(filled(shapes[0], 5));
+        }
+        for (int level = 1; level < 3; level++) {
+            try (ZarrArray a = ZarrArray.create(g.resolve(String.valueOf(level)), DType.UINT64, 0, shapes[level], shapes[level], ZarrCodec.NONE, "/",
+                    Map.of())) {
+                a.write(filled(shapes[level], 5 + level));
+            }
+        }
+        Map<String, Object> attrs = Json.read(g.resolve(".zattrs"));
+        Map<String, Object> ms = (Map<String, Object>) ((List<Object>) attrs.get("multiscales")).get(0);
+        List<Object> datasets = new ArrayList<>((List<Object>) ms.get("datasets"));
+        for (int level = 1; level < 3; level++) {
+            double xy = 4 << level;
+            datasets.add(Map.of("path", String.valueOf(level), "coordinateTransformations",
+                    List.of(Map.of("type", "scale", "scale", List.of(40.0, xy, xy)))));
+        }
+        ms.put("datasets", datasets);
+        Json.write(g.resolve(".zattrs"), attrs);
+
+        SliceReader.Slice s = SliceReader.read(g, null, 5, shapes[0], new double[] {40, 4, 4}, 32);
+        assertEquals("1", s.level());
+        assertEquals(5, s.levelZ(), "z is not downsampled");
+        assertEquals(8.0, s.nmPerPixel(), "level 1's scale: 8 nm in x");
+        assertArrayEquals(new int[] {1, 32, 32}, s.plane().shape());
+        assertEquals(6, s.plane().getLong(100));
+        assertEquals("2", SliceReader.read(g, null, 5, shapes[0], new double[] {40, 4, 4}, 16).level());
+        assertEquals("0", SliceReader.read(g, null, 5, shapes[0], new double[] {40, 4, 4}, 64).level());
+    }
+
+    private static Block filled(int[] shape, long id) {
+        long[] v = new long[shape[0] * shape[1] * shape[2]];
+        Arrays.fill(v, id);
+        return Block.of(v, Box.ofShape(shape));
     }
 
     @Test
