@@ -240,9 +240,45 @@ workflow {
         .collectFile(name: 'software_versions.yml', storeDir: "${params.outdir}/pipeline_info", sort: true)
 }
 
+// ---- the end of a run: the report's stage table and a short summary ----
+
+// The per-stage table needs the whole trace, which exists only when the run ends: here, on the head node, `basin report`
+// redoes report.html from the REPORT task's report.json and PNGs (publishDir has copied them into <outdir>/report
+// before onComplete runs) and the trace, in about a second, reading no volume. It prints the segments and scores.
+def finishReport() {
+    def outdir = file(params.outdir).toAbsolutePath()
+    def dir = outdir.resolve('report')
+    def summary = null
+    if (java.nio.file.Files.isRegularFile(dir.resolve('report.json'))) {
+        def trace = workflow.session.config.navigate('trace.file')
+        def run = [run_name: workflow.runName, command: workflow.commandLine, started: workflow.start.toString(),
+            duration: workflow.duration.toString(), nextflow: nextflow.version.toString(), basin: workflow.manifest.version, resumed: workflow.resume]
+        dir.resolve('run.json').text = groovy.json.JsonOutput.prettyPrint(groovy.json.JsonOutput.toJson(run)) + '\n'
+        def cmd = ["${projectDir}/bin/basin", 'report', '--out-dir', dir.toString(), '--run-info', dir.resolve('run.json').toString(),
+            '--overwrite', '--summary'] + (trace && file(trace).exists() ? ['--trace', file(trace).toString()] : [])
+        def proc = cmd.collect { it.toString() }.execute()
+        def out = new StringBuilder()
+        def err = new StringBuilder()
+        proc.waitForProcessOutput(out, err)
+        if (proc.exitValue() == 0) {
+            summary = out.toString().trim()
+        } else {
+            log.warn "basin: report.html lacks the stage table (${err.toString().trim()})"
+        }
+    }
+    if (summary) log.info "basin: ${summary}"
+    log.info "basin: outputs in ${outdir}" + (java.nio.file.Files.isRegularFile(dir.resolve('report.html')) ? "; QC report ${dir.resolve('report.html')}" : '')
+    log.info "basin: look at it in Neuroglancer: bin/basin view ${outdir}"
+}
+
 workflow.onComplete {
     if (workflow.success) {
-        log.info "basin: done in ${workflow.duration}; outputs in ${params.outdir}"
+        log.info "basin: done in ${workflow.duration}"
+        if (!workflow.stubRun) {
+            finishReport()
+        } else {
+            log.info "basin: outputs in ${params.outdir}"
+        }
     } else {
         log.error "basin: failed (${workflow.errorMessage?.readLines()?.first() ?: 'see .nextflow.log'}); fix the cause and rerun with -resume: finished tasks are reused"
     }

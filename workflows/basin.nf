@@ -2,7 +2,7 @@
  * The basin DAG over chunked stores written in place (DESIGN.md section 1):
  *   CHOP (plan: boxes only) -> FINGERPRINT -> INFER (-> affinities.zarr) -> WATERSHED (block + halo 2 from the store)
  *   -> MERGE_SEGMENTS (face data and region graphs only: id tables, tree) -> RELABEL (-> segmentation.zarr)
- *   -> OMNIFY_CHOP (per region) -> OMNI_PROJECT, with EVALUATE_BLOCK -> EVALUATE and SNAPSHOT beside them.
+ *   -> OMNIFY_CHOP (per region) -> OMNI_PROJECT, with EVALUATE_BLOCK -> EVALUATE and SNAPSHOT beside them; REPORT last.
  * Nothing voxel-sized travels between processes: tasks get boxes, store locations and the digests of what they
  * read, so a task's cache key changes exactly when its input data changes (see the README, "Resume").
  */
@@ -20,6 +20,7 @@ include { EVALUATE_BLOCK           } from '../modules/local/evaluate_block'
 include { EVALUATE                 } from '../modules/local/evaluate'
 include { SNAPSHOT                 } from '../modules/local/snapshot'
 include { NEUROGLANCER_STATE       } from '../modules/local/neuroglancer_state'
+include { REPORT                   } from '../modules/local/report'
 
 // One digest for several: the cache key of a task that reads what several other tasks wrote.
 def digestOf(List parts) {
@@ -230,13 +231,28 @@ workflow BASIN {
         ch_ng_versions = NEUROGLANCER_STATE.out.versions
     }
 
+    // The QC report: slices read from the stores (bounded by a slice), segment sizes summed from RELABEL's per-block
+    // tables (never a scan of the volume), the scores when there is truth. Keyed like SNAPSHOT on the stores' digests.
+    // (When pyramid levels are written, their completion belongs in this key too, so the slices come from finished levels.)
+    ch_sizes = RELABEL.out.sizes.map { meta, f -> [meta.id, f] }.groupTuple().map { id, fs -> [id, fs.sort { it.name }] }
+    ch_report_scores = (!params.input || params.truth) ? EVALUATE.out.scores.map { meta, f -> [meta.id, f] }
+        : ch_raw.map { meta, r -> [meta.id, file("${projectDir}/assets/NO_SCORES")] }
+    ch_report = ch_snap.map { meta, raw -> [meta.id, meta, raw] }
+        .combine(ch_sizes, by: 0).combine(ch_report_scores, by: 0)
+        .map { id, meta, raw, sizes, scores -> [meta, raw, sizes, scores] }
+    // the parameters as the user set them (names with underscores, as the schema has them; values as text)
+    def runParams = groovy.json.JsonOutput.toJson(new TreeMap(params.findAll { k, v -> k ==~ /[a-z0-9_]+/ && k != 'help' }
+        .collectEntries { k, v -> [k, v == null ? null : v.toString()] }))
+    REPORT(ch_report, runParams)
+
     ch_versions = ch_versions.mix(CHOP.out.versions, FINGERPRINT.out.versions.first(), INFER.out.versions.first(),
         WATERSHED.out.versions.first(), MERGE_SEGMENTS.out.versions, RELABEL.out.versions.first(), OMNIFY_CHOP.out.versions.first(),
-        OMNI_PROJECT.out.versions.first(), EVALUATE_BLOCK.out.versions.first(), EVALUATE.out.versions, SNAPSHOT.out.versions, ch_ng_versions)
+        OMNI_PROJECT.out.versions.first(), EVALUATE_BLOCK.out.versions.first(), EVALUATE.out.versions, SNAPSHOT.out.versions, REPORT.out.versions, ch_ng_versions)
 
     emit:
     tree     = MERGE_SEGMENTS.out.tree
     projects = OMNI_PROJECT.out.project
     scores   = EVALUATE.out.scores
+    report   = REPORT.out.report
     versions = ch_versions
 }

@@ -14,6 +14,8 @@ import org.basin.io.Hdf5Files;
 import org.basin.io.OmeZarr;
 import org.basin.io.TaskTable;
 import org.basin.io.StoreLayout;
+import org.basin.report.SegmentCounts;
+import org.basin.report.SegmentTable;
 import org.basin.volume.Block;
 import org.basin.volume.DType;
 import picocli.CommandLine.Command;
@@ -57,6 +59,10 @@ final class RelabelCommand extends ToolCommand {
 
     @Option(names = "--digest-output", description = "A table of each chunk's name and the digest of the store chunks written for it.")
     Path digestOutput;
+
+    @Option(names = "--segment-sizes", description = {"Also write a table of the block's segments: id, voxels and bounding box",
+        "(x0 y0 z0 x1 y1 z1, last + 1); basin report sums these instead of reading the volume."})
+    Path segmentSizes;
 
     @Override
     protected int execute() {
@@ -110,6 +116,7 @@ final class RelabelCommand extends ToolCommand {
         ChunkedStore out = OmeZarr.openOrCreate(segmentation, "segmentation", DType.UINT64, 0, first.volumeShape(), layout,
                 first.voxelSize(), attrs);
         TaskTable digests = new TaskTable("name", "digest");
+        SegmentCounts counts = segmentSizes != null ? new SegmentCounts() : null;
         long[] reuse = null;
         for (ChunkFile.Meta m : metas) {
             Hdf5Files.Table t = tables.get(m.name());
@@ -138,8 +145,16 @@ final class RelabelCommand extends ToolCommand {
             }
             out.recordWrites();
             out.write(Block.of(seg, m.chunk().core()));
+            if (counts != null) {
+                counts.add(seg, m.chunk().core());
+            }
             digests.add(m.name(), Digest.of(out.writtenChunks().toString()));
             reuse = seg;
+        }
+        if (counts != null) {
+            TaskTable sizes = new TaskTable(SegmentTable.COLUMNS);
+            SegmentTable.rows(counts.segments()).forEach(sizes::add);
+            sizes.write(segmentSizes);
         }
         if (digestOutput != null) {
             digests.write(digestOutput);

@@ -35,6 +35,10 @@ public final class TaskTable {
         return this;
     }
 
+    public List<String> columns() {
+        return columns;
+    }
+
     public List<String[]> rows() {
         return rows;
     }

@@ -126,7 +126,7 @@ class StoreDataFlowCliTest {
         Path seg = dir.resolve("segmentation.zarr");
         for (String[] row : ws.rows()) {
             ok("relabel", "--watershed", dir.resolve("ws").resolve(row[0]).toString(), "--id-table", dir.resolve("ids").resolve(row[0] + ".ids.h5").toString(),
-                    "--segmentation", seg.toString());
+                    "--segmentation", seg.toString(), "--segment-sizes", dir.resolve("sizes").resolve(row[0] + ".segments.tsv").toString());
         }
         Path stitched = dir.resolve("stitched.zarr");
         List<String> all = new ArrayList<>(List.of("stitch"));
@@ -140,6 +140,8 @@ class StoreDataFlowCliTest {
         long segments = java.util.Arrays.stream(relabelled).max().orElse(0);
         assertTrue(segments > 5, segments + " segments");
         assertEquals(segments, ((Number) Json.read(seg.resolve(".zattrs")).get("segments")).longValue());
+
+        ReportCliTest.theReportOfTheStoresIsTheirs(dir, raw, store, seg, dir.resolve("sizes"), relabelled);
 
         // scores from per-block contingency tables == scores of the whole volumes
         List<String> sum = new ArrayList<>(List.of("evaluate", "--partials"));

@@ -4,13 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
 import org.basin.io.Hdf5Files;
 import org.basin.io.Json;
 import org.basin.io.VolumeReader;
@@ -31,7 +37,7 @@ class PipelineTest {
     static final Path OUT = RUN.resolve("results");
 
     /** Tasks of a test-profile run. */
-    static final int TASKS = 36;
+    static final int TASKS = 37;
 
     record Result(int code, String log) {
     }
@@ -71,7 +77,7 @@ class PipelineTest {
         assertEquals(0, r.code(), r.log());
         List<Outputs.Task> trace = Outputs.trace(OUT);
         assertEquals(TASKS, trace.size(), "tasks: phantom, chop (plan), fingerprint, 8 infer, 4 watershed blocks of 2 chunks, merge, agglomerate, 4 relabel,"
-                + " 4 omnify-chop, 4 omni, 4 evaluate blocks, evaluate, snapshot, neuroglancer state");
+                + " 4 omnify-chop, 4 omni, 4 evaluate blocks, evaluate, snapshot, neuroglancer state, report");
         assertTrue(trace.stream().allMatch(t -> t.status().equals("COMPLETED")));
         boundedByTheirRegions(trace);
 
@@ -154,8 +160,38 @@ class PipelineTest {
         // the Neuroglancer state names the stores relative to the served outdir (BrowserViewTest opens such a state)
         String state = Files.readString(OUT.resolve("neuroglancer.json"));
         assertTrue(state.contains("\"zarr2://@OUTDIR@/segmentation.zarr\"") && state.contains("\"zarr2://@OUTDIR@/affinities.zarr\""), state);
+        theReportShowsTheRun(r.log(), ids.length, trace);
         aMovedOutdirStaysValid(seg);
         assertTrue(Hdf5Files.looksLikeHdf5(OUT.resolve("demo/demo_raw.h5")));
+    }
+
+    /**
+     * report/report.html: 5 slices (z 6, 19, 32, 44, 57 of 64) as embedded PNGs of 3 panels of 128 px at 2x with 4 px
+     * gaps, also beside it; the stage table from the finished trace (every task, REPORT's own included); no
+     * reference outside the page; the summary printed at the end.
+     */
+    private static void theReportShowsTheRun(String log, int segments, List<Outputs.Task> trace) throws IOException {
+        Path dir = OUT.resolve("report");
+        String html = Files.readString(dir.resolve("report.html"));
+        Matcher m = Pattern.compile("data:image/png;base64,([A-Za-z0-9+/=]+)").matcher(html);
+        int images = 0;
+        while (m.find()) {
+            BufferedImage img = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(m.group(1))));
+            assertEquals(3 * 256 + 8, img.getWidth());
+            assertEquals(256, img.getHeight());
+            images++;
+        }
+        assertEquals(5, images);
+        for (int z : new int[] {6, 19, 32, 44, 57}) {
+            assertTrue(Files.size(dir.resolve(String.format("slice_z%05d.png", z))) > 1000, "slice " + z);
+        }
+        assertEquals(segments, ((Number) Json.read(dir.resolve("report.json")).get("segments")).intValue());
+        assertTrue(html.contains("<th class=\"l\">all</th><th>" + trace.size() + "</th>"), "the stage table counts every task of the trace");
+        assertTrue(html.contains("<td class=\"l\">REPORT</td><td>1</td>") && html.contains("<td class=\"l\">RELABEL</td><td>4</td>"), "stage rows");
+        assertTrue(!html.contains("http://") && !html.contains("https://"), "nothing outside the page");
+        assertTrue(log.contains("basin: " + segments + " segments; VOI split "), log);
+        assertTrue(log.contains("QC report " + dir.resolve("report.html")), log);
+        assertTrue(log.contains("bin/basin view " + OUT), log);
     }
 
     /** The outdir names nothing by absolute path: moved elsewhere, its stores and Omni manifest still read the same. */
@@ -287,7 +323,7 @@ class PipelineTest {
         Result r = nextflow("run", ROOT.toString(), "-profile", "test", "--outdir", RUN.resolve("stub").toString(), "-stub-run");
         assertEquals(0, r.code(), r.log());
         for (String process : new String[] {"PHANTOM", "CHOP", "FINGERPRINT", "INFER", "WATERSHED", "MERGE_SEGMENTS", "AGGLOMERATE", "RELABEL",
-            "OMNIFY_CHOP", "OMNI_PROJECT", "EVALUATE_BLOCK", "EVALUATE", "SNAPSHOT", "NEUROGLANCER_STATE"}) {
+            "OMNIFY_CHOP", "OMNI_PROJECT", "EVALUATE_BLOCK", "EVALUATE", "SNAPSHOT", "NEUROGLANCER_STATE", "REPORT"}) {
             assertTrue(r.log().contains(process), process + " in\n" + r.log());
         }
     }
