@@ -1,0 +1,290 @@
+package org.basin.pyramid;
+
+import org.basin.volume.Block;
+import org.basin.volume.Box;
+import org.basin.volume.DType;
+
+/**
+ * One pyramid step over a block: each output voxel from its window of {@code factor} (1 or 2 per axis) input voxels,
+ * clipped to the block (the block ends where the volume does, or on a window boundary). Output box: the input's ends
+ * divided by the factor, rounded up. Channels (the affinities' c axis) are never mixed.
+ *
+ * <ul>
+ * <li>{@link #mean}: uint8 / uint16 sum as integers and round half up ({@code (sum + n/2) / n}, n the window's voxel
+ * count), so a result never leaves the type; float32 / float64 sum in double in z, y, x order and divide (float32
+ * rounds to nearest at the end).
+ * <li>{@link #mode}: the label held by the most voxels of the window; ties go to the smallest id (unsigned); 0 is a
+ * label like any other. The result is always one of the window's labels.
+ * </ul>
+ * Both depend only on the window, so a volume split into blocks on window boundaries gives the same voxels.
+ */
+public final class Downsample {
+    private Downsample() {
+    }
+
+    public static Box outputBox(Box in, int[] factor) {
+        int[] lo = new int[3];
+        int[] hi = new int[3];
+        for (int a = 0; a < 3; a++) {
+            if (in.min(a) % factor[a] != 0) {
+                throw new IllegalArgumentException("block " + in + " does not start on a window boundary of factor " + factor[a] + " on axis " + a);
+            }
+            lo[a] = in.min(a) / factor[a];
+            hi[a] = (in.max(a) + factor[a] - 1) / factor[a];
+        }
+        return new Box(lo, hi);
+    }
+
+    /** The mean of each window, in the input's type (uint8, uint16, float32 or float64). */
+    public static Block mean(Block in, int[] factor) {
+        Box outBox = outputBox(in.box(), factor);
+        Block out = in.hasChannelAxis() ? Block.allocate(in.dtype(), in.channels(), outBox) : Block.allocate(in.dtype(), outBox);
+        Geometry g = new Geometry(in.shape(), outBox.shape(), factor);
+        for (int c = 0; c < in.channels(); c++) {
+            switch (in.dtype()) {
+                case UINT8 -> meanBytes(in.bytes(), out.bytes(), c, g);
+                case UINT16 -> meanShorts(in.shorts(), out.shorts(), c, g);
+                case FLOAT32 -> meanFloats(in.floats(), out.floats(), c, g);
+                case FLOAT64 -> meanDoubles(in.doubles(), out.doubles(), c, g);
+                default -> throw new IllegalArgumentException("mean of " + in.dtype().label() + " (uint8, uint16, float32 or float64)");
+            }
+        }
+        return out;
+    }
+
+    /** The most frequent label of each window (uint64 / int64 / uint32 / int32), ties to the smallest id. */
+    public static Block mode(Block in, int[] factor) {
+        if (in.dtype() == DType.UINT32 || in.dtype() == DType.INT32) {
+            return mode(in.convert(DType.UINT64), factor).convert(in.dtype());
+        }
+        if (in.dtype() != DType.UINT64 && in.dtype() != DType.INT64) {
+            throw new IllegalArgumentException("mode of " + in.dtype().label() + " (labels: uint64, int64, uint32, int32)");
+        }
+        Box outBox = outputBox(in.box(), factor);
+        Block out = in.hasChannelAxis() ? Block.allocate(in.dtype(), in.channels(), outBox) : Block.allocate(in.dtype(), outBox);
+        Geometry g = new Geometry(in.shape(), outBox.shape(), factor);
+        boolean unsigned = in.dtype() == DType.UINT64;
+        for (int c = 0; c < in.channels(); c++) {
+            modeLongs(in.longs(), out.longs(), c, g, unsigned);
+        }
+        return out;
+    }
+
+    /** Sizes of one channel of the input and output, and the factors. */
+    private record Geometry(int[] in, int[] out, int[] f) {
+        long inPlane() {
+            return (long) in[0] * in[1] * in[2];
+        }
+
+        long outPlane() {
+            return (long) out[0] * out[1] * out[2];
+        }
+
+        /** Input voxels of window {@code o} on axis {@code a} (f, or fewer at the far edge). */
+        int extent(int a, int o) {
+            return Math.min(f[a], in[a] - o * f[a]);
+        }
+    }
+
+    private static void meanBytes(byte[] in, byte[] out, int c, Geometry g) {
+        int inX = g.in[2];
+        int inY = g.in[1];
+        int outX = g.out[2];
+        int fx = g.f[2];
+        int[] acc = new int[outX];
+        int inBase = (int) (c * g.inPlane());
+        int outIdx = (int) (c * g.outPlane());
+        for (int oz = 0; oz < g.out[0]; oz++) {
+            int nz = g.extent(0, oz);
+            for (int oy = 0; oy < g.out[1]; oy++) {
+                int ny = g.extent(1, oy);
+                java.util.Arrays.fill(acc, 0);
+                for (int dz = 0; dz < nz; dz++) {
+                    for (int dy = 0; dy < ny; dy++) {
+                        int row = inBase + ((oz * g.f[0] + dz) * inY + oy * g.f[1] + dy) * inX;
+                        if (fx == 2) {
+                            int pairs = inX / 2;
+                            for (int ox = 0; ox < pairs; ox++) {
+                                acc[ox] += (in[row + 2 * ox] & 0xff) + (in[row + 2 * ox + 1] & 0xff);
+                            }
+                            if (pairs < outX) {
+                                acc[pairs] += in[row + inX - 1] & 0xff;
+                            }
+                        } else {
+                            for (int ox = 0; ox < outX; ox++) {
+                                acc[ox] += in[row + ox] & 0xff;
+                            }
+                        }
+                    }
+                }
+                int n = nz * ny;
+                for (int ox = 0; ox < outX; ox++) {
+                    int m = n * g.extent(2, ox);
+                    out[outIdx++] = (byte) ((acc[ox] + m / 2) / m);
+                }
+            }
+        }
+    }
+
+    private static void meanShorts(short[] in, short[] out, int c, Geometry g) {
+        int inX = g.in[2];
+        int inY = g.in[1];
+        int outX = g.out[2];
+        long[] acc = new long[outX];
+        int inBase = (int) (c * g.inPlane());
+        int outIdx = (int) (c * g.outPlane());
+        for (int oz = 0; oz < g.out[0]; oz++) {
+            int nz = g.extent(0, oz);
+            for (int oy = 0; oy < g.out[1]; oy++) {
+                int ny = g.extent(1, oy);
+                java.util.Arrays.fill(acc, 0);
+                for (int dz = 0; dz < nz; dz++) {
+                    for (int dy = 0; dy < ny; dy++) {
+                        int row = inBase + ((oz * g.f[0] + dz) * inY + oy * g.f[1] + dy) * inX;
+                        for (int x = 0; x < inX; x++) {
+                            acc[x / g.f[2]] += in[row + x] & 0xffff;
+                        }
+                    }
+                }
+                int n = nz * ny;
+                for (int ox = 0; ox < outX; ox++) {
+                    long m = (long) n * g.extent(2, ox);
+                    out[outIdx++] = (short) ((acc[ox] + m / 2) / m);
+                }
+            }
+        }
+    }
+
+    private static void meanFloats(float[] in, float[] out, int c, Geometry g) {
+        int inX = g.in[2];
+        int inY = g.in[1];
+        int outX = g.out[2];
+        int fx = g.f[2];
+        double[] acc = new double[outX];
+        int inBase = (int) (c * g.inPlane());
+        int outIdx = (int) (c * g.outPlane());
+        for (int oz = 0; oz < g.out[0]; oz++) {
+            int nz = g.extent(0, oz);
+            for (int oy = 0; oy < g.out[1]; oy++) {
+                int ny = g.extent(1, oy);
+                java.util.Arrays.fill(acc, 0);
+                for (int dz = 0; dz < nz; dz++) {
+                    for (int dy = 0; dy < ny; dy++) {
+                        int row = inBase + ((oz * g.f[0] + dz) * inY + oy * g.f[1] + dy) * inX;
+                        if (fx == 2) {
+                            int pairs = inX / 2;
+                            for (int ox = 0; ox < pairs; ox++) {
+                                double s = acc[ox] + in[row + 2 * ox]; // one double add at a time, in x order
+                                acc[ox] = s + in[row + 2 * ox + 1];
+                            }
+                            if (pairs < outX) {
+                                acc[pairs] += in[row + inX - 1];
+                            }
+                        } else {
+                            for (int ox = 0; ox < outX; ox++) {
+                                acc[ox] += in[row + ox];
+                            }
+                        }
+                    }
+                }
+                int n = nz * ny;
+                for (int ox = 0; ox < outX; ox++) {
+                    out[outIdx++] = (float) (acc[ox] / (n * g.extent(2, ox)));
+                }
+            }
+        }
+    }
+
+    private static void meanDoubles(double[] in, double[] out, int c, Geometry g) {
+        int inX = g.in[2];
+        int inY = g.in[1];
+        int outX = g.out[2];
+        double[] acc = new double[outX];
+        int inBase = (int) (c * g.inPlane());
+        int outIdx = (int) (c * g.outPlane());
+        for (int oz = 0; oz < g.out[0]; oz++) {
+            int nz = g.extent(0, oz);
+            for (int oy = 0; oy < g.out[1]; oy++) {
+                int ny = g.extent(1, oy);
+                java.util.Arrays.fill(acc, 0);
+                for (int dz = 0; dz < nz; dz++) {
+                    for (int dy = 0; dy < ny; dy++) {
+                        int row = inBase + ((oz * g.f[0] + dz) * inY + oy * g.f[1] + dy) * inX;
+                        for (int x = 0; x < inX; x++) {
+                            acc[x / g.f[2]] += in[row + x];
+                        }
+                    }
+                }
+                int n = nz * ny;
+                for (int ox = 0; ox < outX; ox++) {
+                    out[outIdx++] = acc[ox] / (n * g.extent(2, ox));
+                }
+            }
+        }
+    }
+
+    private static void modeLongs(long[] in, long[] out, int c, Geometry g, boolean unsigned) {
+        int inX = g.in[2];
+        int inY = g.in[1];
+        int outX = g.out[2];
+        long[] w = new long[g.f[0] * g.f[1] * g.f[2]];
+        int inBase = (int) (c * g.inPlane());
+        int outIdx = (int) (c * g.outPlane());
+        for (int oz = 0; oz < g.out[0]; oz++) {
+            int nz = g.extent(0, oz);
+            for (int oy = 0; oy < g.out[1]; oy++) {
+                int ny = g.extent(1, oy);
+                int row0 = inBase + ((oz * g.f[0]) * inY + oy * g.f[1]) * inX;
+                for (int ox = 0; ox < outX; ox++) {
+                    int nx = g.extent(2, ox);
+                    int x0 = ox * g.f[2];
+                    int n = 0;
+                    for (int dz = 0; dz < nz; dz++) {
+                        for (int dy = 0; dy < ny; dy++) {
+                            int r = row0 + (dz * inY + dy) * inX + x0;
+                            for (int dx = 0; dx < nx; dx++) {
+                                w[n++] = in[r + dx];
+                            }
+                        }
+                    }
+                    out[outIdx++] = mode(w, n, unsigned);
+                }
+            }
+        }
+    }
+
+    /** The most frequent of {@code w[0..n)}, ties to the smallest value (unsigned when asked). */
+    static long mode(long[] w, int n, boolean unsigned) {
+        long first = w[0];
+        boolean same = true;
+        for (int i = 1; i < n && same; i++) {
+            same = w[i] == first;
+        }
+        if (same) {
+            return first;
+        }
+        long best = first;
+        int bestCount = 0;
+        for (int i = 0; i < n; i++) {
+            long v = w[i];
+            boolean counted = false;
+            for (int j = 0; j < i && !counted; j++) {
+                counted = w[j] == v;
+            }
+            if (counted) {
+                continue;
+            }
+            int count = 1;
+            for (int j = i + 1; j < n; j++) {
+                if (w[j] == v) {
+                    count++;
+                }
+            }
+            if (count > bestCount || (count == bestCount && (unsigned ? Long.compareUnsigned(v, best) : Long.compare(v, best)) < 0)) {
+                best = v;
+                bestCount = count;
+            }
+        }
+        return best;
+    }
+}
