@@ -35,7 +35,8 @@ final class PyramidCommand extends ToolCommand {
     @Option(names = "--store", required = true, description = "The OME-Zarr group (Zarr v2 or v3) to add levels to; with --input, created.")
     Path store;
 
-    @Option(names = "--input", description = "Write the store's level 0 from this volume first (HDF5, Zarr, N5, TIFF, precomputed).")
+    @Option(names = "--input", description = {"Write the store's level 0 from this volume first (HDF5, Zarr, N5, TIFF, precomputed; 3-D, or",
+        "4-D (c, z, y, x) such as affinities)."})
     Path input;
 
     @Option(names = "--dataset", description = "With --input: the dataset inside it.")
@@ -50,6 +51,10 @@ final class PyramidCommand extends ToolCommand {
     }
 
     double[] voxelSize;
+
+    @Option(names = "--dtype", description = {"With --input: the store's element type (default: the input's); uint64 publishes",
+        "integer labels (a ground truth, another tool's segmentation) as basin's segmentations are."})
+    String dtype;
 
     @Option(names = "--method", defaultValue = "auto", description = "mean, mode or auto (default: mode for integer labels wider than 16 bits, mean otherwise).")
     String method;
@@ -105,8 +110,8 @@ final class PyramidCommand extends ToolCommand {
         if (gridBlock != null && wave.equals("rest")) {
             throw BasinException.badArguments("--grid-block names blocks of the first wave; --wave rest goes over the whole store");
         }
-        if (input == null && (dataset != null || scale != null || voxelSize != null || zarrChunk != null)) {
-            throw BasinException.badArguments("--dataset, --scale, --voxel-size and --zarr-chunk describe --input; give --input too");
+        if (input == null && (dataset != null || scale != null || voxelSize != null || zarrChunk != null || dtype != null)) {
+            throw BasinException.badArguments("--dataset, --scale, --voxel-size, --zarr-chunk and --dtype describe --input; give --input too");
         }
         TaskTable digests = new TaskTable("name", "digest");
         VolumeReader source = null;
@@ -134,7 +139,9 @@ final class PyramidCommand extends ToolCommand {
             for (int k = 1; k <= last; k++) {
                 levels.add(pyramid.level(k, plan.level(k).shape(), levelAttributes(plan.level(k))));
             }
-            levels.forEach(ChunkedStore::recordWrites);
+            if (digestOutput != null) {
+                levels.forEach(ChunkedStore::recordWrites); // a digest of every object written costs ~20% of a uint8 pyramid
+            }
             if (!wave.equals("rest")) {
                 if (source != null) {
                     checkLevel0Blocks(info.shape(), unit);
@@ -224,10 +231,15 @@ final class PyramidCommand extends ToolCommand {
 
     /** The raw's store, created (or opened, when a task before this one created it) with its level 0's layout. */
     private OmePyramid rawStore(VolumeInfo in) {
-        if (in.channels() != 0) {
-            throw BasinException.badInput(input + ": --input must be a 3-D volume (z, y, x); it is " + java.util.Arrays.toString(in.arrayShape()));
-        }
         DType dtype = in.dtype();
+        if (this.dtype != null) {
+            DType want = DType.parse(this.dtype);
+            boolean integral = !dtype.isFloating() && want != null && !want.isFloating();
+            if (want == null || !(want == dtype || (want == DType.UINT64 && integral))) {
+                throw BasinException.badArguments("--dtype '" + this.dtype + "': the input's " + dtype.label() + ", or uint64 for integer labels");
+            }
+            dtype = want;
+        }
         if (dtype != DType.UINT8 && dtype != DType.UINT16 && dtype != DType.FLOAT32 && dtype != DType.UINT64 && dtype != DType.UINT32) {
             throw BasinException.badInput(input + ": dtype " + dtype.label() + "; basin pyramid --input takes uint8, uint16, float32 (images) or uint32, uint64 (labels)");
         }
@@ -245,7 +257,7 @@ final class PyramidCommand extends ToolCommand {
         attrs.put("basin_version", Version.get());
         attrs.put("source", input.getFileName().toString());
         String name = store.getFileName().toString().replaceFirst("\\.(zarr|n5)$", "");
-        ChunkedStore level0 = OmeZarr.openOrCreate(store, name, dtype, 0, in.shape(), layout, vs, attrs);
+        ChunkedStore level0 = OmeZarr.openOrCreate(store, name, dtype, in.channels(), in.shape(), layout, vs, attrs);
         level0.close();
         return OmePyramid.open(store);
     }

@@ -98,6 +98,15 @@ public final class Downsample {
             int nz = g.extent(0, oz);
             for (int oy = 0; oy < g.out[1]; oy++) {
                 int ny = g.extent(1, oy);
+                int row0 = inBase + ((oz * g.f[0]) * inY + oy * g.f[1]) * inX;
+                if (fx == 2 && nz * ny == 4 && (inX & 1) == 0) { // whole 2x2x2 windows: one pass, no accumulator
+                    outIdx = mean8(in, row0, row0 + inX, row0 + inX * inY, row0 + inX * inY + inX, out, outIdx, inX / 2);
+                    continue;
+                }
+                if (fx == 2 && nz * ny == 2 && (inX & 1) == 0) { // whole 2x2 windows (2x2x1, or a last plane)
+                    outIdx = mean4(in, row0, ny == 2 ? row0 + inX : row0 + inX * inY, out, outIdx, inX / 2);
+                    continue;
+                }
                 java.util.Arrays.fill(acc, 0);
                 for (int dz = 0; dz < nz; dz++) {
                     for (int dy = 0; dy < ny; dy++) {
@@ -117,13 +126,43 @@ public final class Downsample {
                         }
                     }
                 }
-                int n = nz * ny;
-                for (int ox = 0; ox < outX; ox++) {
-                    int m = n * g.extent(2, ox);
+                // windows hold 1, 2, 4 or 8 voxels: dividing is a shift (round half up: add half first)
+                int shift = Integer.numberOfTrailingZeros(nz * ny * fx);
+                int half = (1 << shift) >> 1;
+                int full = pairsOrAll(inX, fx);
+                for (int ox = 0; ox < full; ox++) {
+                    out[outIdx++] = (byte) ((acc[ox] + half) >>> shift);
+                }
+                for (int ox = full; ox < outX; ox++) {
+                    int m = nz * ny * g.extent(2, ox);
                     out[outIdx++] = (byte) ((acc[ox] + m / 2) / m);
                 }
             }
         }
+    }
+
+    /** n outputs, each the rounded mean of a 2x2x2 window from rows a, b (next y), c, d (next z). */
+    private static int mean8(byte[] in, int a, int b, int c, int d, byte[] out, int o, int n) {
+        for (int i = 0; i < n; i++, a += 2, b += 2, c += 2, d += 2) {
+            int s = (in[a] & 0xff) + (in[a + 1] & 0xff) + (in[b] & 0xff) + (in[b + 1] & 0xff)
+                    + (in[c] & 0xff) + (in[c + 1] & 0xff) + (in[d] & 0xff) + (in[d + 1] & 0xff);
+            out[o++] = (byte) ((s + 4) >>> 3);
+        }
+        return o;
+    }
+
+    /** n outputs, each the rounded mean of a 2x2 window from rows a and b. */
+    private static int mean4(byte[] in, int a, int b, byte[] out, int o, int n) {
+        for (int i = 0; i < n; i++, a += 2, b += 2) {
+            int s = (in[a] & 0xff) + (in[a + 1] & 0xff) + (in[b] & 0xff) + (in[b + 1] & 0xff);
+            out[o++] = (byte) ((s + 2) >>> 2);
+        }
+        return o;
+    }
+
+    /** The output voxels along x whose window is whole: every one when fx is 1, the pairs when it is 2. */
+    private static int pairsOrAll(int inX, int fx) {
+        return fx == 2 ? inX / 2 : inX;
     }
 
     private static void meanShorts(short[] in, short[] out, int c, Geometry g) {
@@ -187,9 +226,13 @@ public final class Downsample {
                         }
                     }
                 }
-                int n = nz * ny;
-                for (int ox = 0; ox < outX; ox++) {
-                    out[outIdx++] = (float) (acc[ox] / (n * g.extent(2, ox)));
+                double scale = 1.0 / (nz * ny * fx); // a power of two: multiplying by it is dividing, exactly
+                int full = pairsOrAll(inX, fx);
+                for (int ox = 0; ox < full; ox++) {
+                    out[outIdx++] = (float) (acc[ox] * scale);
+                }
+                for (int ox = full; ox < outX; ox++) {
+                    out[outIdx++] = (float) (acc[ox] / (nz * ny * g.extent(2, ox)));
                 }
             }
         }
