@@ -12,6 +12,7 @@
 #   ONLY=raw|segmentation|affinities benchmarks/pyramid.sh
 #   RAW=... TRUTH=... AFF_RAW=...             other inputs (AFF_RAW: the raw the affinities are inferred from;
 #                                             default the 512x512x256 phantom, to keep the set-up short)
+#   SEG_COMPRESSION=zstd:1                    the segmentation store's codec (default zlib, the pipeline's zarr2 label default)
 #   JFR=1                                     also record a JFR profile per row into $WORK (BASIN_JAVA_OPTS)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -48,7 +49,7 @@ fi
 if [[ -z "$only" || "$only" == segmentation ]]; then
   n=$(voxels "$truth" truth)
   rm -rf "$work/seg.zarr"
-  timed "segmentation uint64 mode + level 0" "$n" "$basin" pyramid --input "$truth" --dataset truth --dtype uint64 --compression zlib \
+  timed "segmentation uint64 mode + level 0" "$n" "$basin" pyramid --input "$truth" --dataset truth --dtype uint64 --compression "${SEG_COMPRESSION:-zlib}" \
     --store "$work/seg.zarr"
   timed "segmentation uint64 mode, levels" "$n" "$basin" pyramid --store "$work/seg.zarr"
 fi
