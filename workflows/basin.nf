@@ -95,11 +95,11 @@ def digestsOf(Map digests, String names, String what) {
 }
 
 // Pyramid blocks: a box of voxels x,y,z [lo, hi) of a grid block "x0,y0,z0,x1,y1,z1" in chunks of `chunk` (x,y,z).
-def gridBox(String block, List chunk) {
+def gridBox(block, chunk) {
     def p = block.tokenize(',').collect { it as long }
     [(0..2).collect { p[it] * chunk[it] }, (0..2).collect { (p[it + 3] + 1) * chunk[it] }]
 }
-def meets(List a, List b) { (0..2).every { a[0][it] < b[1][it] && b[0][it] < a[1][it] } }
+def meets(a, b) { (0..2).every { a[0][it] < b[1][it] && b[0][it] < a[1][it] } }
 def xyzList(v) { def t = v.toString().tokenize(','); (t.size() == 1 ? [t[0]] * 3 : t).collect { it.trim() as long } }
 
 workflow BASIN {
@@ -243,7 +243,7 @@ workflow BASIN {
         ch_infer_boxes = rows(CHOP.out.infer).map { meta, r -> [meta.id, [r.name, r.block]] }.groupTuple()
         ch_ws_boxes = rows(CHOP.out.watershed).map { meta, r -> [meta.id, [r.name, r.block]] }.groupTuple()
         // one task meta per (store, block): the digests of the parts (name -> [block, digest]) its block meets
-        def tasks = { String kind, String store, Map extra, List grid, List parts, Map digests, List chunk ->
+        def tasks = { kind, store, extra, grid, parts, digests, chunk ->
             def many = grid.blocks.size() > 1
             grid.blocks.collect { b ->
                 def box = [(0..2).collect { b[it] * pblock[it] }, (0..2).collect { (b[it] + 1) * pblock[it] }]
