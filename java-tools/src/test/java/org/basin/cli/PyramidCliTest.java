@@ -31,6 +31,7 @@ import org.basin.io.OmeZarr;
 import org.basin.io.StoreLayout;
 import org.basin.io.VolumeReader;
 import org.basin.io.Volumes;
+import org.basin.pyramid.Downsample;
 import org.basin.pyramid.Pyramid;
 import org.basin.pyramid.PyramidPlan;
 import org.basin.volume.Block;
@@ -263,6 +264,40 @@ class PyramidCliTest {
             assertArrayEquals(want.get(k).bytes(), readLevel(a, k).bytes(), "level " + k);
         }
         assertEquals(DType.UINT8, Volumes.open(a, String.valueOf(plan.last())).info().dtype());
+    }
+
+    @Test
+    void labelsAndAffinitiesArePublishedFromFilesToo() {
+        int[] shape = {12, 20, 18};
+        Block truth = Block.allocate(DType.UINT32, Box.ofShape(shape));
+        Block aff = Block.allocate(DType.FLOAT32, 3, Box.ofShape(shape));
+        Random r = new Random(12);
+        for (int i = 0; i < truth.length(); i++) {
+            truth.ints()[i] = r.nextInt(5) == 0 ? 0 : 1 + i / 50;
+        }
+        for (int i = 0; i < aff.length(); i++) {
+            aff.floats()[i] = r.nextFloat();
+        }
+        Path h5 = dir.resolve("in.h5");
+        Hdf5Files.write(h5, Map.of(), List.of(Hdf5Files.Entry.of("truth", truth), Hdf5Files.Entry.of("affinities", aff)), false);
+        Path seg = dir.resolve("truth.zarr");
+        ok("pyramid", "--input", h5.toString(), "--dataset", "truth", "--dtype", "uint64", "--zarr-chunk", "8,8,8", "--store", seg.toString());
+        Block level0 = readLevel(seg, 0);
+        assertEquals(DType.UINT64, level0.dtype());
+        assertArrayEquals(truth.convert(DType.UINT64).longs(), level0.longs());
+        PyramidPlan plan = PyramidPlan.of(shape, new double[] {1, 1, 1}, new int[] {8, 8, 8});
+        assertEquals(2, plan.last());
+        assertArrayEquals(reference(level0, Pyramid.Method.mode, plan).get(2).longs(), readLevel(seg, 2).longs());
+        assertTrue(Json.read(seg.resolve(".zattrs")).containsKey("image-label"));
+        Path affStore = dir.resolve("aff.zarr");
+        ok("pyramid", "--input", h5.toString(), "--dataset", "affinities", "--zarr-chunk", "8,8,8", "--store", affStore.toString());
+        Block a1 = readLevel(affStore, 1);
+        assertArrayEquals(new int[] {3, 6, 10, 9}, a1.arrayShape());
+        assertArrayEquals(Downsample.mean(aff, new int[] {2, 2, 2}).floats(), a1.floats(), 0f);
+        assertFalse(Json.read(affStore.resolve(".zattrs")).containsKey("image-label"));
+        CliTest.Run bad = CliTest.run("pyramid", "--input", h5.toString(), "--dataset", "affinities", "--dtype", "uint64", "--store", dir.resolve("x.zarr").toString());
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("--dtype 'uint64': the input's float32, or uint64 for integer labels"), bad.err());
     }
 
     @Test
