@@ -21,6 +21,8 @@ include { EVALUATE                 } from '../modules/local/evaluate'
 include { SNAPSHOT                 } from '../modules/local/snapshot'
 include { NEUROGLANCER_STATE       } from '../modules/local/neuroglancer_state'
 include { REPORT                   } from '../modules/local/report'
+include { PYRAMID                  } from '../modules/local/pyramid'
+include { PYRAMID as PYRAMID_REST  } from '../modules/local/pyramid'
 
 // One digest for several: the cache key of a task that reads what several other tasks wrote.
 def digestOf(List parts) {
@@ -93,6 +95,14 @@ def digestsOf(Map digests, String names, String what) {
         "${n}=${digests[n]}"
     }
 }
+
+// Pyramid blocks: a box of voxels x,y,z [lo, hi) of a grid block "x0,y0,z0,x1,y1,z1" in chunks of `chunk` (x,y,z).
+def gridBox(block, chunk) {
+    def p = block.tokenize(',').collect { it as long }
+    [(0..2).collect { p[it] * chunk[it] }, (0..2).collect { (p[it + 3] + 1) * chunk[it] }]
+}
+def meets(a, b) { (0..2).every { a[0][it] < b[1][it] && b[0][it] < a[1][it] } }
+def xyzList(v) { def t = v.toString().tokenize(','); (t.size() == 1 ? [t[0]] * 3 : t).collect { it.trim() as long } }
 
 workflow BASIN {
     take:
@@ -219,13 +229,65 @@ workflow BASIN {
         .combine(ch_raw_at, by: 0).map { id, meta, raw -> [meta, raw] }
     SNAPSHOT(ch_snap)
 
+    // PYRAMID: OME-Zarr multiscale levels of raw.zarr (the input published block by block), the affinities (mean) and
+    // the segmentation (mode). The first wave is one task per block of --pyramid_block (x,y,z voxels), keyed on the
+    // digests of the chunks its block meets; when there is more than one block, a second task per store (PYRAMID_REST)
+    // writes the levels below the ones a block can write alone, keyed on what the first wave wrote.
+    ch_pyr_done = ch_raw.map { meta, r -> [meta.id, 'no pyramids'] }
+    if (params.pyramid && params.store_format != 'n5' && !isS3(stores)) {
+        def pblock = xyzList(params.pyramid_block)
+        ch_grid = CHOP.out.json.map { meta, f ->
+            def plan = new groovy.json.JsonSlurper().parse(f.toFile())
+            def shape = xyzList(plan.volume_shape_xyz)
+            def n = (0..2).collect { (int) Math.ceil(shape[it] / (double) pblock[it]) }
+            def blocks = []
+            for (z in 0..<n[2]) for (y in 0..<n[1]) for (x in 0..<n[0]) blocks << [x, y, z]
+            [meta.id, [infer: xyzList(plan.infer_chunk_xyz), ws: xyzList(plan.ws_chunk_xyz), blocks: blocks]]
+        }
+        ch_infer_boxes = rows(CHOP.out.infer).map { meta, r -> [meta.id, [r.name, r.block]] }.groupTuple()
+        ch_ws_boxes = rows(CHOP.out.watershed).map { meta, r -> [meta.id, [r.name, r.block]] }.groupTuple()
+        // one task meta per (store, block): the digests of the parts (name -> [block, digest]) its block meets
+        def tasks = { kind, store, extra, grid, parts, digests, chunk ->
+            def many = grid.blocks.size() > 1
+            grid.blocks.collect { b ->
+                def box = [(0..2).collect { b[it] * pblock[it] }, (0..2).collect { (b[it] + 1) * pblock[it] }]
+                def met = parts.findAll { meets(gridBox(it[1], chunk), box) }.collect { it[0] }.sort()
+                [id: extra.id, name: "${kind}_${b.join('_')}".toString(), store: store, block_size: params.pyramid_block.toString(),
+                    wave: many ? 'first' : 'all', grid_block: many ? b.join(',') : null, many: many,
+                    input_digest: digestOf(met.collect { "${it}=${digests[it]}" })] + extra
+            }
+        }
+        ch_pyr_raw = ch_grid.combine(ch_infer_boxes, by: 0).combine(ch_raw_digests, by: 0).combine(ch_raw.map { meta, f -> [meta.id, meta, f] }, by: 0)
+            .flatMap { id, grid, parts, digests, meta, f ->
+                tasks('raw', "${stores}/raw.${ext}".toString(), [id: id, input: f, dataset: meta.dataset], grid, parts, digests, grid.infer) }
+        ch_pyr_aff = ch_grid.combine(ch_infer_boxes, by: 0).combine(ch_aff_digests, by: 0)
+            .flatMap { id, grid, parts, digests -> tasks('affinities', affStore, [id: id], grid, parts, digests, grid.infer) }
+        ch_pyr_seg = ch_grid.combine(ch_ws_boxes, by: 0).combine(ch_seg_digests, by: 0)
+            .flatMap { id, grid, parts, digests -> tasks('segmentation', segStore, [id: id, source_image: "../raw.${ext}".toString()], grid, parts, digests, grid.ws) }
+        PYRAMID(ch_pyr_raw.mix(ch_pyr_aff, ch_pyr_seg))
+        ch_pyr_rest = PYRAMID.out.digests.filter { meta, f -> meta.many }
+            .map { meta, f -> [[meta.id, meta.store].join('\t'), meta, digestOf(f.readLines())] }.groupTuple()
+            .map { key, metas, ds ->
+                def m = metas[0]
+                [id: m.id, name: m.name.replaceFirst(/_[0-9_]+$/, '_rest'), store: m.store, block_size: m.block_size, wave: 'rest',
+                    source_image: m.source_image, input_digest: digestOf(ds.sort())]
+            }
+        PYRAMID_REST(ch_pyr_rest)
+        // the state and the report read the levels: they wait for every pyramid task, keyed on what those wrote
+        ch_pyr_done = PYRAMID.out.digests.mix(PYRAMID_REST.out.digests).map { meta, f -> [meta.id, digestOf(f.readLines())] }
+            .groupTuple().map { id, ds -> [id, digestOf(ds.sort())] }
+        ch_versions = ch_versions.mix(PYRAMID.out.versions.first())
+    } else if (params.pyramid) {
+        log.info "basin: no pyramids: " + (params.store_format == 'n5' ? '--store_format n5 (basin pyramid writes OME-Zarr levels only)' : "stores in s3:// (${stores})")
+    }
+
     // neuroglancer.json, one task per volume once the stores are written (keyed on their digests). Its sources are
     // relative to the served outdir, so it needs the stores in the outdir: not with --store_dir (`basin view` there).
     ch_ng_versions = Channel.empty()
     if (!params.store_dir) {
-        ch_state = ch_seg_digests.combine(ch_aff_digests, by: 0)
-            .map { id, seg, aff ->
-                [[id: id, input_digest: digestOf(seg.sort().collect { it.toString() } + aff.sort().collect { it.toString() })], outdir]
+        ch_state = ch_seg_digests.combine(ch_aff_digests, by: 0).combine(ch_pyr_done, by: 0)
+            .map { id, seg, aff, pyr ->
+                [[id: id, input_digest: digestOf(seg.sort().collect { it.toString() } + aff.sort().collect { it.toString() } + [pyr])], outdir]
             }
         NEUROGLANCER_STATE(ch_state)
         ch_ng_versions = NEUROGLANCER_STATE.out.versions
@@ -233,13 +295,13 @@ workflow BASIN {
 
     // The QC report: slices read from the stores (bounded by a slice), segment sizes summed from RELABEL's per-block
     // tables (never a scan of the volume), the scores when there is truth. Keyed like SNAPSHOT on the stores' digests.
-    // (When pyramid levels are written, their completion belongs in this key too, so the slices come from finished levels.)
+    // The pyramid levels' completion is in the key too, so the slices come from finished levels.
     ch_sizes = RELABEL.out.sizes.map { meta, f -> [meta.id, f] }.groupTuple().map { id, fs -> [id, fs.sort { it.name }] }
     ch_report_scores = (!params.input || params.truth) ? EVALUATE.out.scores.map { meta, f -> [meta.id, f] }
         : ch_raw.map { meta, r -> [meta.id, file("${projectDir}/assets/NO_SCORES")] }
     ch_report = ch_snap.map { meta, raw -> [meta.id, meta, raw] }
-        .combine(ch_sizes, by: 0).combine(ch_report_scores, by: 0)
-        .map { id, meta, raw, sizes, scores -> [meta, raw, sizes, scores] }
+        .combine(ch_sizes, by: 0).combine(ch_report_scores, by: 0).combine(ch_pyr_done, by: 0)
+        .map { id, meta, raw, sizes, scores, pyr -> [meta + [input_digest: digestOf([meta.input_digest, pyr])], raw, sizes, scores] }
     // the parameters as the user set them (names with underscores, as the schema has them; values as text)
     def runParams = groovy.json.JsonOutput.toJson(new TreeMap(params.findAll { k, v -> k ==~ /[a-z0-9_]+/ && k != 'help' }
         .collectEntries { k, v -> [k, v == null ? null : v.toString()] }))

@@ -35,9 +35,12 @@ import org.junit.jupiter.api.Test;
  */
 @Order(2)
 class ResumeTest {
-    /** Every process downstream of WATERSHED (the stage the fault hits). */
+    /**
+     * Every process downstream of WATERSHED (the stage the fault hits), and PYRAMID: the segmentation's is downstream,
+     * and the raw's and affinities' tasks may still be running when the failure stops the run (they run again).
+     */
     static final Set<String> AFTER_WATERSHED = Set.of("WATERSHED", "MERGE_SEGMENTS", "AGGLOMERATE", "RELABEL", "OMNIFY_CHOP", "OMNI_PROJECT", "EVALUATE_BLOCK",
-            "EVALUATE", "SNAPSHOT", "NEUROGLANCER_STATE", "REPORT");
+            "EVALUATE", "SNAPSHOT", "NEUROGLANCER_STATE", "REPORT", "PYRAMID");
 
     @Test
     void aFailedChunkIsNamedAndResumeRedoesOnlyItAndItsDependants() throws Exception {
