@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         subcommands = {PhantomCommand.class, InfoCommand.class, PlanCommand.class, FingerprintCommand.class, ChopCommand.class,
             InferCommand.class, MergeCommand.class, WatershedCommand.class, StitchCommand.class, RelabelCommand.class,
             OmnifyChopCommand.class, OmniProjectCommand.class,
-            EvaluateCommand.class, SnapshotCommand.class, StampCommand.class, AgglomerateCommand.class})
+            EvaluateCommand.class, SnapshotCommand.class, StampCommand.class, AgglomerateCommand.class,
+            MeshCommand.class})
 public final class BasinCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
