@@ -18,7 +18,8 @@ import java.util.Arrays;
  * without a heap.
  */
 public final class MeshSimplifier {
-    private static final double[] SCHEDULE = {1e-12, 1e-4, 1e-3, 0.01, 0.04, 0.1, 0.2, 0.35, 0.55, 0.8, 1, 1, 1, 1};
+    private static final double FLAT = 1e-12;
+    private static final double[] SCHEDULE = {FLAT, 1e-3, 0.03, 0.12, 0.3, 0.6, 1, 1, 1};
 
     private final double[] pos;
     private final int[] tri;
@@ -38,6 +39,12 @@ public final class MeshSimplifier {
     private final int[] mark;
     private int stamp;
     private final double minArea2;
+    /** Scratch space of edgeCost and normal (one simplifier is used by one thread). */
+    private final double[] k = new double[10];
+    private final double[] cand = new double[3];
+    private final double[] best = new double[5];
+    private final double[] nBefore = new double[3];
+    private final double[] nAfter = new double[3];
 
     /** A simplified mesh: positions x, y, z interleaved, counter-clockwise triangles. */
     public record Result(double[] positions, int[] triangles) {
@@ -67,7 +74,7 @@ public final class MeshSimplifier {
         this.mark = new int[nv];
         double shortest = Double.MAX_VALUE;
         for (int t = 0; t < nt; t++) {
-            double[] n = normal(t, -1, null);
+            double[] n = normal(t, -1, null, new double[3]);
             double len = Math.sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
             if (len == 0) {
                 continue;
@@ -118,7 +125,7 @@ public final class MeshSimplifier {
                 cost[t * 3 + j] = edgeCost(tri[t * 3 + j], tri[t * 3 + (j + 1) % 3], null);
             }
         }
-        double[] p = new double[4];
+        double[] p = new double[5];
         for (int pass = 0; pass < SCHEDULE.length; pass++) {
             double threshold = SCHEDULE[pass] * e2;
             buildRefs();
@@ -134,6 +141,9 @@ public final class MeshSimplifier {
                     continue;
                 }
                 for (int j = 0; j < 3; j++) {
+                    if (Double.isNaN(cost[t * 3 + j])) { // changed by a collapse of an earlier pass
+                        cost[t * 3 + j] = edgeCost(tri[t * 3 + j], tri[t * 3 + (j + 1) % 3], null);
+                    }
                     if (cost[t * 3 + j] > threshold) {
                         continue;
                     }
@@ -159,75 +169,60 @@ public final class MeshSimplifier {
         }
     }
 
-    /** The smallest feasible cost of collapsing (u, v), its point in {@code best} (x, y, z, D); infinite if none. */
+    /** The smallest feasible cost of collapsing (u, v), its point in {@code best} (x, y, z, D, cost); infinite if none. */
     private double edgeCost(int u, int v, double[] best) {
         if (frozen[u] && frozen[v]) {
             return Double.POSITIVE_INFINITY;
         }
-        double[] k = new double[10];
+        double[] k = this.k;
         for (int i = 0; i < 10; i++) {
             k[i] = q[u * 10 + i] + q[v * 10 + i];
         }
-        double bestCost = Double.POSITIVE_INFINITY;
-        double bestBound = Double.POSITIVE_INFINITY;
-        double[] cand = new double[3];
-        int choices = frozen[u] || frozen[v] ? 1 : 4;
-        for (int c = 0; c < choices; c++) {
-            int keep = frozen[v] ? v : u;
-            switch (c) {
-                case 0 -> {
-                    cand[0] = pos[keep * 3];
-                    cand[1] = pos[keep * 3 + 1];
-                    cand[2] = pos[keep * 3 + 2];
-                }
-                case 1 -> {
-                    cand[0] = pos[v * 3];
-                    cand[1] = pos[v * 3 + 1];
-                    cand[2] = pos[v * 3 + 2];
-                }
-                case 2 -> {
-                    for (int a = 0; a < 3; a++) {
-                        cand[a] = 0.5 * (pos[u * 3 + a] + pos[v * 3 + a]);
-                    }
-                }
-                default -> {
-                    if (!optimum(k, cand)) {
-                        continue;
-                    }
-                }
-            }
-            double err = Math.max(0, quadric(k, cand));
-            double bound = Math.min(distance(cand, u) + dist[u], distance(cand, v) + dist[v]);
-            if (err > e2 || bound > maxError) {
-                continue;
-            }
-            if (err < bestCost || (err == bestCost && bound < bestBound)) {
-                bestCost = err;
-                bestBound = bound;
-                if (best != null) {
-                    best[0] = cand[0];
-                    best[1] = cand[1];
-                    best[2] = cand[2];
-                    best[3] = bound;
-                }
-            }
+        best = best == null ? this.best : best;
+        best[0] = Double.NaN;
+        best[4] = Double.POSITIVE_INFINITY; // cost
+        double ux = pos[u * 3];
+        double uy = pos[u * 3 + 1];
+        double uz = pos[u * 3 + 2];
+        double vx = pos[v * 3];
+        double vy = pos[v * 3 + 1];
+        double vz = pos[v * 3 + 2];
+        double len = Math.sqrt((ux - vx) * (ux - vx) + (uy - vy) * (uy - vy) + (uz - vz) * (uz - vz));
+        if (!frozen[v]) { // u may stay where it is
+            consider(best, ux, uy, uz, Math.min(dist[u], len + dist[v]));
         }
-        return bestCost;
+        if (!frozen[u]) {
+            consider(best, vx, vy, vz, Math.min(len + dist[u], dist[v]));
+        }
+        if (frozen[u] || frozen[v] || best[4] <= FLAT * e2) {
+            return best[4]; // a frozen end stays put; an end point that costs nothing cannot be beaten
+        }
+        consider(best, 0.5 * (ux + vx), 0.5 * (uy + vy), 0.5 * (uz + vz), 0.5 * len + Math.min(dist[u], dist[v]));
+        double[] c = this.cand;
+        if (optimum(k, c)) {
+            double du = Math.sqrt((c[0] - ux) * (c[0] - ux) + (c[1] - uy) * (c[1] - uy) + (c[2] - uz) * (c[2] - uz));
+            double dv = Math.sqrt((c[0] - vx) * (c[0] - vx) + (c[1] - vy) * (c[1] - vy) + (c[2] - vz) * (c[2] - vz));
+            consider(best, c[0], c[1], c[2], Math.min(du + dist[u], dv + dist[v]));
+        }
+        return best[4];
     }
 
-    private double distance(double[] p, int v) {
-        double dx = p[0] - pos[v * 3];
-        double dy = p[1] - pos[v * 3 + 1];
-        double dz = p[2] - pos[v * 3 + 2];
-        return Math.sqrt(dx * dx + dy * dy + dz * dz);
-    }
-
-    private static double quadric(double[] k, double[] p) {
-        double x = p[0];
-        double y = p[1];
-        double z = p[2];
-        return k[0] * x * x + 2 * k[1] * x * y + 2 * k[2] * x * z + 2 * k[3] * x + k[4] * y * y + 2 * k[5] * y * z + 2 * k[6] * y
-                + k[7] * z * z + 2 * k[8] * z + k[9];
+    /** Takes point (x, y, z) with distance bound {@code bound} into {@code best} when it is feasible and cheaper. */
+    private void consider(double[] best, double x, double y, double z, double bound) {
+        if (bound > maxError) {
+            return;
+        }
+        double[] k = this.k;
+        double err = Math.max(0, k[0] * x * x + 2 * k[1] * x * y + 2 * k[2] * x * z + 2 * k[3] * x + k[4] * y * y + 2 * k[5] * y * z
+                + 2 * k[6] * y + k[7] * z * z + 2 * k[8] * z + k[9]);
+        if (err > e2 || err > best[4] || (err == best[4] && bound >= best[3])) {
+            return;
+        }
+        best[0] = x;
+        best[1] = y;
+        best[2] = z;
+        best[3] = bound;
+        best[4] = err;
     }
 
     /** The point minimising the quadric, when its 3x3 part is well conditioned. */
@@ -350,8 +345,8 @@ public final class MeshSimplifier {
 
     /** Whether triangle t keeps its facing (and some area) when its vertex {@code moved} goes to p. */
     private boolean keepsOrientation(int t, int moved, double[] p) {
-        double[] before = normal(t, -1, null);
-        double[] after = normal(t, moved, p);
+        double[] before = normal(t, -1, null, nBefore);
+        double[] after = normal(t, moved, p, nAfter);
         double dot = before[0] * after[0] + before[1] * after[1] + before[2] * after[2];
         double lenA = Math.sqrt(after[0] * after[0] + after[1] * after[1] + after[2] * after[2]);
         double lenB = Math.sqrt(before[0] * before[0] + before[1] * before[1] + before[2] * before[2]);
@@ -359,21 +354,29 @@ public final class MeshSimplifier {
     }
 
     /** The (unnormalised, twice the area) normal of triangle t, with vertex {@code moved} at p when moved >= 0. */
-    private double[] normal(int t, int moved, double[] p) {
-        double[] v = new double[9];
-        for (int k = 0; k < 3; k++) {
-            int w = tri[t * 3 + k];
-            for (int a = 0; a < 3; a++) {
-                v[k * 3 + a] = w == moved ? p[a] : pos[w * 3 + a];
-            }
-        }
-        double ux = v[3] - v[0];
-        double uy = v[4] - v[1];
-        double uz = v[5] - v[2];
-        double wx = v[6] - v[0];
-        double wy = v[7] - v[1];
-        double wz = v[8] - v[2];
-        return new double[] {uy * wz - uz * wy, uz * wx - ux * wz, ux * wy - uy * wx};
+    private double[] normal(int t, int moved, double[] p, double[] out) {
+        int a = tri[t * 3];
+        int b = tri[t * 3 + 1];
+        int c = tri[t * 3 + 2];
+        double ax = a == moved ? p[0] : pos[a * 3];
+        double ay = a == moved ? p[1] : pos[a * 3 + 1];
+        double az = a == moved ? p[2] : pos[a * 3 + 2];
+        double bx = b == moved ? p[0] : pos[b * 3];
+        double by = b == moved ? p[1] : pos[b * 3 + 1];
+        double bz = b == moved ? p[2] : pos[b * 3 + 2];
+        double cx = c == moved ? p[0] : pos[c * 3];
+        double cy = c == moved ? p[1] : pos[c * 3 + 1];
+        double cz = c == moved ? p[2] : pos[c * 3 + 2];
+        double ux = bx - ax;
+        double uy = by - ay;
+        double uz = bz - az;
+        double wx = cx - ax;
+        double wy = cy - ay;
+        double wz = cz - az;
+        out[0] = uy * wz - uz * wy;
+        out[1] = uz * wx - ux * wz;
+        out[2] = ux * wy - uy * wx;
+        return out;
     }
 
     private void collapse(int s, int r, double[] p) {
@@ -416,10 +419,10 @@ public final class MeshSimplifier {
         refCount[s] = refs - start;
         for (int i = start; i < refs; i++) {
             int t = refTri[i];
-            dirty[t] = true;
-            for (int j = 0; j < 3; j++) {
-                cost[t * 3 + j] = edgeCost(tri[t * 3 + j], tri[t * 3 + (j + 1) % 3], null);
-            }
+            dirty[t] = true; // not looked at again in this pass, so its costs are recomputed when the next one reaches it
+            cost[t * 3] = Double.NaN;
+            cost[t * 3 + 1] = Double.NaN;
+            cost[t * 3 + 2] = Double.NaN;
         }
     }
 
