@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.basin.chunk.ChunkGrid;
+import org.basin.chunk.GridBlock;
 import org.basin.error.BasinException;
 import org.basin.io.AtomicFiles;
 import org.basin.io.ChunkStore;
@@ -25,7 +27,6 @@ import org.basin.volume.Block;
 import org.basin.volume.Box;
 import org.basin.volume.DType;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "mesh", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -44,8 +45,16 @@ final class MeshCommand extends ToolCommand {
     @Option(names = "--meshes", description = "The mesh folder (default: meshes/ beside the segmentation store).")
     Path meshes;
 
-    @Mixin
-    GridOptions region;
+    @Option(names = "--chunk", description = "Chunk core x,y,z of the grid the blocks are given in (the watershed's).")
+    void chunk(String v) {
+        this.chunk = Triplet.positiveInts(v);
+    }
+
+    int[] chunk;
+
+    @Option(names = "--grid-block", arity = "1..*", description = {"The blocks to mesh: first and last grid position x0,y0,z0,x1,y1,z1",
+        "(inclusive) or x,y,z, as basin plan lists them; several: one after the other, each its own fragments."})
+    List<String> gridBlocks;
 
     @Option(names = "--max-error", paramLabel = "NM", description = {"Simplification bound in nm: every vertex stays within it of the",
         "marching-cubes surface and of the plane of every triangle merged into it; 0: no simplification",
@@ -126,41 +135,74 @@ final class MeshCommand extends ToolCommand {
             if (bound < 0 || Double.isNaN(bound) || Double.isInfinite(bound)) {
                 throw BasinException.badArguments("--max-error: " + maxError + " nm; give 0 (no simplification) or more");
             }
-            boolean whole = !region.given();
-            Box core = whole ? info.box() : region.block.core(region.grid(shape, new int[3], info.where()));
-            Box read = BlockMeshes.readBox(core, shape);
-            Block labels = reader.read(read);
-            if (labels.dtype() != DType.UINT64 && labels.dtype() != DType.INT64) {
-                labels = Block.of(labels.convert(DType.INT64).longs(), read);
-            }
-            long t0 = System.nanoTime();
-            List<BlockMeshes.Piece> pieces = BlockMeshes.mesh(labels, core, shape, vs, bound);
-            double meshSeconds = (System.nanoTime() - t0) / 1e9;
+            List<Box> cores = cores(shape, info.where());
+            boolean whole = gridBlocks == null;
             ChunkStore store = meshStore();
             PrecomputedMeshes.writeInfo(store);
             TaskTable table = new TaskTable("segment", "fragment", "vertices", "triangles");
-            long before = 0;
-            long after = 0;
-            for (BlockMeshes.Piece p : pieces) {
-                String name = PrecomputedMeshes.fragmentName(p.segment(), core);
-                PrecomputedMeshes.writeFragment(store, name, p.vertices(), p.triangles());
-                table.add(Long.toUnsignedString(p.segment()), name, p.vertexCount(), p.triangleCount());
-                before += p.originalTriangles();
-                after += p.triangleCount();
+            for (Box core : cores) {
+                long blockStarted = System.nanoTime();
+                Box read = BlockMeshes.readBox(core, shape);
+                Block labels = reader.read(read);
+                if (labels.dtype() != DType.UINT64 && labels.dtype() != DType.INT64) {
+                    labels = Block.of(labels.convert(DType.INT64).longs(), read);
+                }
+                long t0 = System.nanoTime();
+                List<BlockMeshes.Piece> pieces = BlockMeshes.mesh(labels, core, shape, vs, bound);
+                double meshSeconds = (System.nanoTime() - t0) / 1e9;
+                long before = 0;
+                long after = 0;
+                for (BlockMeshes.Piece p : pieces) {
+                    String name = PrecomputedMeshes.fragmentName(p.segment(), core);
+                    PrecomputedMeshes.writeFragment(store, name, p.vertices(), p.triangles());
+                    table.add(Long.toUnsignedString(p.segment()), name, p.vertexCount(), p.triangleCount());
+                    before += p.originalTriangles();
+                    after += p.triangleCount();
+                    if (whole) {
+                        PrecomputedMeshes.writeManifest(store, p.segment(), List.of(name));
+                    }
+                }
+                log(String.format(Locale.ROOT, "%s: %d segments, %d triangles simplified to %d (%.1fx, within %.3g nm); meshing %.2f s"
+                        + " (%.2f Mvoxel/s), %.2f s with reading and writing", core, pieces.size(), before, after,
+                        after == 0 ? 1.0 : (double) before / after, bound, meshSeconds, core.voxels() / 1e6 / meshSeconds,
+                        (System.nanoTime() - blockStarted) / 1e9));
             }
+            // the table comes last: a task that died part-way has none, and its blocks are meshed again
             if (fragmentsOutput != null) {
                 table.write(fragmentsOutput);
             }
-            if (whole) {
-                for (BlockMeshes.Piece p : pieces) {
-                    PrecomputedMeshes.writeManifest(store, p.segment(), List.of(PrecomputedMeshes.fragmentName(p.segment(), core)));
-                }
-            }
-            log(String.format(Locale.ROOT, "%s: %d segments, %d triangles simplified to %d (%.1fx, within %.3g nm) in %.2f s meshing"
-                    + " (%.1f Mvoxel/s), %.2f s in all", core, pieces.size(), before, after, after == 0 ? 1.0 : (double) before / after, bound,
-                    meshSeconds, core.voxels() / 1e6 / meshSeconds, (System.nanoTime() - started) / 1e9));
+            log("%d blocks, %d fragments in %s, %.2f s in all", cores.size(), table.size(), store.location(), (System.nanoTime() - started) / 1e9);
         }
         return 0;
+    }
+
+    /** The cores of the --grid-block blocks in the --chunk grid, or the whole volume when none is given. */
+    private List<Box> cores(int[] shape, String where) {
+        if (gridBlocks == null) {
+            if (chunk != null) {
+                throw BasinException.badArguments("--chunk goes with --grid-block (without both, the whole volume is one block)");
+            }
+            return List.of(Box.ofShape(shape));
+        }
+        if (chunk == null) {
+            throw BasinException.badArguments("--grid-block needs --chunk (the grid the blocks are positions of)");
+        }
+        ChunkGrid grid = ChunkGrid.withHalo(shape, chunk, new int[3]);
+        List<Box> out = new ArrayList<>();
+        for (String b : gridBlocks) {
+            GridBlock block;
+            try {
+                block = GridBlock.parse(b);
+            } catch (IllegalArgumentException e) {
+                throw BasinException.badArguments("--grid-block: " + e.getMessage());
+            }
+            if (!block.fits(grid.gridShape())) {
+                throw BasinException.badArguments("--grid-block " + block.xyz() + " lies outside the grid " + Triplet.xyz(grid.gridShape())
+                        + " (x,y,z) of " + where + " in chunks of " + Triplet.xyz(chunk));
+            }
+            out.add(block.core(grid));
+        }
+        return out;
     }
 
     private int writeManifests() {

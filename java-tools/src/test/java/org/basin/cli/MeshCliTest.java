@@ -70,10 +70,13 @@ class MeshCliTest {
         Path seg = segmentation();
         Path meshes = dir.resolve("meshes");
         List<String> lists = new ArrayList<>();
-        for (String block : new String[] {"0,0,0", "1,0,0", "0,1,0", "1,1,0", "0,0,1", "1,0,1", "0,1,1", "1,1,1"}) {
-            Path list = dir.resolve("lists/" + block.replace(',', '_') + ".tsv");
-            CliTest.Run r = CliTest.run("mesh", "--segmentation", seg.toString(), "--segmentation-dataset", "seg", "--chunk", "8,7,6",
-                    "--grid-block", block, "--meshes", meshes.toString(), "--fragments-output", list.toString(), "--max-error", "3");
+        // one task may do several blocks (each its own fragments), as the pipeline's --mesh_batch groups them
+        for (String blocks : new String[] {"0,0,0 1,0,0 0,1,0 1,1,0", "0,0,1", "1,0,1", "0,1,1,1,1,1"}) {
+            Path list = dir.resolve("lists/" + blocks.replace(',', '_').replace(' ', '-') + ".tsv");
+            List<String> args = new ArrayList<>(List.of("mesh", "--segmentation", seg.toString(), "--segmentation-dataset", "seg", "--chunk",
+                    "8,7,6", "--meshes", meshes.toString(), "--fragments-output", list.toString(), "--max-error", "3", "--grid-block"));
+            args.addAll(List.of(blocks.split(" ")));
+            CliTest.Run r = CliTest.run(args.toArray(new String[0]));
             assertEquals(0, r.code(), r.err());
             lists.add(list.toString());
         }
@@ -81,12 +84,13 @@ class MeshCliTest {
         assertFalse(Files.exists(meshes.resolve("5:0")), "no manifest before the manifest step");
         CliTest.Run m = CliTest.run("mesh", "--manifests", "--fragment-lists", dir.resolve("lists").toString(), "--meshes", meshes.toString());
         assertEquals(0, m.code(), m.err());
-        assertTrue(m.err().contains("2 manifests (9 fragments) from 8 block tables"), m.err());
+        assertTrue(m.err().contains("2 manifests (8 fragments) from 4 block tables"), m.err());
 
         Map<String, Object> manifest = Json.parse(Files.readString(meshes.resolve("5:0")), "5:0");
         @SuppressWarnings("unchecked")
         List<String> fragments = (List<String>) manifest.get("fragments");
-        assertEquals(8, fragments.size()); // the ball meets all eight blocks
+        assertEquals(7, fragments.size()); // the ball meets all eight chunks; the last block holds two of them
+        assertTrue(fragments.contains("5:0:0-16_7-14_6-12"), fragments.toString());
         assertTrue(fragments.contains("5:0:0-8_0-7_0-6"), fragments.toString());
         List<String> big = (List<String>) Json.parse(Files.readString(meshes.resolve("9223372036854775815:0")), "m").get("fragments");
         assertEquals(List.of("9223372036854775815:0:0-8_0-7_0-6"), big);
