@@ -19,6 +19,8 @@ include { OMNI_PROJECT             } from '../modules/local/omni_project'
 include { EVALUATE_BLOCK           } from '../modules/local/evaluate_block'
 include { EVALUATE                 } from '../modules/local/evaluate'
 include { SNAPSHOT                 } from '../modules/local/snapshot'
+include { MESH                     } from '../modules/local/mesh'
+include { MESH_MANIFEST            } from '../modules/local/mesh_manifest'
 
 // One digest for several: the cache key of a task that reads what several other tasks wrote.
 def digestOf(List parts) {
@@ -90,6 +92,22 @@ def digestsOf(Map digests, String names, String what) {
         if (!digests.containsKey(n)) error "basin: no digest for ${what} ${n}; the plan and the tasks disagree"
         "${n}=${digests[n]}"
     }
+}
+
+// A grid block "x0,y0,z0,x1,y1,z1" (or "x,y,z") as its six inclusive grid bounds.
+def gridRange(String b) {
+    def v = b.tokenize(',').collect { it.trim() as int }
+    v.size() == 3 ? v + v : v
+}
+
+// The names of the blocks ([name, block] pairs) that a MESH block reads: its own and those holding the voxel past its
+// upper faces (marching cubes reads one voxel of overlap).
+def meshReads(String block, List blocks) {
+    def r = gridRange(block)
+    blocks.findAll { nb ->
+        def o = gridRange(nb[1])
+        (0..2).every { a -> o[a] <= r[a + 3] + 1 && o[a + 3] >= r[a] }
+    }.collect { it[0] }
 }
 
 workflow BASIN {
@@ -215,6 +233,27 @@ workflow BASIN {
         }
         .combine(ch_raw_at, by: 0).map { id, meta, raw -> [meta, raw] }
     SNAPSHOT(ch_snap)
+
+    // Meshes: groups of --mesh_batch watershed blocks, each keyed on the digests of the segmentation blocks it reads;
+    // one manifest task per volume from their fragment lists (names, never triangles). Written beside the store.
+    if (params.meshes) {
+        def meshDir = "${stores}/meshes".toString()
+        ch_mesh = ch_seg_done.map { meta, d -> [meta.id, [meta.block_name, meta.block, d]] }.groupTuple()
+            .flatMap { id, bl ->
+                def sorted = bl.sort { it[0] }
+                def digests = sorted.collectEntries { [it[0], it[2]] }
+                sorted.collate(params.mesh_batch as int).collect { group ->
+                    def reads = group.collectMany { b -> meshReads(b[1], sorted) }.unique().sort()
+                    [id: id, mesh_name: group.size() == 1 ? group[0][0] : "${group[0][0]}+${group.size() - 1}".toString(),
+                        blocks: group.collect { it[1] }, store: segStore, meshes: meshDir,
+                        segmentation_digest: digestOf(reads.collect { "${it}=${digests[it]}" })]
+                }
+            }
+        MESH(ch_mesh)
+        MESH_MANIFEST(MESH.out.fragments.map { meta, f -> [meta.id, f] }.groupTuple()
+            .map { id, fs -> [[id: id, meshes: meshDir], fs.sort { it.name }] })
+        ch_versions = ch_versions.mix(MESH.out.versions.first(), MESH_MANIFEST.out.versions)
+    }
 
     ch_versions = ch_versions.mix(CHOP.out.versions, FINGERPRINT.out.versions.first(), INFER.out.versions.first(),
         WATERSHED.out.versions.first(), MERGE_SEGMENTS.out.versions, RELABEL.out.versions.first(), OMNIFY_CHOP.out.versions.first(),

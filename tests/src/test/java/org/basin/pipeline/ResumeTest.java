@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 class ResumeTest {
     /** Every process downstream of WATERSHED (the stage the fault hits). */
     static final Set<String> AFTER_WATERSHED = Set.of("WATERSHED", "MERGE_SEGMENTS", "AGGLOMERATE", "RELABEL", "OMNIFY_CHOP", "OMNI_PROJECT", "EVALUATE_BLOCK",
-            "EVALUATE", "SNAPSHOT");
+            "EVALUATE", "SNAPSHOT", "MESH", "MESH_MANIFEST");
 
     @Test
     void aFailedChunkIsNamedAndResumeRedoesOnlyItAndItsDependants() throws Exception {
