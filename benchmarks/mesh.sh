@@ -19,27 +19,35 @@ basin="$root/bin/basin"
 export BASIN_MEMORY="${BASIN_MEMORY:-4g}"
 export BASIN_JIT="${BASIN_JIT:-full}" # as the MESH module runs it
 mkdir -p "$work"
-seg="$work/segmentation.zarr"
-if [[ ! -f "$seg/0/.zarray" ]]; then
-  /usr/bin/python3 - "$truth" "$seg" <<'PY'
-import sys, json, os, h5py, numpy as np, zarr, numcodecs
-src, dst = sys.argv[1], sys.argv[2]
-d = h5py.File(src, 'r')['truth']
-vs = [float(v) for v in d.attrs.get('voxel_size', [1, 1, 1])]  # z, y, x
-g = zarr.open_group(dst, mode='w')
-a = g.create_dataset('0', shape=d.shape, chunks=(64, 64, 64), dtype='uint64', compressor=numcodecs.Zlib(1), fill_value=0)
-for z in range(0, d.shape[0], 64):
-    a[z:z + 64] = d[z:z + 64].astype(np.uint64)
-g.attrs['multiscales'] = [{'version': '0.4', 'axes': [{'name': n, 'type': 'space', 'unit': 'nanometer'} for n in 'zyx'],
-                           'datasets': [{'path': '0', 'coordinateTransformations': [{'type': 'scale', 'scale': vs}]}]}]
-PY
-fi
-shape=$("$basin" info "$seg" 2>/dev/null | awk '/shape/ {print; exit}')
-echo "segmentation: $seg ($shape), BASIN_MEMORY=$BASIN_MEMORY, BASIN_JIT=$BASIN_JIT"
 # the grid of 128,128,64 chunks is 8 x 8 x 4 for 1024 x 1024 x 256; blocks of 2 x 2 x 4 chunks (2^24 voxels)
 blocks=()
 for by in 0 2 4 6; do for bx in 0 2 4 6; do blocks+=("$bx,$by,0,$((bx + 1)),$((by + 1)),3"); done; done
 blocks=("${blocks[@]:0:$blocks_wanted}")
+# the store holds the voxels the chosen blocks read (each block one voxel past its core), in whole 64^3 chunks; the
+# chunks no block reads are left unwritten (the fill value) to save the conversion's time
+last="${blocks[-1]}"; IFS=, read -r _ _ _ lx ly _ <<< "$last"
+[[ "${#blocks[@]}" -gt 4 ]] && lx=7
+need_x=$(( (lx + 1) * 128 + 64 )); need_y=$(( (ly + 1) * 128 + 64 ))
+seg="$work/segmentation.zarr"
+if [[ ! -f "$seg/0/.zarray" || "$(cat "$work/extent" 2>/dev/null)" != "$need_x,$need_y" ]]; then
+  rm -rf "$seg"
+  /usr/bin/python3 - "$truth" "$seg" "$need_x" "$need_y" <<'PY'
+import sys, h5py, numpy as np, zarr, numcodecs
+src, dst, nx, ny = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+d = h5py.File(src, 'r')['truth']
+vs = [float(v) for v in d.attrs.get('voxel_size', [1, 1, 1])]  # z, y, x
+g = zarr.open_group(dst, mode='w')
+a = g.create_dataset('0', shape=d.shape, chunks=(64, 64, 64), dtype='uint64', compressor=numcodecs.Zlib(1), fill_value=0)
+nx, ny = min(nx, d.shape[2]), min(ny, d.shape[1])
+for z in range(0, d.shape[0], 64):
+    a[z:z + 64, :ny, :nx] = d[z:z + 64, :ny, :nx].astype(np.uint64)
+g.attrs['multiscales'] = [{'version': '0.4', 'axes': [{'name': n, 'type': 'space', 'unit': 'nanometer'} for n in 'zyx'],
+                           'datasets': [{'path': '0', 'coordinateTransformations': [{'type': 'scale', 'scale': vs}]}]}]
+PY
+  echo "$need_x,$need_y" > "$work/extent"
+fi
+shape=$("$basin" info "$seg" 2>/dev/null | awk '/shape/ {print; exit}')
+echo "segmentation: $seg ($shape), BASIN_MEMORY=$BASIN_MEMORY, BASIN_JIT=$BASIN_JIT"
 block_voxels=$(( 256 * 256 * 256 ))
 run() { # label, max error: meshes every block in its own process; prints per block and in all
   local label="$1" err="$2" cpu=0 tris0=0 tris=0 i=0
