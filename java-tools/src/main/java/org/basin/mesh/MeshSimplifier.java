@@ -19,7 +19,7 @@ import java.util.Arrays;
  */
 public final class MeshSimplifier {
     private static final double FLAT = 1e-12;
-    private static final double[] SCHEDULE = {FLAT, 1e-3, 0.03, 0.12, 0.3, 0.6, 1, 1, 1};
+    private static final double[] SCHEDULE = {FLAT, 0.01, 0.1, 0.4, 1, 1};
 
     private final double[] pos;
     private final int[] tri;
