@@ -23,6 +23,8 @@ include { NEUROGLANCER_STATE       } from '../modules/local/neuroglancer_state'
 include { REPORT                   } from '../modules/local/report'
 include { PYRAMID                  } from '../modules/local/pyramid'
 include { PYRAMID as PYRAMID_REST  } from '../modules/local/pyramid'
+include { MESH                     } from '../modules/local/mesh'
+include { MESH_MANIFEST            } from '../modules/local/mesh_manifest'
 
 // One digest for several: the cache key of a task that reads what several other tasks wrote.
 def digestOf(List parts) {
@@ -103,6 +105,22 @@ def gridBox(block, chunk) {
 }
 def meets(a, b) { (0..2).every { a[0][it] < b[1][it] && b[0][it] < a[1][it] } }
 def xyzList(v) { def t = v.toString().tokenize(','); (t.size() == 1 ? [t[0]] * 3 : t).collect { it.trim() as long } }
+
+// A grid block "x0,y0,z0,x1,y1,z1" (or "x,y,z") as its six inclusive grid bounds.
+def gridRange(String b) {
+    def v = b.tokenize(',').collect { it.trim() as int }
+    v.size() == 3 ? v + v : v
+}
+
+// The names of the blocks ([name, block] pairs) that a MESH block reads: its own and those holding the voxel past its
+// upper faces (marching cubes reads one voxel of overlap).
+def meshReads(String block, List blocks) {
+    def r = gridRange(block)
+    blocks.findAll { nb ->
+        def o = gridRange(nb[1])
+        (0..2).every { a -> o[a] <= r[a + 3] + 1 && o[a + 3] >= r[a] }
+    }.collect { it[0] }
+}
 
 workflow BASIN {
     take:
@@ -281,13 +299,39 @@ workflow BASIN {
         log.info "basin: no pyramids: " + (params.store_format == 'n5' ? '--store_format n5 (basin pyramid writes OME-Zarr levels only)' : "stores in s3:// (${stores})")
     }
 
+    // Meshes: groups of --mesh_batch watershed blocks, each keyed on the digests of the segmentation blocks it reads;
+    // one manifest task per volume from their fragment lists (names, never triangles). Written beside the store.
+    ch_mesh_done = ch_raw.map { meta, r -> [meta.id, 'no meshes'] }
+    if (params.meshes) {
+        def meshDir = "${stores}/meshes".toString()
+        ch_mesh = ch_seg_done.map { meta, d -> [meta.id, [meta.block_name, meta.block, d]] }.groupTuple()
+            .flatMap { id, bl ->
+                def sorted = bl.sort { it[0] }
+                def digests = sorted.collectEntries { [it[0], it[2]] }
+                sorted.collate(params.mesh_batch as int).collect { group ->
+                    def reads = group.collectMany { b -> meshReads(b[1], sorted) }.unique().sort()
+                    [id: id, mesh_name: group.size() == 1 ? group[0][0] : "${group[0][0]}+${group.size() - 1}".toString(),
+                        blocks: group.collect { it[1] }, store: segStore, meshes: meshDir,
+                        segmentation_digest: digestOf(reads.collect { "${it}=${digests[it]}" })]
+                }
+            }
+        MESH(ch_mesh)
+        MESH_MANIFEST(MESH.out.fragments.map { meta, f -> [meta.id, f] }.groupTuple()
+            .map { id, fs -> [[id: id, meshes: meshDir], fs.sort { it.name }] })
+        // the Neuroglancer state lists the segments with manifests: it waits for them, keyed on the fragment lists
+        ch_mesh_done = MESH.out.fragments.map { meta, f -> [meta.id, digestOf(f.readLines())] }.groupTuple()
+            .map { id, ds -> [id, digestOf(ds.sort())] }
+            .combine(MESH_MANIFEST.out.meshes.map { m -> [m.id, true] }, by: 0).map { id, d, written -> [id, d] }
+        ch_versions = ch_versions.mix(MESH.out.versions.first(), MESH_MANIFEST.out.versions)
+    }
+
     // neuroglancer.json, one task per volume once the stores are written (keyed on their digests). Its sources are
     // relative to the served outdir, so it needs the stores in the outdir: not with --store_dir (`basin view` there).
     ch_ng_versions = Channel.empty()
     if (!params.store_dir) {
-        ch_state = ch_seg_digests.combine(ch_aff_digests, by: 0).combine(ch_pyr_done, by: 0)
-            .map { id, seg, aff, pyr ->
-                [[id: id, input_digest: digestOf(seg.sort().collect { it.toString() } + aff.sort().collect { it.toString() } + [pyr])], outdir]
+        ch_state = ch_seg_digests.combine(ch_aff_digests, by: 0).combine(ch_pyr_done, by: 0).combine(ch_mesh_done, by: 0)
+            .map { id, seg, aff, pyr, mesh ->
+                [[id: id, input_digest: digestOf(seg.sort().collect { it.toString() } + aff.sort().collect { it.toString() } + [pyr, mesh])], outdir]
             }
         NEUROGLANCER_STATE(ch_state)
         ch_ng_versions = NEUROGLANCER_STATE.out.versions

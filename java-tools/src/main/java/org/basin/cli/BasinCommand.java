@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
             InferCommand.class, MergeCommand.class, WatershedCommand.class, StitchCommand.class, RelabelCommand.class,
             OmnifyChopCommand.class, OmniProjectCommand.class,
             EvaluateCommand.class, SnapshotCommand.class, StampCommand.class, AgglomerateCommand.class,
-            ViewCommand.class, ReportCommand.class, PyramidCommand.class})
+            ViewCommand.class, ReportCommand.class, PyramidCommand.class, MeshCommand.class})
 public final class BasinCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -37,7 +37,7 @@ class PipelineTest {
     static final Path OUT = RUN.resolve("results");
 
     /** Tasks of a test-profile run. */
-    static final int TASKS = 40;
+    static final int TASKS = 42;
 
     /** Of them, PYRAMID's: raw.zarr, the affinities and the segmentation, one block each (none with stores in s3://). */
     static final int PYRAMID_TASKS = 3;
@@ -239,18 +239,20 @@ class PipelineTest {
                 "RELABEL", 2L * 64 * 64 * 32 * (4 + 8),             // 2 chunks of uint32 labels + uint64 segmentation
                 "EVALUATE_BLOCK", 2L * 64 * 64 * 32 * (8 + 4),      // 2 chunks of segmentation + uint32 truth
                 "OMNIFY_CHOP", 72L * 72 * 64 * (1 + 8),             // a region of raw + segmentation
-                "OMNI_PROJECT", 72L * 72 * 64 * (1 + 8));           // the same region of raw + segmentation
+                "OMNI_PROJECT", 72L * 72 * 64 * (1 + 8),            // the same region of raw + segmentation
+                "MESH", 128L * 128 * 64 * 8);                       // --mesh_batch 4: every block of segmentation, one task
         for (Outputs.Task t : trace) {
             long read = t.rchar() - base;
             if (region.containsKey(t.process())) {
                 assertTrue(read <= 4 * region.get(t.process()) + (1 << 20), t.name() + " read " + read + " bytes beyond the JVM's, its region is "
                         + region.get(t.process()));
-            } else if (List.of("CHOP", "MERGE_SEGMENTS", "AGGLOMERATE", "EVALUATE").contains(t.process())) {
+            } else if (List.of("CHOP", "MERGE_SEGMENTS", "AGGLOMERATE", "EVALUATE", "MESH_MANIFEST").contains(t.process())) {
                 assertTrue(read < (2 << 20), t.name() + " runs once per volume but read " + read + " bytes beyond the JVM's");
             }
         }
         long volumes = 128L * 128 * 64 * (1 + 12 + 8);
-        long disk = Outputs.diskUsage(OUT, "pipeline_info", "demo") + Outputs.diskUsage(RUN.resolve("work"));
+        // meshes are not voxels: their size follows the segments' surface (measured apart)
+        long disk = Outputs.diskUsage(OUT, "pipeline_info", "demo", "meshes") + Outputs.diskUsage(RUN.resolve("work"));
         long intermediate = Outputs.diskUsage(OUT.resolve("intermediate"));
         System.out.printf("PIPELINE disk: work + outdir %.1f MB (raw + affinities + segmentation %.1f MB at their dtype, intermediate %.1f MB); "
                 + "one-per-volume tasks read at most %d bytes beyond the JVM's%n", disk / 1e6, volumes / 1e6, intermediate / 1e6,
@@ -326,7 +328,7 @@ class PipelineTest {
         Result r = nextflow("run", ROOT.toString(), "-profile", "test", "--outdir", RUN.resolve("stub").toString(), "-stub-run");
         assertEquals(0, r.code(), r.log());
         for (String process : new String[] {"PHANTOM", "CHOP", "FINGERPRINT", "INFER", "WATERSHED", "MERGE_SEGMENTS", "AGGLOMERATE", "RELABEL",
-            "OMNIFY_CHOP", "OMNI_PROJECT", "EVALUATE_BLOCK", "EVALUATE", "SNAPSHOT", "NEUROGLANCER_STATE", "REPORT", "PYRAMID"}) {
+            "OMNIFY_CHOP", "OMNI_PROJECT", "EVALUATE_BLOCK", "EVALUATE", "SNAPSHOT", "NEUROGLANCER_STATE", "REPORT", "PYRAMID", "MESH", "MESH_MANIFEST"}) {
             assertTrue(r.log().contains(process), process + " in\n" + r.log());
         }
     }

@@ -40,7 +40,7 @@ class ResumeTest {
      * and the raw's and affinities' tasks may still be running when the failure stops the run (they run again).
      */
     static final Set<String> AFTER_WATERSHED = Set.of("WATERSHED", "MERGE_SEGMENTS", "AGGLOMERATE", "RELABEL", "OMNIFY_CHOP", "OMNI_PROJECT", "EVALUATE_BLOCK",
-            "EVALUATE", "SNAPSHOT", "NEUROGLANCER_STATE", "REPORT", "PYRAMID");
+            "EVALUATE", "SNAPSHOT", "NEUROGLANCER_STATE", "REPORT", "PYRAMID", "MESH", "MESH_MANIFEST");
 
     @Test
     void aFailedChunkIsNamedAndResumeRedoesOnlyItAndItsDependants() throws Exception {
