@@ -37,7 +37,7 @@ class HierarchicalMergePropertyTest {
         return Combinators.combine(new ChunkedWatershedPropertyTest().cases(), fanIns).as(Case::new);
     }
 
-    @Property(tries = 400)
+    @Property(tries = 250)
     void treeOfTasksEqualsWholeVolumeAndSingleTask(@ForAll("cases") Case t) {
         ChunkedWatershedPropertyTest.Case c = t.volume();
         Watershed.Result whole = Watershed.run(c.aff().clone(), c.shape(), c.params());
