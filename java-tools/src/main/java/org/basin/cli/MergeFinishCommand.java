@@ -88,9 +88,9 @@ final class MergeFinishCommand extends ToolCommand {
                     nameOf.put(task, p[0].substring(0, p[0].length() - 1));
                 }
             }
-            String groups = String.valueOf(a.get("chunk_groups"));
-            for (String g : groups.isEmpty() ? new String[0] : groups.split(",")) {
-                String[] kv = g.split("=");
+            String groups = a.get("chunk_groups") instanceof String g ? g : "";
+            for (String g : groups.isEmpty() ? new String[0] : groups.split("\n")) {
+                String[] kv = g.split("=", 2);
                 groupOfChunk.put(kv[0], kv[1]);
             }
         }

@@ -135,7 +135,7 @@ final class MergeLevelCommand extends ToolCommand {
                 arrays.putAll(MergeArrays.ofRecord(prefix, o.resolution(), o.finalCount(), o.tree(), o.graph()));
                 records.add(record(prefix, 0, c.meta().chunk().position(), o.state().openCount()));
                 Path f = c.meta().path();
-                groups.append(groups.length() == 0 ? "" : ",").append(c.meta().name()).append('=')
+                groups.append(groups.length() == 0 ? "" : "\n").append(c.meta().name()).append('=')
                         .append(groupOf.getOrDefault(f, f.toAbsolutePath().getParent().getFileName().toString()));
                 children.add(o.state());
             }
@@ -205,7 +205,9 @@ final class MergeLevelCommand extends ToolCommand {
         attrs.put("open_segments", (long) o.state().openCount());
         attrs.put("final_segments", (long) o.finalCount());
         attrs.put("records", String.join(",", records));
-        attrs.put("chunk_groups", groups.toString());
+        if (groups.length() > 0) { // level 1: which folder of chunk files each chunk came from (its id table's file)
+            attrs.put("chunk_groups", groups.toString());
+        }
         ArrayFile.write(output, attrs, arrays);
         log("level %d task %s: %d children (%d bytes read) -> %d final segments, %d open (%d handed-up bytes: %d edges, %d candidates, %d decided)%s",
                 level, Triplet.xyz(position), children.size(), inputBytes, o.finalCount(), o.state().openCount(), o.state().bytes(),
