@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.basin.io.Hdf5Files;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,12 +22,23 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MergeLevelCliTest {
     @TempDir
+    static Path shared;
+
+    @TempDir
     Path dir;
+
+    /** The chunk files, made once for both tests (a phantom, its affinities and 64 watershed chunks: most of the time). */
+    static Path ws;
+
+    @BeforeAll
+    static void makeChunks() throws Exception {
+        ws = chunks(shared);
+    }
 
     static final String[] THRESHOLDS = {"--t-low", "0.1", "--t-size", "300", "--t-dust", "20"};
 
     /** A 48x40x20 phantom's watershed in 12x10x5 chunks (4x4x4 grid) in two folders, as two watershed tasks write them. */
-    private Path chunks() throws Exception {
+    private static Path chunks(Path dir) throws Exception {
         Path raw = dir.resolve("raw.h5");
         assertEquals(0, CliTest.run("phantom", "--shape", "48,40,20", "--cell-size", "14", "--output", raw.toString()).code());
         Path aff = dir.resolve("aff.h5");
@@ -56,7 +68,6 @@ class MergeLevelCliTest {
 
     @Test
     void levelsOfTasksGiveTheSingleTasksIdTablesTreeAndRegionGraph() throws Exception {
-        Path ws = chunks();
         Path single = dir.resolve("single");
         CliTest.Run s = CliTest.run(with(new String[] {"stitch", ws.resolve("lower").toString(), ws.resolve("upper").toString(), "--id-tables",
             single.toString(), "--tree", dir.resolve("single-tree.h5").toString(), "--region-graph", dir.resolve("single-graph.h5").toString()}));
@@ -138,7 +149,6 @@ class MergeLevelCliTest {
 
     @Test
     void aTaskGivenTheWrongChildrenOrLevelSaysWhichAndWritesNothing() throws Exception {
-        Path ws = chunks();
         Path out = dir.resolve("t.h5");
         CliTest.Run missing = CliTest.run(with(new String[] {"merge-level", "--level", "1", "--position", "0,0,0", "--output", out.toString(),
             ws.resolve("lower").resolve("chunk_0_0_0.watershed.h5").toString()}));
@@ -158,7 +168,7 @@ class MergeLevelCliTest {
         assertEquals(3, settings.code(), settings.err());
         assertTrue(settings.err().contains("the chunks were made with watershed settings"), settings.err());
         assertFalse(Files.exists(out));
-        CliTest.Run finish = CliTest.run("merge-finish", dir.resolve("raw.h5").toString(), "--id-tables", dir.resolve("ids").toString());
+        CliTest.Run finish = CliTest.run("merge-finish", shared.resolve("raw.h5").toString(), "--id-tables", dir.resolve("ids").toString());
         assertEquals(3, finish.code(), finish.err());
         assertTrue(finish.err().contains("raw.h5: not a basin array file"), finish.err());
     }
