@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
             "Triplets (chunk, halo, overlap, voxel size, shape) are written x,y,z.",
             "Exit codes: 0 ok, 1 internal error, 2 bad arguments, 3 bad input data, 4 I/O failure, 5 out of memory."},
         subcommands = {PhantomCommand.class, InfoCommand.class, PlanCommand.class, FingerprintCommand.class, ChopCommand.class,
-            InferCommand.class, MergeCommand.class, WatershedCommand.class, StitchCommand.class, RelabelCommand.class,
+            InferCommand.class, MergeCommand.class, WatershedCommand.class, StitchCommand.class, MergeLevelCommand.class, MergeFinishCommand.class, RelabelCommand.class,
             OmnifyChopCommand.class, OmniProjectCommand.class,
             EvaluateCommand.class, SnapshotCommand.class, StampCommand.class, AgglomerateCommand.class,
             ViewCommand.class, ReportCommand.class, PyramidCommand.class, MeshCommand.class})

@@ -252,15 +252,19 @@ final class StitchCommand extends ToolCommand {
 
     /** The final segments' region graph with each pair's affinity sum and count (see --region-graph). */
     static void writeRegionGraph(FaceStitcher stitcher, Path target) {
-        RegionGraph.Edges g = stitcher.regionGraph();
+        writeRegionGraph(stitcher.regionGraph(), stitcher.count(), stitcher.tree(), target);
+    }
+
+    /** As above, from the graph, the segment count and the tree it belongs to (the hierarchical merge's too). */
+    static void writeRegionGraph(RegionGraph.Edges g, int segments, RegionGraph.Edges tree, Path target) {
         int n = g.size();
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("basin_version", Version.get());
         attrs.put("edges", (long) n);
-        attrs.put("segments", (long) stitcher.count());
+        attrs.put("segments", (long) segments);
         attrs.put("sum_scale", RegionGraph.SCALE);
         // names the segmentation (and its tree) this graph belongs to: agglomerate passes it on to its tree
-        attrs.put("tree_digest", treeDigest(interleaved(stitcher.tree()), stitcher.tree().w()));
+        attrs.put("tree_digest", treeDigest(interleaved(tree), tree.w()));
         attrs.put("description", "region graph between final segments: per pair the largest affinity, its voxel edge's key, and the sum "
                 + "(fixed point, affinity x 2^32 rounded) and count of all voxel edges between them");
         List<Hdf5Files.Entry> entries = n == 0 ? List.of() : List.of(
@@ -284,7 +288,7 @@ final class StitchCommand extends ToolCommand {
         return Digest.of(b.array());
     }
 
-    private static long[] interleaved(RegionGraph.Edges t) {
+    static long[] interleaved(RegionGraph.Edges t) {
         long[] ids = new long[2 * t.size()];
         for (int i = 0; i < t.size(); i++) {
             ids[2 * i] = t.a()[i];
@@ -294,20 +298,24 @@ final class StitchCommand extends ToolCommand {
     }
 
     private void writeTree(FaceStitcher stitcher) {
-        RegionGraph.Edges t = stitcher.tree();
+        writeTree(stitcher.tree(), stitcher.count(), tree);
+    }
+
+    /** The final segments' maximum spanning forest (see --tree) to {@code target}. */
+    static void writeTree(RegionGraph.Edges t, int segments, Path target) {
         int n = t.size();
         long[] ids = interleaved(t);
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("basin_version", Version.get());
         attrs.put("edges", (long) n);
         // what omnify-chop checks the tree against: the segmentation's segment count and tree digest
-        attrs.put("segments", (long) stitcher.count());
+        attrs.put("segments", (long) segments);
         attrs.put("tree_digest", treeDigest(ids, t.w()));
         attrs.put("description", "maximum spanning tree of the region graph between final segments (ids as in the segmentation)");
         // jhdf cannot write empty datasets: a volume with one segment has no tree and only the attribute says so
         List<Hdf5Files.Entry> entries = n == 0 ? List.of() : List.of(Hdf5Files.Entry.table("edges", DType.UINT64, new int[] {n, 2}, ids),
                 Hdf5Files.Entry.table("affinity", DType.FLOAT32, new int[] {n}, t.w()));
-        Hdf5Files.write(tree, attrs, entries, false);
+        Hdf5Files.write(target, attrs, entries, false);
     }
 
     private static int[] coreLabels(ChunkFile.Meta m) {
@@ -327,11 +335,11 @@ final class StitchCommand extends ToolCommand {
     }
 
     /** A chunk file's grid place, its segments and its labels on the inner faces (null: an older file without them). */
-    private record ChunkData(ChunkFile.Meta meta, FaceStitcher.ChunkSegments segments, int[][] planes) {
+    record ChunkData(ChunkFile.Meta meta, FaceStitcher.ChunkSegments segments, int[][] planes) {
     }
 
     /** Everything a watershed chunk file hands the merge step besides its labels (one open of the file). */
-    private static ChunkData read(Path path) {
+    static ChunkData read(Path path) {
         ChunkFile.Meta[] meta = new ChunkFile.Meta[1];
         Hdf5Files.Contents contents = Hdf5Files.readContents(path, attrs -> {
             meta[0] = ChunkFile.meta(path, attrs);

@@ -3,7 +3,9 @@ package org.basin.stitch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.basin.chunk.Chunk;
 import org.basin.graph.DisjointSets;
@@ -26,19 +28,37 @@ public final class ChunkedWatershed {
         return runStitched(aff, shape, chunk, p).labels();
     }
 
-    /** As {@link #run}, with the tree. */
-    static Stitched runStitched(float[] aff, int[] shape, int[] chunk, WatershedParams p) {
+    /** The watershed of every chunk (grid order, halo 2) and what it hands the merge step. */
+    record Chunks(int[] shape, int[] chunk, List<Chunk> chunks, List<FaceStitcher.ChunkSegments> segments, List<int[][]> planes,
+            List<int[]> labels) {
+        /** The whole volume's labels from per-chunk id tables (entry v: the final id of local id v). */
+        long[] relabel(long[][] tables) {
+            long[] out = new long[shape[0] * shape[1] * shape[2]];
+            for (int i = 0; i < chunks.size(); i++) {
+                Box b = chunks.get(i).core();
+                int[] l = labels.get(i);
+                int k = 0;
+                for (int z = b.min(0); z < b.max(0); z++) {
+                    for (int y = b.min(1); y < b.max(1); y++) {
+                        for (int x = b.min(2); x < b.max(2); x++) {
+                            out[(z * shape[1] + y) * shape[2] + x] = l[k] == 0 ? 0 : tables[i][l[k]];
+                            k++;
+                        }
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    static Chunks chunks(float[] aff, int[] shape, int[] chunk, WatershedParams p) {
         Box volume = Box.ofShape(shape);
         int[] grid = new int[3];
         for (int a = 0; a < 3; a++) {
             grid[a] = (shape[a] + chunk[a] - 1) / chunk[a];
         }
-        FaceStitcher s = new FaceStitcher(shape, chunk, p);
-        s.keepRegionGraph();
         int n = shape[0] * shape[1] * shape[2];
-        Map<Integer, int[]> labels = new HashMap<>();
-        Map<Integer, Chunk> chunks = new HashMap<>();
-        int index = 0;
+        Chunks out = new Chunks(shape, chunk, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         for (int gz = 0; gz < grid[0]; gz++) {
             for (int gy = 0; gy < grid[1]; gy++) {
                 for (int gx = 0; gx < grid[2]; gx++) {
@@ -72,28 +92,35 @@ public final class ChunkedWatershed {
                     }
                     Watershed.Result r = Watershed.run(part, ps, new Box(clo, chi), p);
                     Chunk c = new Chunk(pos, core, padded);
-                    s.add(FaceStitcher.ChunkSegments.of(c, r), r.labels());
-                    labels.put(index, r.labels());
-                    chunks.put(index, c);
-                    index++;
+                    out.chunks().add(c);
+                    out.segments().add(FaceStitcher.ChunkSegments.of(c, r));
+                    out.planes().add(FaceStitcher.facePlanes(c, shape, r.labels()));
+                    out.labels().add(r.labels());
                 }
             }
+        }
+        return out;
+    }
+
+    /** As {@link #run}, with the tree. */
+    static Stitched runStitched(float[] aff, int[] shape, int[] chunk, WatershedParams p) {
+        return stitch(chunks(aff, shape, chunk, p), p);
+    }
+
+    /** The single-task merge of chunks. */
+    static Stitched stitch(Chunks cs, WatershedParams p) {
+        int[] shape = cs.shape();
+        FaceStitcher s = new FaceStitcher(shape, cs.chunk(), p);
+        s.keepRegionGraph();
+        for (int i = 0; i < cs.chunks().size(); i++) {
+            s.add(cs.segments().get(i), cs.labels().get(i));
         }
         s.resolve();
-        long[] out = new long[n];
-        for (int i = 0; i < index; i++) {
-            long[] core = s.relabelCore(i, labels.get(i)).longs();
-            Box b = chunks.get(i).core();
-            int k = 0;
-            for (int z = b.min(0); z < b.max(0); z++) {
-                for (int y = b.min(1); y < b.max(1); y++) {
-                    for (int x = b.min(2); x < b.max(2); x++) {
-                        out[(z * shape[1] + y) * shape[2] + x] = core[k++];
-                    }
-                }
-            }
+        long[][] tables = new long[cs.chunks().size()][];
+        for (int i = 0; i < tables.length; i++) {
+            tables[i] = s.idTable(i);
         }
-        return new Stitched(out, s.tree(), s.regionGraph());
+        return new Stitched(cs.relabel(tables), s.tree(), s.regionGraph());
     }
 
     /**
