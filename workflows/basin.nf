@@ -98,10 +98,10 @@ def digestsOf(Map digests, String names, String what) {
     }
 }
 
-// Pyramid blocks: a box of voxels x,y,z [lo, hi) of a grid block "x0,y0,z0,x1,y1,z1" in chunks of `chunk` (x,y,z).
+// Pyramid blocks: a box of voxels x,y,z [lo, hi) of a grid block "x0,y0,z0,x1,y1,z1" (or "x,y,z") in chunks of `chunk` (x,y,z).
 def gridBox(block, chunk) {
-    def p = block.tokenize(',').collect { it as long }
-    [(0..2).collect { p[it] * chunk[it] }, (0..2).collect { (p[it + 3] + 1) * chunk[it] }]
+    def p = gridRange(block.toString())
+    [(0..2).collect { (long) p[it] * chunk[it] }, (0..2).collect { (long) (p[it + 3] + 1) * chunk[it] }]
 }
 def meets(a, b) { (0..2).every { a[0][it] < b[1][it] && b[0][it] < a[1][it] } }
 def xyzList(v) { def t = v.toString().tokenize(','); (t.size() == 1 ? [t[0]] * 3 : t).collect { it.trim() as long } }

@@ -36,7 +36,7 @@ process PLAN {
     printf 'name\\tblock\\nchunk_0_0_0\\t0,0,0\\n' > plan/fingerprint.tsv
     printf 'name\\tblock\\tinfer_chunks\\nchunk_0_0_0\\t0,0,0\\tchunk_0_0_0\\n' > plan/watershed.tsv
     printf 'name\\tposition\\tws_blocks\\tinfer_chunks\\nregion_0_0_0\\t0,0,0\\tchunk_0_0_0\\tchunk_0_0_0\\n' > plan/omni.tsv
-    echo '{}' > plan/plan.json
+    echo '{"volume_shape_xyz": "64,64,32", "infer_chunk_xyz": "64,64,32", "ws_chunk_xyz": "64,64,32"}' > plan/plan.json
     echo "${task.process}: { basin: stub }" > versions.yml
     """
 }
