@@ -2,8 +2,36 @@
 // true for several polls in a row), draws once more and saves the WebGL canvas as a PNG, with a JSON beside it
 // that gives each panel's rectangle in canvas pixels and what the page logged.
 //   node screenshot.mjs URL OUT.png [timeout-ms] [width] [height]
+// With --page, a plain page (basin's report.html): waits for its load event and writes OUT.json with every <img>'s
+// complete / naturalWidth / naturalHeight, every URL the page requested and what it logged; no screenshot.
+//   node screenshot.mjs --page URL OUT.json [timeout-ms]
 import { writeFileSync } from "node:fs";
 import puppeteer from "puppeteer-core";
+
+const chromeArgs = (width, height) => ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
+  "--ignore-gpu-blocklist", `--window-size=${width},${height}`];
+
+if (process.argv[2] === "--page") {
+  const [pageUrl, outJson, timeoutMs] = process.argv.slice(3);
+  const browser = await puppeteer.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true,
+    args: chromeArgs(1024, 768), defaultViewport: { width: 1024, height: 768, deviceScaleFactor: 1 } });
+  try {
+    const page = await browser.newPage();
+    const requests = [];
+    const log = [];
+    page.on("request", (r) => requests.push(r.url()));
+    page.on("pageerror", (e) => log.push(`pageerror: ${e.message}`));
+    page.on("requestfailed", (r) => log.push(`requestfailed: ${r.url().slice(0, 100)} ${r.failure()?.errorText}`));
+    page.on("console", (m) => { if (m.type() === "error") log.push(`console.error: ${m.text()}`); });
+    await page.goto(pageUrl, { waitUntil: "load", timeout: Number(timeoutMs ?? 30000) });
+    const images = await page.evaluate(() => [...document.images].map((i) =>
+      ({ complete: i.complete, naturalWidth: i.naturalWidth, naturalHeight: i.naturalHeight, src: i.src.slice(0, 40) })));
+    writeFileSync(outJson, JSON.stringify({ images, requests: requests.map((u) => (u.startsWith("data:") ? u.slice(0, 40) : u)), log }, null, 1));
+  } finally {
+    await browser.close();
+  }
+  process.exit(0);
+}
 
 const [url, out, timeoutArg, widthArg, heightArg] = process.argv.slice(2);
 if (!url || !out) {
@@ -19,8 +47,7 @@ const browser = await puppeteer.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
   headless: true,
   // WebGL 2 without a GPU: SwiftShader through ANGLE
-  args: ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist",
-    `--window-size=${width},${height}`],
+  args: chromeArgs(width, height),
   defaultViewport: { width, height, deviceScaleFactor: 1 },
 });
 let code = 0;

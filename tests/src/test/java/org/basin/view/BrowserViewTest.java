@@ -3,6 +3,7 @@ package org.basin.view;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.basin.io.Json;
@@ -28,7 +30,6 @@ import org.basin.volume.Block;
 import org.basin.volume.Box;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -147,25 +148,220 @@ class BrowserViewTest {
     }
 
     /**
-     * Hook for the pyramid stage (issue 18 item 1): with levels 1.. in segmentation.zarr, zoom out (crossSectionScale
-     * so the volume is a few pixels wide), take {@link #screenshot} and assert that the panel shows segment colours
-     * and that the server was asked only for the coarsest level's chunks ({@link StaticServer#requested}: no
-     * request under segmentation.zarr/0/). Not written: no stage makes pyramid levels yet.
+     * Issue 18 item 1: the zarr2 store's pyramid levels (basin pyramid) zoomed out so the 96-voxel volume is 6 pixels
+     * wide: every coloured pixel of the panel has the colour of a segment id of the store, and the server was asked
+     * for chunks of the coarsest level and for no chunk of level 0 (its metadata only).
      */
     @Test
-    @Disabled("hook: needs the pyramid stage's levels in segmentation.zarr (not merged)")
-    void coarsestPyramidLevelRendersWhenZoomedOut() {
+    void coarsestPyramidLevelRendersWhenZoomedOut() throws Exception {
+        Path store = outV2.resolve("segmentation.zarr");
+        String coarsest = coarsestLevel(store);
+        assertTrue(!coarsest.equals("0"), "levels in " + store);
+        Set<Integer> colours = new HashSet<>();
+        try (VolumeReader r = Volumes.open(store, null)) {
+            for (long id : r.read(new Box(new int[] {0, 0, 0}, new int[] {NZ, NY, NX})).longs()) {
+                if (id != 0) {
+                    colours.add(segmentColour(id, 0));
+                }
+            }
+        }
+        int voxelsPerPixel = 16;
+        try (StaticServer data = StaticServer.start(outV2, 0); StaticServer client = StaticServer.start(neuroglancer.resolve("dist"), 0)) {
+            Map<String, Object> state = Json.parse(NeuroglancerState.fill(NeuroglancerState.of(outV2).json(), data.baseUrl()), "state");
+            Map<String, Object> view = slicePanelOf(state, "segmentation");
+            view.put("crossSectionScale", (double) voxelsPerPixel);
+            Screenshot shot = screenshot(client, view, dir.resolve("zoomed-out.png"));
+            Rect panel = shot.panels().get(0);
+            int coloured = 0;
+            int wrong = 0;
+            List<String> examples = new ArrayList<>();
+            for (int sy = panel.y(); sy < panel.y() + panel.height(); sy++) {
+                for (int sx = panel.x(); sx < panel.x() + panel.width(); sx++) {
+                    int seen = shot.image().getRGB(sx, sy) & 0xffffff;
+                    if (seen == 0) {
+                        continue;
+                    }
+                    coloured++;
+                    if (colours.stream().noneMatch(c -> close(c, seen)) && wrong++ < 5) {
+                        examples.add(String.format("pixel (%d, %d) #%06x", sx, sy, seen));
+                    }
+                }
+            }
+            int side = NX / voxelsPerPixel;
+            assertTrue(coloured >= side * side / 2 && coloured <= (side + 2) * (side + 2), coloured + " coloured pixels for a " + side + " px wide volume");
+            assertEquals(0, wrong, wrong + " of " + coloured + " coloured pixels have no segment's colour: " + examples);
+            List<String> chunksOf0 = chunkRequests(data.requested(), "/segmentation.zarr/0/");
+            List<String> chunksOfCoarsest = chunkRequests(data.requested(), "/segmentation.zarr/" + coarsest + "/");
+            assertEquals(List.of(), chunksOf0, "no level-0 chunk read when zoomed out; all requests " + data.requested());
+            assertTrue(chunksOfCoarsest.stream().anyMatch(q -> q.startsWith("200 ")), "chunks of level " + coarsest + " in " + data.requested());
+            System.out.printf("BrowserViewTest zoomed out: %d px of segment colours from level %s (%d chunk requests, none of level 0)%n", coloured,
+                    coarsest, chunksOfCoarsest.size());
+        }
     }
 
     /**
-     * Hook for the mesh stage (issue 18 item 2): with meshes/info beside segmentation.zarr, {@link NeuroglancerState}
-     * attaches it and lists segments; with layout "3d", take {@link #screenshot} and assert that pixels of the 3-D
-     * panel have the listed segments' colours ({@link #segmentColour}, shaded: compare hue) on a background elsewhere.
-     * Not written: no stage makes meshes yet.
+     * Issue 18 item 2: with meshes/ beside the zarr2 store (basin mesh per block, then its manifests), the state
+     * lists segments; in layout "3d" with the slices hidden, the panel's lit pixels have the hue of a listed segment's
+     * colour (shaded: value and, at edges, blending with the background change, the hue does not), several segments
+     * show, the panel's corners are background, and the server was asked for manifests and fragments.
      */
     @Test
-    @Disabled("hook: needs the mesh stage's meshes/ beside segmentation.zarr (not merged)")
-    void meshesShowInThe3dPanel() {
+    void meshesShowInThe3dPanel() throws Exception {
+        try (StaticServer data = StaticServer.start(outV2, 0); StaticServer client = StaticServer.start(neuroglancer.resolve("dist"), 0)) {
+            String json = NeuroglancerState.fill(NeuroglancerState.of(outV2).json(), data.baseUrl());
+            assertTrue(json.contains("\"precomputed://" + data.baseUrl() + "/meshes\""), "mesh source in " + json);
+            Map<String, Object> view = slicePanelOf(Json.parse(json, "state"), "segmentation");
+            Map<String, Object> layer = segmentationLayer(view);
+            List<Object> listed = cast(layer.get("segments"));
+            assertTrue(listed != null && listed.size() >= 5, "segments listed: " + listed);
+            Map<Long, float[]> hsbOf = new LinkedHashMap<>();
+            for (Object id : listed) {
+                long segment = Long.parseLong(id.toString());
+                hsbOf.put(segment, hsb(segmentColour(segment, 0)));
+            }
+            view.put("layout", "3d");
+            view.put("showSlices", false);
+            view.put("projectionBackgroundColor", "#000000");
+            view.put("projectionOrientation", List.of(0.3, 0.2, 0.0, 0.93));
+            view.put("projectionScale", 200.0); // the panel's height in voxels: the 96x96x32 volume fills about half of it
+            Screenshot shot = screenshot(client, view, dir.resolve("meshes-3d.png"));
+            Rect panel = shot.panels().get(0);
+            assertEquals("3d", panel.kind());
+            int lit = 0;
+            int wrong = 0;
+            Map<Long, Integer> pixelsOf = new HashMap<>();
+            List<String> examples = new ArrayList<>();
+            for (int sy = panel.y(); sy < panel.y() + panel.height(); sy++) {
+                for (int sx = panel.x(); sx < panel.x() + panel.width(); sx++) {
+                    int seen = shot.image().getRGB(sx, sy) & 0xffffff;
+                    int max = Math.max(seen >> 16 & 255, Math.max(seen >> 8 & 255, seen & 255));
+                    int min = Math.min(seen >> 16 & 255, Math.min(seen >> 8 & 255, seen & 255));
+                    if (max < 48 || max - min < 24) { // too dark or too grey for a reliable hue
+                        continue;
+                    }
+                    lit++;
+                    float[] h = hsb(seen);
+                    Long best = null;
+                    double bestDistance = 1;
+                    for (Map.Entry<Long, float[]> e : hsbOf.entrySet()) {
+                        double d = Math.abs(e.getValue()[0] - h[0]);
+                        d = Math.min(d, 1 - d);
+                        // shading scales r, g, b alike: the HSV saturation stays too (looser: 8-bit rounding of dark pixels)
+                        if (d < bestDistance && Math.abs(e.getValue()[1] - h[1]) <= SATURATION_TOLERANCE) {
+                            bestDistance = d;
+                            best = e.getKey();
+                        }
+                    }
+                    if (bestDistance <= HUE_TOLERANCE) {
+                        pixelsOf.merge(best, 1, Integer::sum);
+                    } else if (wrong++ < 5) {
+                        examples.add(String.format("pixel (%d, %d) #%06x hue %.3f saturation %.3f", sx, sy, seen, h[0], h[1]));
+                    }
+                }
+            }
+            assertTrue(lit > panel.width() * panel.height() / 50, lit + " lit pixels in the 3-D panel");
+            // edges between two meshes blend two hues: allow a few pixels off every listed hue
+            assertTrue(wrong <= lit / 50, wrong + " of " + lit + " lit pixels have no listed segment's hue and saturation: " + examples);
+            long segmentsSeen = pixelsOf.values().stream().filter(n -> n >= 20).count();
+            assertTrue(segmentsSeen >= 3, "segments drawn (pixels per listed id): " + pixelsOf);
+            int[][] corners = {{panel.x() + 2, panel.y() + 2}, {panel.x() + panel.width() - 3, panel.y() + 2},
+                {panel.x() + 2, panel.y() + panel.height() - 3}, {panel.x() + panel.width() - 3, panel.y() + panel.height() - 3}};
+            for (int[] c : corners) {
+                assertEquals(0, shot.image().getRGB(c[0], c[1]) & 0xffffff, "background at (" + c[0] + ", " + c[1] + ")");
+            }
+            List<String> requested = data.requested();
+            List<String> manifests = requested.stream().filter(q -> q.matches("200 /meshes/\\d+(:|%3A)0")).toList();
+            List<String> fragments = requested.stream().filter(q -> q.matches("200 /meshes/\\d+(:|%3A)0(:|%3A).+")).toList();
+            assertTrue(!manifests.isEmpty() && !fragments.isEmpty(), "manifests and fragments of meshes/ in " + requested);
+            System.out.printf("BrowserViewTest meshes: %d lit pixels, %d of %d listed segments drawn, %d off-hue; %d manifests, %d fragments read%n", lit,
+                    segmentsSeen, listed.size(), wrong, manifests.size(), fragments.size());
+        }
+    }
+
+    /**
+     * Issue 18 item 5: {@code basin report} on this test's stores (the segment tables from {@code relabel
+     * --segment-sizes}, as the pipeline makes them) opened from file:// in the same headless Chromium: every
+     * {@code <img>} has loaded with the size of its slice PNG, and the page asked for nothing but itself and its
+     * data: URIs.
+     */
+    @Test
+    void reportPageShowsItsImagesAndLoadsNothingElse() throws Exception {
+        Path in = dir.resolve("report-in");
+        basin("stitch", dir.resolve("ws").toString(), "--id-tables", in.resolve("ids").toString());
+        Path idTable;
+        try (Stream<Path> s = Files.list(in.resolve("ids"))) {
+            idTable = s.filter(f -> f.toString().endsWith(".ids.h5")).findFirst().orElseThrow();
+        }
+        basin("relabel", "--watershed", dir.resolve("ws").toString(), "--id-table", idTable.toString(), "--segmentation",
+                in.resolve("segmentation.zarr").toString(), "--zarr-chunk", "32,32,16", "--segment-sizes", in.resolve("sizes.tsv").toString());
+        Path report = dir.resolve("report");
+        basin("report", "--out-dir", report.toString(), "--segmentation", in.resolve("segmentation.zarr").toString(), "--affinities",
+                outV2.resolve("affinities.zarr").toString(), "--raw", dir.resolve("raw.h5").toString(), "--segment-sizes", in.resolve("sizes.tsv").toString());
+        List<Path> pngs;
+        try (Stream<Path> s = Files.list(report)) {
+            pngs = s.filter(f -> f.getFileName().toString().startsWith("slice_z") && f.toString().endsWith(".png")).sorted().toList();
+        }
+        assertEquals(5, pngs.size(), "slice PNGs in " + report);
+        String page = report.resolve("report.html").toUri().toString();
+        Path out = dir.resolve("report-page.json");
+        Process p = new ProcessBuilder("node", neuroglancer.resolve(DRIVER).toString(), "--page", page, out.toString(), "30000")
+                .directory(neuroglancer.toFile()).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "screenshot.mjs --page failed: " + log);
+        Map<String, Object> info = Json.read(out);
+        List<Object> images = cast(info.get("images"));
+        assertEquals(pngs.size(), images.size(), "<img> elements: " + info);
+        for (int i = 0; i < images.size(); i++) {
+            Map<String, Object> img = cast(images.get(i));
+            BufferedImage png = ImageIO.read(pngs.get(i).toFile());
+            assertEquals(Boolean.TRUE, img.get("complete"), "image " + i + " complete");
+            assertEquals(png.getWidth(), num(img, "naturalWidth"), "image " + i + " width = " + pngs.get(i).getFileName() + "'s");
+            assertEquals(png.getHeight(), num(img, "naturalHeight"), "image " + i + " height = " + pngs.get(i).getFileName() + "'s");
+        }
+        List<Object> requests = cast(info.get("requests"));
+        List<Object> external = requests.stream().filter(u -> !u.equals(page) && !u.toString().startsWith("data:")).toList();
+        assertEquals(List.of(), external, "the report asks for nothing outside itself");
+        assertEquals(List.of(), info.get("log"), "page errors and failed requests");
+        System.out.printf("BrowserViewTest report: %d images of %dx%d loaded, %d requests (the page and its data: URIs)%n", images.size(),
+                num(cast(images.get(0)), "naturalWidth"), num(cast(images.get(0)), "naturalHeight"), requests.size());
+    }
+
+    /** Hue and saturation tolerances (0..1) between a shaded mesh pixel and its segment's colour. */
+    static final double HUE_TOLERANCE = 0.02;
+    static final double SATURATION_TOLERANCE = 0.08;
+
+    static float[] hsb(int rgb) {
+        return Color.RGBtoHSB(rgb >> 16 & 255, rgb >> 8 & 255, rgb & 255, null);
+    }
+
+    static Map<String, Object> segmentationLayer(Map<String, Object> state) {
+        for (Object o : (List<?>) state.get("layers")) {
+            Map<String, Object> layer = cast(o);
+            if ("segmentation".equals(layer.get("name"))) {
+                return layer;
+            }
+        }
+        throw new AssertionError("no segmentation layer in " + state);
+    }
+
+    /** The last dataset of the group's first multiscale: the coarsest level. */
+    static String coarsestLevel(Path store) throws IOException {
+        Map<String, Object> attrs = Json.read(store.resolve(".zattrs"));
+        List<Object> multiscales = cast(attrs.get("multiscales"));
+        List<Object> datasets = cast(((Map<?, ?>) multiscales.get(0)).get("datasets"));
+        return (String) ((Map<?, ?>) datasets.get(datasets.size() - 1)).get("path");
+    }
+
+    /** Requests for chunks (not .zarray / .zattrs / zarr.json) under {@code prefix}. */
+    static List<String> chunkRequests(List<String> requested, String prefix) {
+        return requested.stream().filter(q -> {
+            String path = q.substring(q.indexOf(' ') + 1);
+            if (!path.startsWith(prefix)) {
+                return false;
+            }
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            return !name.startsWith(".") && !name.equals("zarr.json");
+        }).toList();
     }
 
     /**
@@ -383,7 +579,10 @@ class BrowserViewTest {
         return target;
     }
 
-    /** phantom -> infer --store -> watershed -> stitch into a Zarr v2 and a sharded Zarr v3 segmentation store. */
+    /**
+     * phantom -> infer --store -> watershed -> stitch into a Zarr v2 and a sharded Zarr v3 segmentation store; the v2
+     * store gets pyramid levels (basin pyramid) and meshes/ beside it (basin mesh).
+     */
     static void buildStores() throws Exception {
         outV2 = dir.resolve("out-zarr2");
         outV3 = dir.resolve("out-zarr3");
@@ -397,6 +596,12 @@ class BrowserViewTest {
         // several inner chunks per shard: Neuroglancer reads them with byte ranges
         basin("stitch", dir.resolve("ws").toString(), "--output", outV3.resolve("segmentation.zarr").toString(), "--store-format", "zarr3",
                 "--shard", shape, "--zarr-chunk", "32,32,16");
+        // the zarr2 store's pyramid levels and meshes, as PYRAMID, MESH (two blocks, split at x = 48) and MESH_MANIFEST write them
+        Path seg = outV2.resolve("segmentation.zarr");
+        basin("pyramid", "--store", seg.toString());
+        basin("mesh", "--segmentation", seg.toString(), "--chunk", (NX / 2) + "," + NY + "," + NZ, "--grid-block", "0,0,0", "1,0,0",
+                "--fragments-output", dir.resolve("fragments/blocks.tsv").toString());
+        basin("mesh", "--manifests", "--fragment-lists", dir.resolve("fragments").toString(), "--segmentation", seg.toString());
     }
 
     static void basin(String... args) throws Exception {
