@@ -21,6 +21,7 @@ import org.basin.io.Hdf5Files;
 import org.basin.io.Json;
 import org.basin.io.VolumeReader;
 import org.basin.io.Volumes;
+import org.basin.view.BrowserViewTest;
 import org.basin.volume.Block;
 import org.basin.volume.DType;
 import org.junit.jupiter.api.MethodOrderer;
@@ -32,6 +33,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Order(1)
 class PipelineTest {
+    static {
+        // the browser test's Neuroglancer build (npm ci, Vite) runs beside the pipeline runs rather than after them
+        if (BrowserViewTest.browserAvailable()) {
+            BrowserViewTest.prebuild();
+        }
+    }
     static final Path ROOT = Path.of(System.getProperty("basin.root", "..")).toAbsolutePath().normalize();
     static final Path RUN = ROOT.resolve("tests/tmp");
     static final Path OUT = RUN.resolve("results");

@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.basin.io.Json;
@@ -44,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Skipped, saying why, where Chromium ({@code /usr/bin/chromium} or {@code $CHROMIUM}), node or npm is missing.
  */
 @Order(10)
-class BrowserViewTest {
+public class BrowserViewTest {
     static final Path ROOT = Path.of(System.getProperty("basin.root", "..")).toAbsolutePath().normalize();
     static final Path HARNESS = ROOT.resolve("tests/browser");
     /** What the cached build depends on (hashed); screenshot.mjs is copied in on every run. */
@@ -78,7 +80,7 @@ class BrowserViewTest {
         Assumptions.assumeTrue(Files.isExecutable(chromium), () -> skip("no Chromium at " + chromiumPath + " (apt-get install chromium, or set CHROMIUM)"));
         Assumptions.assumeTrue(onPath("node") && onPath("npm"), () -> skip("node or npm is not on the PATH (apt-get install nodejs npm)"));
         long t0 = System.nanoTime();
-        neuroglancer = buildNeuroglancer();
+        neuroglancer = prebuild().join();
         long t1 = System.nanoTime();
         buildStores();
         long t2 = System.nanoTime();
@@ -541,6 +543,31 @@ class BrowserViewTest {
             }
         }
         return true;
+    }
+
+    private static CompletableFuture<Path> build;
+
+    /**
+     * Starts the Neuroglancer build in the background where Chromium, node and npm are there (PipelineTest, the first
+     * class, calls it, so on a machine without the cache {@code npm ci} and the Vite build, ~140 s, overlap the pipeline
+     * runs instead of adding to them); later calls return the same build.
+     */
+    public static synchronized CompletableFuture<Path> prebuild() {
+        if (build == null) {
+            build = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return buildNeuroglancer();
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            });
+        }
+        return build;
+    }
+
+    /** Where the browser test can run: Chromium, node and npm are there. */
+    public static boolean browserAvailable() {
+        return Files.isExecutable(Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"))) && onPath("node") && onPath("npm");
     }
 
     /**
