@@ -64,6 +64,9 @@ class PipelineTest {
     static Result nextflowLogging(Path logFile, Map<String, String> env, String... args) throws IOException, InterruptedException {
         Files.createDirectories(RUN);
         List<String> cmd = new java.util.ArrayList<>(List.of(ROOT.resolve("nextflow").toString(), "-log", logFile.toString()));
+        if (args.length > 0 && args[0].equals("run")) {
+            cmd.addAll(List.of("-c", ROOT.resolve("tests/quick.config").toString()));
+        }
         cmd.addAll(Arrays.asList(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(RUN.toFile()).redirectErrorStream(true);
         pb.environment().putAll(env);
