@@ -14,12 +14,13 @@ process EVALUATE {
     path "versions.yml"                 , emit: versions
 
     script:
+    // --overwrite: the work dir is this task's own; a rerun in it (after Nextflow was killed) replaces what was left
     def args = task.ext.args ?: ''
     // assets/NO_AGGLOMERATION when --agglomerate is off; else every threshold is scored too
     def agg  = agglomeration.name == 'NO_AGGLOMERATION' ? '' : "--agglomeration ${agglomeration}/segments.h5"
     """
     BASIN_MEMORY=${task.memory ? task.memory.toMega() + 'm' : ''} \\
-    basin evaluate --partials partials/* $agg --output scores.json $args
+    basin evaluate --partials partials/* $agg --output scores.json --overwrite $args
 
     echo "${task.process}: { basin: \$(basin --version | cut -d' ' -f2) }" > versions.yml
     """

@@ -14,11 +14,12 @@ process EVALUATE_BLOCK {
     path "versions.yml"                                       , emit: versions
 
     script:
+    // --overwrite: the work dir is this task's own; a rerun in it (after Nextflow was killed) replaces what was left
     def args    = task.ext.args ?: ''
     def dataset = meta.truth_dataset ? "--truth-dataset ${q(meta.truth_dataset)}" : ''
     """
     BASIN_MEMORY=${task.memory ? task.memory.toMega() + 'm' : ''} \\
-    basin evaluate --segmentation ${q(meta.store)} --truth $truth $dataset --grid-block ${meta.block} --partial ${meta.block_name}.contingency.h5 $args
+    basin evaluate --segmentation ${q(meta.store)} --truth $truth $dataset --grid-block ${meta.block} --partial ${meta.block_name}.contingency.h5 --overwrite $args
 
     echo "${task.process}: { basin: \$(basin --version | cut -d' ' -f2) }" > versions.yml
     """

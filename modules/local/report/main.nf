@@ -17,6 +17,7 @@ process REPORT {
     path "versions.yml"            , emit: versions
 
     script:
+    // --overwrite: the work dir is this task's own; a rerun in it (after Nextflow was killed) replaces what was left
     def args    = task.ext.args ?: ''
     def dataset = meta.dataset ? "--raw-dataset ${q(meta.dataset)}" : ''
     // assets/NO_SCORES when the run has no ground truth
@@ -25,7 +26,7 @@ process REPORT {
     printf '%s\\n' ${q(run_params)} > params.json
     BASIN_MEMORY=${task.memory ? task.memory.toMega() + 'm' : ''} \\
     basin report --out-dir report --segmentation ${q(meta.segmentation)} --affinities ${q(meta.affinities)} --raw ${q(raw)} $dataset \\
-        --segment-sizes sizes $score --params params.json --sample ${q(meta.id)} $args
+        --segment-sizes sizes $score --params params.json --sample ${q(meta.id)} --overwrite $args
 
     echo "${task.process}: { basin: \$(basin --version | cut -d' ' -f2) }" > versions.yml
     """

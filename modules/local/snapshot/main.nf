@@ -14,11 +14,12 @@ process SNAPSHOT {
     path "versions.yml"                  , emit: versions
 
     script:
+    // --overwrite: the work dir is this task's own; a rerun in it (after Nextflow was killed) replaces what was left
     def args    = task.ext.args ?: ''
     def dataset = meta.dataset ? "--raw-dataset ${q(meta.dataset)}" : ''
     """
     BASIN_MEMORY=${task.memory ? task.memory.toMega() + 'm' : ''} \\
-    basin snapshot --raw ${q(raw)} $dataset --affinities ${q(meta.affinities)} --segmentation ${q(meta.segmentation)} --output snapshot.png $args
+    basin snapshot --raw ${q(raw)} $dataset --affinities ${q(meta.affinities)} --segmentation ${q(meta.segmentation)} --output snapshot.png --overwrite $args
 
     echo "${task.process}: { basin: \$(basin --version | cut -d' ' -f2) }" > versions.yml
     """

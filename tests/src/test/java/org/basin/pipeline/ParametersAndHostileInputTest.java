@@ -46,11 +46,11 @@ class ParametersAndHostileInputTest {
     @Order(2)
     void unknownMisspeltAndMistypedParametersFailBeforeAnyTask() throws Exception {
         PipelineTest.Result r = nextflow("run", ROOT.toString(), "-profile", "test", "--outdir", DIR.resolve("bad").toString(),
-                "--voxel-size", "4,4,40", "--outdir_typo", "x", "--t_high", "abc", "--size_rule", "cube", "--sample", "my demo");
+                "--voxel-size", "4,4,40", "--outdir_typo", "x", "--t_high", "abc", "--size_rule", "cube", "--sample", "my demo", "--ws_batch", "0");
         assertTrue(r.code() != 0, r.log());
         for (String m : new String[] {"unknown parameter --voxel-size; did you mean --voxel_size? (parameter names take underscores)",
             "unknown parameter --outdir_typo; did you mean --outdir?", "--t_high 'abc' must be a number",
-            "--size_rule 'cube' must be one of square, constant", "--sample 'my demo' does not have the form"}) {
+            "--size_rule 'cube' must be one of square, constant", "--sample 'my demo' does not have the form", "--ws_batch '0' must be at least 1"}) {
             assertTrue(r.log().contains(m), m + " in\n" + r.log());
         }
         assertFalse(r.log().contains("executor >"), "no task ran:\n" + r.log());
