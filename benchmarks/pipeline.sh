@@ -6,6 +6,8 @@
 #   benchmarks/pipeline.sh                       SIZES="512,512,256 1024,1024,256" (67 M and 268 M voxels)
 #   SIZES=256,256,128 DESIGNS=new benchmarks/pipeline.sh     a quick look at the current design alone
 #   PARAMS="--t_high 0.99 --t_low 0.01 --t_dust 100"        extra pipeline parameters (here: the thresholds the old design ran with)
+#   NEW_PARAMS="--pyramid false --meshes false"              parameters for the current design alone (default: these, so both
+#                                                            designs run the same DAG: the old one had no pyramids or meshes)
 # Options as the issue measured: --chunk 256,256,64 (CHUNK), default watershed chunks and thresholds, 2 cores.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -48,7 +50,7 @@ for size in $sizes; do
     start=$(date +%s)
     (cd "$run" && "$dir/nextflow" -log "$run/nextflow.log" run "$dir" -c "$work/trace.config" -with-trace "$run/trace.txt" \
       --input "$raw" --dataset raw --truth "$truth" --truth_dataset truth --chunk "$chunk" --window 90,170 \
-      --max_cpus 2 --max_memory 12.GB ${PARAMS:-} --outdir "$run/results" -ansi-log false > "$run/stdout" 2>&1) || { echo "$d $tag failed: $run/stdout" >&2; tail -20 "$run/stdout" >&2; continue; }
+      --max_cpus 2 --max_memory 12.GB ${PARAMS:-} $([[ "$d" == new ]] && echo "${NEW_PARAMS---pyramid false --meshes false}") --outdir "$run/results" -ansi-log false > "$run/stdout" 2>&1) || { echo "$d $tag failed: $run/stdout" >&2; tail -20 "$run/stdout" >&2; continue; }
     wall=$(( $(date +%s) - start ))
     disk_work=$(du -sb "$run/work" | cut -f1); disk_out=$(du -sb "$run/results" | cut -f1)
     echo "$d $tag wall=$wall disk_work=$disk_work disk_out=$disk_out" >> "$work/summary.txt"

@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
         description = {"A self-contained QC page (report.html, PNGs beside it, report.json) for a run: slices at several z as",
             "raw | affinities | segmentation with scale bars, the segment size histogram, the largest segments, the scores",
             "and the parameters; with --trace, per-stage time and memory from the Nextflow trace. With --segmentation it",
-            "draws the slices (from the coarsest pyramid level that is still --slice-pixels wide) and sums the per-block",
+            "draws the slices (from the coarsest pyramid level that is still --slice-pixels wide, centred crops of it) and sums the per-block",
             "segment tables (relabel --segment-sizes); without, it redoes report.html from --out-dir's report.json."})
 final class ReportCommand extends ToolCommand {
     @Option(names = "--out-dir", required = true, description = "Folder of report.html, report.json and the slice PNGs.")
@@ -77,8 +77,9 @@ final class ReportCommand extends ToolCommand {
     @Option(names = "--slices", defaultValue = "5", description = "Slices, evenly spaced in z (default ${DEFAULT-VALUE}).")
     int slices;
 
-    @Option(names = "--slice-pixels", defaultValue = "1024",
-            description = "Read the coarsest level whose slice is at least this long; level 0 above twice it is strided (default ${DEFAULT-VALUE}).")
+    @Option(names = "--slice-pixels", defaultValue = "512",
+            description = {"Read the coarsest level whose slice is at least this long, and of it the centred crop this wide",
+                "(what is decoded stays bounded by the picture; default ${DEFAULT-VALUE})."})
     int slicePixels;
 
     @Option(names = "--largest", defaultValue = "20", description = "Largest segments listed (default ${DEFAULT-VALUE}).")
@@ -185,7 +186,7 @@ final class ReportCommand extends ToolCommand {
             byte[] png = Png.encode(p.image());
             String file = String.format("slice_z%05d.png", z);
             write(outDir.resolve(file), png);
-            images.add(new SliceImage(z, s.level(), s.levelZ(), s.stride(), s.nmPerPixel(), file, p.image().getWidth(), p.image().getHeight(),
+            images.add(new SliceImage(z, s.level(), s.levelZ(), s.y0(), s.x0(), s.nmPerPixel(), file, p.image().getWidth(), p.image().getHeight(),
                     p.bar().label(), png));
         }
         Map<String, Object> scoreMap = scores != null ? Json.read(scores) : null;

@@ -41,7 +41,7 @@ public record ReportData(String sample, int[] shapeZyx, double[] voxelSizeZyx, l
             t.put("z", s.z());
             t.put("level", s.level());
             t.put("level_z", s.levelZ());
-            t.put("stride", s.stride());
+            t.put("crop_yx", List.of(s.y0(), s.x0()));
             t.put("nm_per_pixel", s.nmPerPixel());
             t.put("file", s.file());
             t.put("width", s.width());
@@ -72,7 +72,7 @@ public record ReportData(String sample, int[] shapeZyx, double[] voxelSizeZyx, l
             Map<String, Object> t = (Map<String, Object>) o;
             String file = (String) field(t, "file", String.class);
             slices.add(new SliceImage(number(t, "z").intValue(), (String) field(t, "level", String.class), number(t, "level_z").intValue(),
-                    number(t, "stride").intValue(), number(t, "nm_per_pixel").doubleValue(), file, number(t, "width").intValue(),
+                    ints(field(t, "crop_yx", List.class))[0], ints(t.get("crop_yx"))[1], number(t, "nm_per_pixel").doubleValue(), file, number(t, "width").intValue(),
                     number(t, "height").intValue(), (String) field(t, "scale_bar", String.class), png.apply(file)));
         }
         return new ReportData((String) field(m, "sample", String.class), ints(field(m, "shape_zyx", List.class)),

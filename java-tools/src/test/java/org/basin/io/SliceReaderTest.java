@@ -2,6 +2,7 @@ package org.basin.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ class SliceReaderTest {
         SliceReader.Slice s = SliceReader.read(n5, null, 40, new int[] {64, 64, 64}, new double[] {40, 4, 4}, 16);
         assertEquals("s2", s.level());
         assertEquals(10, s.levelZ(), "z 40 of 64 is slice 10 of 16");
-        assertEquals(1, s.stride());
+        assertFalse(s.cropped(), "the whole 16 px slice");
         assertEquals(16.0, s.nmPerPixel(), "4 nm x 64 / 16");
         assertArrayEquals(new int[] {1, 16, 16}, s.plane().shape());
         assertEquals(12, s.plane().getLong(0));
@@ -87,8 +88,9 @@ class SliceReaderTest {
         return Block.of(v, Box.ofShape(shape));
     }
 
+    /** A volume without levels and wider than the target: its centred target x target crop, decoded alone. */
     @Test
-    void aSingleLevelOverTwiceTheTargetIsStridedInStrips() {
+    void aSingleLevelWiderThanTheTargetGivesItsCentredCrop() {
         Path p = dir.resolve("one.n5");
         int[] shape = {2, 40, 50};
         float[] v = new float[2 * 40 * 50];
@@ -102,13 +104,18 @@ class SliceReaderTest {
             a.write(Block.of(v, Box.ofShape(shape)));
         }
         SliceReader.Slice s = SliceReader.read(p, null, 1, shape, new double[] {40, 4, 4}, 16);
-        assertEquals(3, s.stride(), "50 px over twice 16: every 50 / 16 = 3rd pixel");
-        assertEquals(12.0, s.nmPerPixel());
-        assertArrayEquals(new int[] {1, 14, 17}, s.plane().shape());
-        for (int y = 0; y < 14; y++) {
-            for (int x = 0; x < 17; x++) {
-                assertEquals(100000 + 3 * y * 1000 + 3 * x, s.plane().getDouble(y * 17 + x), "pixel " + y + "," + x);
+        assertEquals(12, s.y0(), "(40 - 16) / 2");
+        assertEquals(17, s.x0(), "(50 - 16) / 2");
+        assertEquals(4.0, s.nmPerPixel(), "full resolution");
+        assertArrayEquals(new int[] {1, 16, 16}, s.plane().shape());
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 16; x++) {
+                assertEquals(100000 + (12 + y) * 1000 + 17 + x, s.plane().getDouble(y * 16 + x), "pixel " + y + "," + x);
             }
         }
+        // a target as wide as the slice: all of it
+        SliceReader.Slice all = SliceReader.read(p, null, 1, shape, new double[] {40, 4, 4}, 50);
+        assertArrayEquals(new int[] {1, 40, 50}, all.plane().shape());
+        assertFalse(all.cropped());
     }
 }

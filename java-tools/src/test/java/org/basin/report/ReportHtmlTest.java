@@ -23,7 +23,7 @@ class ReportHtmlTest {
         List<SliceImage> slices = new ArrayList<>();
         for (int z : new int[] {1, 6}) {
             SlicePanels.Picture p = SlicePanels.render(null, null, SlicePanelsTest.segSlice(), 8);
-            slices.add(new SliceImage(z, "0", z, 1, 8, "slice_z0000" + z + ".png", p.image().getWidth(), p.image().getHeight(), p.bar().label(),
+            slices.add(new SliceImage(z, "0", z, 0, 0, 8, "slice_z0000" + z + ".png", p.image().getWidth(), p.image().getHeight(), p.bar().label(),
                     Png.encode(p.image())));
         }
         long[] sizes = {1, 2, 3, 4, 7, 8, 1000};
