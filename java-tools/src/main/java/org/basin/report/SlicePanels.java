@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.basin.snapshot.SliceRenderer;
 import org.basin.volume.Block;
-import org.basin.volume.DType;
 
 /**
  * One z slice as raw | affinities (RGB: x, y, z channels to red, green, blue) | segmentation (each id in
@@ -79,13 +78,13 @@ public final class SlicePanels {
         int scale = scaleFor(Math.max(h, w));
         List<int[]> panels = new ArrayList<>();
         if (raw != null) {
-            panels.add(grey(raw, h, w));
+            panels.add(SliceRenderer.greyPixels(raw, h, w));
         }
         if (affinities != null) {
-            panels.add(affinity(affinities, h, w));
+            panels.add(SliceRenderer.affinityPixels(affinities, h, w));
         }
         if (seg != null) {
-            panels.add(segments(seg));
+            panels.add(SliceRenderer.segmentPixels(seg));
         }
         int pw = w * scale;
         int ph = h * scale;
@@ -134,59 +133,5 @@ public final class SlicePanels {
             }
         }
         TinyFont.draw(img, bar.label(), bx, ty, size, BAR);
-    }
-
-    private static int[] grey(Block b, int h, int w) {
-        int[] s = b.shape();
-        double lo = Double.MAX_VALUE;
-        double hi = -Double.MAX_VALUE;
-        for (int i = 0; i < b.length(); i++) {
-            double v = b.getDouble(i);
-            lo = Math.min(lo, v);
-            hi = Math.max(hi, v);
-        }
-        double range = hi > lo ? hi - lo : 1;
-        int[] out = new int[h * w];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int v = (int) Math.round(255 * (b.getDouble(resampled(s, h, w, y, x)) - lo) / range);
-                out[y * w + x] = (v << 16) | (v << 8) | v;
-            }
-        }
-        return out;
-    }
-
-    private static int[] affinity(Block b, int h, int w) {
-        int[] s = b.shape();
-        int plane = s[1] * s[2];
-        double unit = b.dtype() == DType.UINT8 ? 255.0 : 1.0;
-        int[] out = new int[h * w];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int i = resampled(s, h, w, y, x);
-                int[] rgb = new int[3];
-                for (int c = 0; c < Math.min(3, b.channels()); c++) {
-                    // channel c joins v and v - e_c, e_0 = z: z blue, y green, x red
-                    rgb[2 - c] = (int) Math.max(0, Math.min(255, Math.round(255 * b.getDouble(c * plane + i) / unit)));
-                }
-                out[y * w + x] = (rgb[0] << 16) | (rgb[1] << 8) | rgb[2];
-            }
-        }
-        return out;
-    }
-
-    private static int[] segments(Block b) {
-        int[] out = new int[b.length()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = SliceRenderer.colour(b.getLong(i));
-        }
-        return out;
-    }
-
-    /** The index in a plane of shape {@code s} (1, sh, sw) of pixel (y, x) of an h x w grid. */
-    private static int resampled(int[] s, int h, int w, int y, int x) {
-        int sy = (int) ((long) y * s[1] / h);
-        int sx = (int) ((long) x * s[2] / w);
-        return sy * s[2] + sx;
     }
 }

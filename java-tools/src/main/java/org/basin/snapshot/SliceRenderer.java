@@ -7,6 +7,7 @@ import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import org.basin.volume.Block;
+import org.basin.volume.DType;
 
 /**
  * Draws one z slice of raw, affinity and segmentation blocks side by side: raw in grey (scaled to its min..max),
@@ -49,6 +50,28 @@ public final class SliceRenderer {
     }
 
     private static BufferedImage grey(Block b) {
+        return image(greyPixels(b, b.shape()[1], b.shape()[2]), b.shape()[1], b.shape()[2]);
+    }
+
+    private static BufferedImage affinity(Block b) {
+        return image(affinityPixels(b, b.shape()[1], b.shape()[2]), b.shape()[1], b.shape()[2]);
+    }
+
+    private static BufferedImage segments(Block b) {
+        return image(segmentPixels(b), b.shape()[1], b.shape()[2]);
+    }
+
+    private static BufferedImage image(int[] rgb, int h, int w) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        img.setRGB(0, 0, w, h, rgb, 0, w);
+        return img;
+    }
+
+    /**
+     * One plane (1, sh, sw) in grey, scaled to its min..max, as h x w RGB pixels (nearest plane pixel: the report
+     * draws every panel on the segmentation's grid).
+     */
+    public static int[] greyPixels(Block b, int h, int w) {
         int[] s = b.shape();
         double lo = Double.MAX_VALUE;
         double hi = -Double.MAX_VALUE;
@@ -58,46 +81,49 @@ public final class SliceRenderer {
             hi = Math.max(hi, v);
         }
         double range = hi > lo ? hi - lo : 1;
-        BufferedImage img = new BufferedImage(s[2], s[1], BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < s[1]; y++) {
-            for (int x = 0; x < s[2]; x++) {
-                int v = (int) Math.round(255 * (b.getDouble(y * s[2] + x) - lo) / range);
-                img.setRGB(x, y, (v << 16) | (v << 8) | v);
+        int[] out = new int[h * w];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int v = (int) Math.round(255 * (b.getDouble(resampled(s, h, w, y, x)) - lo) / range);
+                out[y * w + x] = (v << 16) | (v << 8) | v;
             }
         }
-        return img;
+        return out;
     }
 
-    private static BufferedImage affinity(Block b) {
+    /** Affinities (c, 1, sh, sw) as RGB, h x w pixels: channel c joins v and v - e_c, e_0 = z: z blue, y green, x red. */
+    public static int[] affinityPixels(Block b, int h, int w) {
         int[] s = b.shape();
         int plane = s[1] * s[2];
-        BufferedImage img = new BufferedImage(s[2], s[1], BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < s[1]; y++) {
-            for (int x = 0; x < s[2]; x++) {
-                int i = y * s[2] + x;
+        double unit = b.dtype() == DType.UINT8 ? 255.0 : 1.0;
+        int[] out = new int[h * w];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int i = resampled(s, h, w, y, x);
                 int[] rgb = new int[3];
                 for (int c = 0; c < Math.min(3, b.channels()); c++) {
-                    double v = b.getDouble(c * plane + i);
-                    if (b.dtype() == org.basin.volume.DType.UINT8) {
-                        v /= 255.0;
-                    }
-                    rgb[2 - c] = (int) Math.max(0, Math.min(255, Math.round(255 * v)));
+                    rgb[2 - c] = (int) Math.max(0, Math.min(255, Math.round(255 * b.getDouble(c * plane + i) / unit)));
                 }
-                img.setRGB(x, y, (rgb[0] << 16) | (rgb[1] << 8) | rgb[2]);
+                out[y * w + x] = (rgb[0] << 16) | (rgb[1] << 8) | rgb[2];
             }
         }
-        return img;
+        return out;
     }
 
-    private static BufferedImage segments(Block b) {
-        int[] s = b.shape();
-        BufferedImage img = new BufferedImage(s[2], s[1], BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < s[1]; y++) {
-            for (int x = 0; x < s[2]; x++) {
-                img.setRGB(x, y, colour(b.getLong(y * s[2] + x)));
-            }
+    /** Each segment id's {@link #colour}, pixel for pixel. */
+    public static int[] segmentPixels(Block b) {
+        int[] out = new int[b.length()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = colour(b.getLong(i));
         }
-        return img;
+        return out;
+    }
+
+    /** The index in a plane of shape {@code s} (1, sh, sw) of pixel (y, x) of an h x w grid. */
+    private static int resampled(int[] s, int h, int w, int y, int x) {
+        int sy = (int) ((long) y * s[1] / h);
+        int sx = (int) ((long) x * s[2] / w);
+        return sy * s[2] + sx;
     }
 
     /** A bright, stable colour per id; 0 is black. */
