@@ -146,7 +146,8 @@ public final class RegionGraph {
 
     private int append(long k, float w, long edge, long sum, long count) {
         if (size == keys.length) {
-            resize(Math.max(16, size * 2));
+            // doubling past 2^20 pairs: an eighth more (a merge step reserved its chunks' edges and adds the faces')
+            resize(size < 1 << 20 ? Math.max(16, size * 2) : size + (size >> 3));
         }
         keys[size] = k;
         weights[size] = w;

@@ -136,6 +136,33 @@ class RegionGraphTest {
         }
     }
 
+    /** Past 2^20 pairs the arrays grow by an eighth, not twice (the merge step's memory): nothing is lost in the copies. */
+    @Test
+    void pairsPastAMillionSurviveTheGrowthByEighths() {
+        RegionGraph g = new RegionGraph(16);
+        int n = (1 << 20) + 300_000; // three growths by an eighth after the doublings
+        long sum = 0;
+        for (int i = 0; i < n; i++) {
+            float w = (i % 997) / 997f;
+            g.addUnique(i + 1, i + 2, w, 3L * i, RegionGraph.fixed(w) * 2, 2);
+            sum += RegionGraph.fixed(w) * 2;
+        }
+        g.add(1, n + 5, 1f, 5L); // one more pair, through the index, after the unique ones
+        RegionGraph.Edges e = g.sorted();
+        assertEquals(n + 1, e.size());
+        long sums = 0;
+        long counts = 0;
+        for (int i = 0; i < e.size(); i++) {
+            sums += e.sum()[i];
+            counts += e.count()[i];
+            assertEquals(i == 0 ? n + 5 : e.a()[i] + 1, e.b()[i], "edge " + i);
+        }
+        assertEquals(sum + RegionGraph.fixed(1f), sums);
+        assertEquals(2L * n + 1, counts);
+        assertEquals(1f, e.w()[0]);
+        assertEquals(1, e.a()[0], "the pair of weight 1 sorts first");
+    }
+
     @Test
     void renamingEqualsAddingTheRenamedEdgesAgain() {
         // random graphs, random renamings that join ids, drop some (0 and -1) and reorder the rest: the same edges,
