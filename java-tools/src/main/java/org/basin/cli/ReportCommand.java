@@ -34,8 +34,9 @@ import picocli.CommandLine.Option;
         description = {"A self-contained QC page (report.html, PNGs beside it, report.json) for a run: slices at several z as",
             "raw | affinities | segmentation with scale bars, the segment size histogram, the largest segments, the scores",
             "and the parameters; with --trace, per-stage time and memory from the Nextflow trace. With --segmentation it",
-            "draws the slices (from the coarsest pyramid level that is still --slice-pixels wide, centred crops of it) and sums the per-block",
-            "segment tables (relabel --segment-sizes); without, it redoes report.html from --out-dir's report.json."})
+            "draws the slices (centred crops of the coarsest pyramid level that is still --slice-pixels wide) and sums",
+            "the per-block segment tables (relabel --segment-sizes); without, it redoes report.html from --out-dir's",
+            "report.json."})
 final class ReportCommand extends ToolCommand {
     @Option(names = "--out-dir", required = true, description = "Folder of report.html, report.json and the slice PNGs.")
     Path outDir;

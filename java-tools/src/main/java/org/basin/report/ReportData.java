@@ -71,8 +71,9 @@ public record ReportData(String sample, int[] shapeZyx, double[] voxelSizeZyx, l
         for (Object o : (List<Object>) field(m, "slices", List.class)) {
             Map<String, Object> t = (Map<String, Object>) o;
             String file = (String) field(t, "file", String.class);
+            int[] crop = ints(field(t, "crop_yx", List.class));
             slices.add(new SliceImage(number(t, "z").intValue(), (String) field(t, "level", String.class), number(t, "level_z").intValue(),
-                    ints(field(t, "crop_yx", List.class))[0], ints(t.get("crop_yx"))[1], number(t, "nm_per_pixel").doubleValue(), file, number(t, "width").intValue(),
+                    crop[0], crop[1], number(t, "nm_per_pixel").doubleValue(), file, number(t, "width").intValue(),
                     number(t, "height").intValue(), (String) field(t, "scale_bar", String.class), png.apply(file)));
         }
         return new ReportData((String) field(m, "sample", String.class), ints(field(m, "shape_zyx", List.class)),

@@ -70,7 +70,7 @@ public final class ReportHtml {
             h.append("<figure><img src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(s.png())).append("\" width=\"")
                     .append(s.width()).append("\" height=\"").append(s.height()).append("\" alt=\"slice z=").append(s.z()).append("\">\n<figcaption>z = ")
                     .append(s.z()).append(" (level ").append(esc(s.level())).append(", its slice ").append(s.levelZ())
-                    .append(s.y0() > 0 || s.x0() > 0 ? ", the centred crop from x " + s.x0() + ", y " + s.y0() : "").append("; a pixel is ").append(num(s.nmPerPixel()))
+                    .append(s.cropped() ? ", the centred crop from x " + s.x0() + ", y " + s.y0() : "").append("; a pixel is ").append(num(s.nmPerPixel()))
                     .append(" nm; scale bar ").append(esc(s.scaleBar())).append("; ").append(esc(s.file())).append(")</figcaption></figure>\n");
         }
     }

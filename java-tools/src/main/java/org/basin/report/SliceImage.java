@@ -8,4 +8,8 @@ package org.basin.report;
  */
 public record SliceImage(int z, String level, int levelZ, int y0, int x0, double nmPerPixel, String file, int width, int height, String scaleBar,
         byte[] png) {
+    /** Whether the picture is a centred crop of its level's slice. */
+    public boolean cropped() {
+        return y0 > 0 || x0 > 0;
+    }
 }
