@@ -43,6 +43,11 @@ public final class DisjointSets {
         return ra;
     }
 
+    /** Adds voxels to the set containing x (what a lower merge task joined to it, replayed at its place in the order). */
+    public void grow(int x, long voxels) {
+        size[find(x)] += voxels;
+    }
+
     /** The size of the set containing x. */
     public long size(int x) {
         return size[find(x)];

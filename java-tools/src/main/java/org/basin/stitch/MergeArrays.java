@@ -3,6 +3,7 @@ package org.basin.stitch;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.basin.volume.Box;
+import org.basin.watershed.Linkage;
 
 /**
  * A merge task's state and record as named primitive arrays (int[], long[], float[]), for a file format to store:
@@ -18,6 +19,10 @@ public final class MergeArrays {
         m.put("state/task", new int[] {s.task()});
         m.put("state/box", new int[] {s.box().min(0), s.box().min(1), s.box().min(2), s.box().max(0), s.box().max(1), s.box().max(2)});
         m.put("state/sizes", s.sizes());
+        m.put("state/growth/w", s.growth().w());
+        m.put("state/growth/key", s.growth().key());
+        m.put("state/growth/label", s.growth().id());
+        m.put("state/growth/voxels", s.growth().voxels());
         for (int d = 0; d < 6; d++) {
             put(m, "state/plane_" + d, s.planes()[d]);
         }
@@ -50,7 +55,10 @@ public final class MergeArrays {
             lower[a] = (float[]) m.get("state/lower_affinity_" + a);
         }
         return new MergeState(((int[]) m.get("state/task"))[0], new Box(new int[] {box[0], box[1], box[2]}, new int[] {box[3], box[4], box[5]}),
-                sizes.length - 1, sizes, planes, lower,
+                sizes.length - 1, sizes,
+                new Linkage.Growth((float[]) m.get("state/growth/w"), (long[]) m.get("state/growth/key"), (int[]) m.get("state/growth/label"),
+                        (long[]) m.get("state/growth/voxels")),
+                planes, lower,
                 new MergeState.Crossings((long[]) m.get("state/crossings/voxel"), (int[]) m.get("state/crossings/dir"), (int[]) m.get("state/crossings/label")),
                 new MergeState.Plateaus((long[]) m.get("state/plateaus/voxel"), (int[]) m.get("state/plateaus/edges"), (int[]) m.get("state/plateaus/exit"),
                         (int[]) m.get("state/plateaus/label"), (int[]) m.get("state/plateaus/exit_label")),

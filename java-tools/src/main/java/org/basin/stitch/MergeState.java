@@ -1,6 +1,7 @@
 package org.basin.stitch;
 
 import org.basin.volume.Box;
+import org.basin.watershed.Linkage;
 
 /**
  * What one task of the hierarchical merge hands up to its parent (see {@link MergeTask}): everything about its block
@@ -9,7 +10,11 @@ import org.basin.volume.Box;
  *
  * @param task the task's index in the merge tree (final references name it)
  * @param box the block: the union of its chunks' cores, global voxels (z, y, x)
- * @param sizes per open segment (index 0 unused), its size in voxels so far: a lower bound on its final size
+ * @param sizes per open segment (index 0 unused), its size in voxels before its {@code growth}: with that growth
+ *     added, its size so far, a lower bound on its final size
+ * @param growth voxels the open segments gained below at points of the edge order (certain joins of segments that
+ *     were never frozen, which are not handed up themselves), in that order; ids are open ids. Once a segment is at or
+ *     above the size limit at a point, the rest is added there (from then on only "at or above" matters)
  * @param planes the labels on each of the block's six faces that is not the volume's edge (-z, -y, -x, +z, +y, +x;
  *     null on the volume's edge), (z, y, x) order with the face's axis one long
  * @param lowerAffinity per axis, the affinities across the block's lower face (channel a on its first plane; null on
@@ -22,7 +27,7 @@ import org.basin.volume.Box;
  *     {@code vb} for a path whose other edges are decided (its own ends {@code a}, {@code b} are the segments it joins)
  * @param decided edges certain to be in the forest, waiting for an open end's final id
  */
-public record MergeState(int task, Box box, int openCount, long[] sizes, int[][] planes, float[][] lowerAffinity, Crossings crossings,
+public record MergeState(int task, Box box, int openCount, long[] sizes, Linkage.Growth growth, int[][] planes, float[][] lowerAffinity, Crossings crossings,
         Plateaus plateaus, Links graph, Links candidates, Links decided) {
     /** Voxels (global index) whose steepest edge in direction {@code dir} leaves the block; {@code label} the open segment. */
     public record Crossings(long[] voxel, int[] dir, int[] label) {
@@ -43,7 +48,7 @@ public record MergeState(int task, Box box, int openCount, long[] sizes, int[][]
 
     /** Bytes of the state's arrays: what the parent reads. */
     public long bytes() {
-        long b = 8L * sizes.length;
+        long b = 8L * sizes.length + 24L * growth.size();
         for (int[] p : planes) {
             b += p == null ? 0 : 4L * p.length;
         }

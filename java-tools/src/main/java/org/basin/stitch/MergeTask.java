@@ -26,9 +26,13 @@ import org.basin.watershed.WatershedParams;
  *   <li><b>Size-dependent single linkage</b> over the region graph between the children's open segments (their own
  *       edges and those across the inner faces), with {@link Linkage} exactly as a watershed chunk runs it: a segment on
  *       one of the block's outer faces (one that is not the volume's edge), or holding a crossing or plateau voxel still
- *       handed up, is <em>frozen</em> (its size and neighbours are not all known), and so is everything the linkage
- *       would have decided with it. A segment never frozen has all its edges in the block and ends as in the whole
- *       volume: it is final (dust below T_dust). A frozen one is handed up as it was before it froze.</li>
+ *       handed up, is <em>frozen</em> (its size and neighbours are not all known). An edge between a frozen segment
+ *       and one never frozen below the size limit joins them whatever the frozen one's global size (the join is
+ *       certain): the frozen one grows there, and what goes up is that growth at its place in the edge order, not the
+ *       joined segment, so the parent sees the frozen segment's size right at each of its earlier edges. Any other
+ *       decision that involves a frozen segment freezes both sides as they are. A segment never frozen has all its
+ *       edges in the block and ends as in the whole volume: it is final (dust below T_dust). Freezing thus reaches past
+ *       the segments on the faces only through segments at or above the limit, and stops there.</li>
  *   <li><b>The maximum spanning forest</b> of the region graph between final segments (Kruskal in the canonical order:
  *       decreasing affinity, then increasing key, a strict order, so the forest is unique). The block takes its
  *       children's candidate edges and the edges across its inner faces; an edge that is not in the forest of these
@@ -43,7 +47,7 @@ import org.basin.watershed.WatershedParams;
  * </ul>
  *
  * <p>What a block hands up, all of it bounded by its outer faces rather than its volume (the open segments are those
- * that touch its faces or froze because of them): its open segments with their sizes so far, the labels and the
+ * that touch its faces or froze because of them): its open segments with their sizes and growth, the labels and the
  * lower-face affinities on its outer faces, crossings and plateau voxels that reach beyond it, the region-graph edges
  * with an open end, and the forest's candidate and decided edges with an open end. Final segments are numbered
  * 1..finalCount per task, in order of their smallest id; the final id of one is the task's offset (the counts of the
@@ -82,9 +86,6 @@ public final class MergeTask {
         Box core = s.chunk().core();
         int n = s.count();
         Work w = new Work(task, core, volume, p, n, s.sizes().clone());
-        for (int id = 1; id <= n; id++) {
-            w.frozenRoot[id] = s.frozen()[id];
-        }
         boolean[] inner = FaceStitcher.innerFaces(s.chunk(), volume);
         for (int d = 0; d < 6; d++) {
             int[] ps = core.shape();
@@ -99,6 +100,8 @@ public final class MergeTask {
         if (g.size() > 0 && g.sum() == null) {
             throw new IllegalArgumentException(s.chunk().name() + ": region graph without affinity sums and counts");
         }
+        RegionGraph linkage = new RegionGraph(16);
+        linkage.reserveUnique(g.size());
         for (int i = 0; i < g.size(); i++) {
             long k = g.key()[i];
             int v = (int) (k / 3);
@@ -106,6 +109,7 @@ public final class MergeTask {
             long key = 3 * at + k % 3;
             w.graph.add(g.a()[i], g.b()[i], g.w()[i], key, g.sum()[i], g.count()[i], 0, 0);
             w.candidates.add(g.a()[i], g.b()[i], g.w()[i], key, 0, 0, g.a()[i], g.b()[i]);
+            linkage.addUnique(g.a()[i], g.b()[i], g.w()[i], key, g.sum()[i], g.count()[i]);
         }
         int[] c = s.crossings();
         for (int i = 0; i < c.length; i += 2) {
@@ -121,6 +125,20 @@ public final class MergeTask {
             long at = w.globalIndex(lo[0] + v / (cs[1] * cs[2]), lo[1] + v / cs[2] % cs[1], lo[2] + v % cs[2]);
             w.carryPlateau(at, d.plateauEdges()[i], d.exit()[i], d.label()[i], d.exitLabel()[i]);
         }
+        // The chunk froze everything its linkage met through a frozen segment; here only what touches an inner face or
+        // waits on a crossing or plateau starts frozen, and the chunk's linkage runs again over its segments (each the
+        // set it was when it froze: its earlier edges were all decided inside it) with the certain joins taken.
+        for (int f = 0; f < 6; f++) {
+            if (planes[f] != null) {
+                for (int v : planes[f]) {
+                    if (v != 0) {
+                        w.frozenRoot[v] = true;
+                    }
+                }
+            }
+        }
+        w.markCarried();
+        Linkage.run(w.sets, linkage.sorted(true), p, w.frozenRoot, Linkage.Growth.NONE, w.log);
         Output out = w.settle(keepGraph);
         // the chunk's own faces and lower affinities, renamed: every label on an inner face is frozen, hence open
         int[][] up = new int[6][];
@@ -166,6 +184,7 @@ public final class MergeTask {
             System.arraycopy(kids.get(i).sizes(), 1, sizes, off[i] + 1, kids.get(i).openCount());
         }
         Work w = new Work(task, box, volume, p, n, sizes);
+        Linkage.Growth pending = childGrowth(kids, off);
         w.kids = kids;
         w.kidOffset = off;
         DisjointSets sets = w.sets;
@@ -212,19 +231,13 @@ public final class MergeTask {
                 }
             }
         }
-        for (int i = 0; i < w.crossLabel.size(); i++) {
-            mark[w.crossLabel.get(i)] = true;
-        }
-        for (int i = 0; i < w.plateauLabel.size(); i++) {
-            mark[w.plateauLabel.get(i)] = true;
-            mark[w.plateauExitLabel.get(i)] = true;
-        }
         mark[0] = false;
         for (int id = 1; id <= n; id++) {
             if (mark[id]) {
                 w.frozenRoot[sets.find(id)] = true;
             }
         }
+        w.markCarried();
         // the linkage over the open segments' edges: the children's and those across the inner faces
         RegionGraph.Edges across = faces.sorted(true);
         int total = across.size();
@@ -250,7 +263,7 @@ public final class MergeTask {
             w.candidates.add(across.a()[e], across.b()[e], across.w()[e], across.key()[e], 0, 0, across.a()[e], across.b()[e]);
         }
         RegionGraph.Edges sorted = linkage.sorted(true);
-        Linkage.run(sets, sorted, p, w.frozenRoot);
+        Linkage.run(sets, sorted, p, w.frozenRoot, pending, w.log);
         for (int e = 0; e < sorted.size(); e++) {
             w.graph.add(sorted.a()[e], sorted.b()[e], sorted.w()[e], sorted.key()[e], sorted.sum()[e], sorted.count()[e], 0, 0);
         }
@@ -305,6 +318,29 @@ public final class MergeTask {
             }
         }
         return w.withFaces(out, planes, lower);
+    }
+
+    /** The children's growth, ids in this task's numbering, in the edge order. */
+    private static Linkage.Growth childGrowth(List<MergeState> kids, int[] off) {
+        int m = 0;
+        for (MergeState k : kids) {
+            m += k.growth().size();
+        }
+        float[] w = new float[m];
+        long[] key = new long[m];
+        int[] id = new int[m];
+        long[] voxels = new long[m];
+        int q = 0;
+        for (int i = 0; i < kids.size(); i++) {
+            Linkage.Growth g = kids.get(i).growth();
+            for (int e = 0; e < g.size(); e++, q++) {
+                w[q] = g.w()[e];
+                key[q] = g.key()[e];
+                id[q] = off[i] + g.id()[e];
+                voxels[q] = g.voxels()[e];
+            }
+        }
+        return Work.ordered(w, key, id, voxels, Links.order(w, key, m));
     }
 
     private static long shift(long ref, int offset) {
@@ -504,6 +540,7 @@ public final class MergeTask {
         final long[] sizes;
         final DisjointSets sets;
         final boolean[] frozenRoot;
+        final GrowthLog log = new GrowthLog();
         final Links.Builder graph = new Links.Builder();
         final Links.Builder candidates = new Links.Builder();
         final Links.Builder decided = new Links.Builder();
@@ -572,6 +609,31 @@ public final class MergeTask {
             return i;
         }
 
+        /** Segments waiting on a crossing or plateau voxel handed up are frozen (their sets' roots). */
+        void markCarried() {
+            for (int i = 0; i < crossLabel.size(); i++) {
+                frozenRoot[sets.find(crossLabel.get(i))] = true;
+            }
+            for (int i = 0; i < plateauLabel.size(); i++) {
+                frozenRoot[sets.find(plateauLabel.get(i))] = true;
+                if (plateauExitLabel.get(i) != 0) {
+                    frozenRoot[sets.find(plateauExitLabel.get(i))] = true;
+                }
+            }
+        }
+
+        static Linkage.Growth ordered(float[] w, long[] key, int[] id, long[] voxels, int[] order) {
+            int m = order.length;
+            Linkage.Growth out = new Linkage.Growth(new float[m], new long[m], new int[m], new long[m]);
+            for (int j = 0; j < m; j++) {
+                out.w()[j] = w[order[j]];
+                out.key()[j] = key[order[j]];
+                out.id()[j] = id[order[j]];
+                out.voxels()[j] = voxels[order[j]];
+            }
+            return out;
+        }
+
         void carryCrossing(long voxel, int dir, int label) {
             crossVoxel.add(voxel);
             crossDir.add(dir);
@@ -627,6 +689,8 @@ public final class MergeTask {
                 resolution[id] = of[r];
             }
             long[] openSizes = upSizes.toArray();
+            long[] bases = openSizes.clone();
+            Linkage.Growth growth = log.handedUp(this, of, bases);
             // the region graph: ends renamed, pairs that became one added up; final pairs out, the rest up
             Links.Builder graphOut = new Links.Builder();
             Links.Builder graphUp = new Links.Builder();
@@ -666,7 +730,7 @@ public final class MergeTask {
             Links.Builder decidedUp = new Links.Builder();
             Links.Builder candidatesUp = new Links.Builder();
             forest(openSizes, treeOut, decidedUp, candidatesUp);
-            MergeState state = new MergeState(task, box, open, openSizes, new int[6][], new float[3][],
+            MergeState state = new MergeState(task, box, open, bases, growth, new int[6][], new float[3][],
                     new MergeState.Crossings(crossVoxel.toArray(), crossDir.toArray(), renamedOpen(crossLabel)),
                     new MergeState.Plateaus(plateauVoxel.toArray(), plateauEdges.toArray(), plateauExit.toArray(), renamedOpen(plateauLabel),
                             renamedOpen(plateauExitLabel)),
@@ -684,7 +748,7 @@ public final class MergeTask {
 
         Output withFaces(Output o, int[][] planes, float[][] lower) {
             MergeState s = o.state();
-            MergeState state = new MergeState(s.task(), s.box(), s.openCount(), s.sizes(), planes, lower, s.crossings(), s.plateaus(), s.graph(),
+            MergeState state = new MergeState(s.task(), s.box(), s.openCount(), s.sizes(), s.growth(), planes, lower, s.crossings(), s.plateaus(), s.graph(),
                     s.candidates(), s.decided());
             return new Output(state, o.resolution(), o.finalCount(), o.tree(), o.graph());
         }
@@ -868,6 +932,87 @@ public final class MergeTask {
                 index.put(ref, 0, v);
             }
             return v;
+        }
+    }
+
+    /**
+     * What the frozen sets gained during a task's linkage, by member id; handed up per open segment in the edge order,
+     * from the first point at which the segment is at or above the size limit folded into one (a parent then only asks
+     * whether it is at or above the limit, which its voxels gained later do not change).
+     */
+    static final class GrowthLog implements Linkage.GrowthSink {
+        private float[] w = new float[16];
+        private long[] key = new long[16];
+        private int[] member = new int[16];
+        private long[] voxels = new long[16];
+        private int size;
+
+        @Override
+        public void grew(float weight, long k, int m, long v) {
+            if (size == w.length) {
+                w = Arrays.copyOf(w, size * 2);
+                key = Arrays.copyOf(key, size * 2);
+                member = Arrays.copyOf(member, size * 2);
+                voxels = Arrays.copyOf(voxels, size * 2);
+            }
+            w[size] = weight;
+            key[size] = k;
+            member[size] = m;
+            voxels[size++] = v;
+        }
+
+        /** The growth handed up, ids renamed to open ids ({@code of} by root); {@code sizes} (totals) become the bases. */
+        Linkage.Growth handedUp(Work work, int[] of, long[] sizes) {
+            int[] order = Links.order(w, key, size);
+            int[] open = new int[size];
+            int[] count = new int[sizes.length + 1];
+            for (int e = 0; e < size; e++) {
+                int r = work.sets.find(member[e]);
+                if (!work.frozenRoot[r] || of[r] <= 0) {
+                    throw new IllegalStateException("task " + work.task + ": a set grew while frozen but is not open");
+                }
+                open[e] = of[r];
+                count[open[e] + 1]++;
+                sizes[open[e]] -= voxels[e];
+            }
+            for (int o = 0; o < sizes.length; o++) {
+                count[o + 1] += count[o];
+            }
+            // per open segment (stable: the edge order within each), then fold from where it is at or above the limit
+            int[] byOpen = new int[size];
+            int[] fill = Arrays.copyOf(count, sizes.length);
+            for (int j = 0; j < size; j++) {
+                int e = order[j];
+                byOpen[fill[open[e]]++] = e;
+            }
+            boolean[] keep = new boolean[size];
+            long[] folded = Arrays.copyOf(voxels, size);
+            for (int o = 1; o < sizes.length; o++) {
+                long view = sizes[o];
+                for (int j = count[o]; j < count[o + 1]; j++) {
+                    int e = byOpen[j];
+                    keep[e] = true;
+                    if (view >= work.params.sizeThreshold(w[e])) {
+                        for (int k = j + 1; k < count[o + 1]; k++) {
+                            folded[e] += voxels[byOpen[k]];
+                        }
+                        break;
+                    }
+                    view += voxels[e];
+                }
+            }
+            int kept = 0;
+            for (int e = 0; e < size; e++) {
+                kept += keep[e] ? 1 : 0;
+            }
+            int[] at = new int[kept];
+            int q = 0;
+            for (int j = 0; j < size; j++) {
+                if (keep[order[j]]) {
+                    at[q++] = order[j];
+                }
+            }
+            return Work.ordered(w, key, open, folded, at);
         }
     }
 
