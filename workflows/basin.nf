@@ -1,7 +1,8 @@
 /*
  * The basin DAG over chunked stores written in place (DESIGN.md section 1):
  *   CHOP (plan: boxes only) -> FINGERPRINT -> INFER (-> affinities.zarr) -> WATERSHED (block + halo 2 from the store)
- *   -> MERGE_SEGMENTS (face data and region graphs only: id tables, tree) -> RELABEL (-> segmentation.zarr)
+ *   -> the merge tree (WATERSHED settles level 1, MERGE_L2.. the levels above, MERGE_SEGMENTS numbers the final
+ *   segments: face data and region graphs only: id tables, tree) -> RELABEL (-> segmentation.zarr)
  *   -> OMNIFY_CHOP (per region) -> OMNI_PROJECT, with EVALUATE_BLOCK -> EVALUATE and SNAPSHOT beside them; REPORT last.
  * Nothing voxel-sized travels between processes: tasks get boxes, store locations and the digests of what they
  * read, so a task's cache key changes exactly when its input data changes (see the README, "Resume").
@@ -11,7 +12,16 @@ include { PLAN as CHOP             } from '../modules/local/plan'
 include { FINGERPRINT              } from '../modules/local/fingerprint'
 include { INFER                    } from '../modules/local/infer'
 include { WATERSHED                } from '../modules/local/watershed'
-include { STITCH as MERGE_SEGMENTS } from '../modules/local/stitch'
+include { STITCH as MERGE_STITCH   } from '../modules/local/stitch'
+include { MERGE_FINISH as MERGE_SEGMENTS } from '../modules/local/merge_finish'
+include { MERGE_LEVEL as MERGE_L2  } from '../modules/local/merge_level'
+include { MERGE_LEVEL as MERGE_L3  } from '../modules/local/merge_level'
+include { MERGE_LEVEL as MERGE_L4  } from '../modules/local/merge_level'
+include { MERGE_LEVEL as MERGE_L5  } from '../modules/local/merge_level'
+include { MERGE_LEVEL as MERGE_L6  } from '../modules/local/merge_level'
+include { MERGE_LEVEL as MERGE_L7  } from '../modules/local/merge_level'
+include { MERGE_LEVEL as MERGE_L8  } from '../modules/local/merge_level'
+include { MERGE_LEVEL as MERGE_L9  } from '../modules/local/merge_level'
 include { RELABEL                  } from '../modules/local/relabel'
 include { AGGLOMERATE              } from '../modules/local/agglomerate'
 include { OMNIFY_CHOP              } from '../modules/local/omnify_chop'
@@ -122,6 +132,26 @@ def meshReads(String block, List blocks) {
     }.collect { it[0] }
 }
 
+// The merge tree's tasks of one level ([meta, children lines]): the level's rows of merge.tsv, each once all its
+// children ([id, parent, siblings, line]) are done (groupKey: as soon as the last one is, not when the level is).
+def mergeLevel(ch_rows, int level, ch_children, String inter) {
+    def done = ch_children.filter { id, parent, n, line -> parent != '-' }
+        .map { id, parent, n, line -> [groupKey("${id}/${parent}".toString(), n as int), line] }.groupTuple()
+        .map { key, lines -> [key.getGroupTarget().toString(), lines.sort().join('\n')] }
+    ch_rows.filter { id, first, r -> (r.level as int) == level }
+        .map { id, first, r ->
+            ["${id}/${r.name}".toString(), [id: id, name: r.name, level: level, position: r.position, parent: r.parent, siblings: r.siblings,
+                first_fan_in: first, output: "${inter}/merge/${r.name}.h5".toString()]]
+        }
+        .join(done, failOnDuplicate: true)
+        .map { key, meta, lines -> [meta, lines] }
+}
+
+// A finished merge task as a child line for the level above and for MERGE_SEGMENTS: level, name, path, digest.
+def mergeDone(ch) {
+    ch.map { meta, f -> [meta.id, meta.parent, meta.siblings, [meta.level, meta.name, meta.output, digestOf(f.readLines())].join('\t')] }
+}
+
 workflow BASIN {
     take:
     halo    // the inference chunk halo x,y,z: the user's, or the ONNX model's need (main.nf)
@@ -168,32 +198,79 @@ workflow BASIN {
     INFER(ch_infer, model)
     ch_aff_digests = digestMap(INFER.out.digests)
 
+    // The merge tree (--merge tree): level 1's blocks are the watershed tasks, which settle them from the chunks in
+    // memory and write their task files to ${inter}/merge; the region graph is carried up only for AGGLOMERATE.
+    def mergeTree = params.merge == 'tree'
+    def keepGraph = params.agglomerate ? true : false
+    ch_tree_plan = CHOP.out.json.map { meta, f ->
+        def plan = new groovy.json.JsonSlurper().parse(f.toFile())
+        if ((plan.merge_top_level as int) > 9) {
+            error "basin: the merge tree needs ${plan.merge_top_level} levels, the pipeline runs up to 9: raise --merge_fan_in (now ${params.merge_fan_in})"
+        }
+        [meta.id, plan.merge_first_fan_in_xyz]
+    }
+
     // Each watershed block is keyed on the inference chunks whose cores its padded box meets.
     ch_ws = rows(CHOP.out.watershed)
-        .map { meta, r -> [meta.id, [id: meta.id, block: r.block, block_name: r.name, infer_chunks: r.infer_chunks]] }
+        .map { meta, r -> [meta.id, [id: meta.id, block: r.block, block_name: r.name, infer_chunks: r.infer_chunks, merge_parent: r.merge_parent,
+            merge_siblings: r.merge_siblings]] }
         .combine(ch_aff_digests, by: 0)
-        .map { id, meta, digests ->
+        .combine(ch_tree_plan, by: 0)
+        .map { id, meta, digests, first ->
             meta.findAll { k, v -> k != 'infer_chunks' } + [store: affStore, out_dir: "${inter}/watershed/${meta.block_name}".toString(),
-                affinity_digest: digestOf(digestsOf(digests, meta.infer_chunks, 'inference chunk'))]
+                affinity_digest: digestOf(digestsOf(digests, meta.infer_chunks, 'inference chunk'))] +
+                (mergeTree ? [merge_file: "${inter}/merge/${meta.block_name}.h5".toString(), merge_first_fan_in: first,
+                    merge_fan_in: params.merge_fan_in.toString(), region_graph: keepGraph] : [:])
         }
     WATERSHED(ch_ws)
     ch_ws_done = WATERSHED.out.digests.map { meta, f -> [meta, digestOf(f.readLines())] }
 
-    // The merge step gets every block's folder and digest as a value: it reruns exactly when a block changed.
-    ch_merge = ch_ws_done.map { meta, d -> [meta.id, [meta.block_name, meta.out_dir, d].join('\t')] }.groupTuple()
-        .map { id, lines -> [[id: id, id_tables: "${inter}/id_tables".toString()], lines.sort().join('\n')] }
-    MERGE_SEGMENTS(ch_merge)
+    if (mergeTree) {
+        // levels 2..: one process per level (Nextflow runs each process once per workflow), each task as soon as its
+        // children are done; the top is the level whose row has no parent
+        ch_merge_rows = rows(CHOP.out.merge).map { meta, r -> [meta.id, r] }.combine(ch_tree_plan, by: 0).map { id, r, first -> [id, first, r] }
+        ch_l1 = ch_ws_done.map { meta, d -> [meta.id, meta.merge_parent, meta.merge_siblings, [1, meta.block_name, meta.merge_file, d].join('\t')] }
+        MERGE_L2(mergeLevel(ch_merge_rows, 2, ch_l1, inter))
+        ch_l2 = mergeDone(MERGE_L2.out.digests)
+        MERGE_L3(mergeLevel(ch_merge_rows, 3, ch_l2, inter))
+        ch_l3 = mergeDone(MERGE_L3.out.digests)
+        MERGE_L4(mergeLevel(ch_merge_rows, 4, ch_l3, inter))
+        ch_l4 = mergeDone(MERGE_L4.out.digests)
+        MERGE_L5(mergeLevel(ch_merge_rows, 5, ch_l4, inter))
+        ch_l5 = mergeDone(MERGE_L5.out.digests)
+        MERGE_L6(mergeLevel(ch_merge_rows, 6, ch_l5, inter))
+        ch_l6 = mergeDone(MERGE_L6.out.digests)
+        MERGE_L7(mergeLevel(ch_merge_rows, 7, ch_l6, inter))
+        ch_l7 = mergeDone(MERGE_L7.out.digests)
+        MERGE_L8(mergeLevel(ch_merge_rows, 8, ch_l7, inter))
+        ch_l8 = mergeDone(MERGE_L8.out.digests)
+        MERGE_L9(mergeLevel(ch_merge_rows, 9, ch_l8, inter))
+        ch_l9 = mergeDone(MERGE_L9.out.digests)
+        // the final numbering reads every task's record: it reruns exactly when a task file changed
+        ch_finish = ch_l1.mix(ch_l2, ch_l3, ch_l4, ch_l5, ch_l6, ch_l7, ch_l8, ch_l9).map { id, parent, n, line -> [id, line] }.groupTuple()
+            .map { id, lines -> [[id: id, id_tables: "${inter}/id_tables".toString(), region_graph: keepGraph], lines.sort().join('\n')] }
+        MERGE_SEGMENTS(ch_finish)
+        ch_merged = MERGE_SEGMENTS.out
+        ch_versions = ch_versions.mix(MERGE_SEGMENTS.out.versions, MERGE_L2.out.versions.first())
+    } else {
+        // one task over every block's folder and digest as a value: it reruns exactly when a block changed
+        ch_merge = ch_ws_done.map { meta, d -> [meta.id, [meta.block_name, meta.out_dir, d].join('\t')] }.groupTuple()
+            .map { id, lines -> [[id: id, id_tables: "${inter}/id_tables".toString()], lines.sort().join('\n')] }
+        MERGE_STITCH(ch_merge)
+        ch_merged = MERGE_STITCH.out
+        ch_versions = ch_versions.mix(MERGE_STITCH.out.versions)
+    }
     // Mean-affinity agglomeration of the global region graph: one task per volume; its tree replaces the spanning
     // tree as Omni's dendrogram and EVALUATE scores every threshold
-    ch_tree = MERGE_SEGMENTS.out.tree
-    ch_agglomeration = MERGE_SEGMENTS.out.tree.map { meta, t -> [meta.id, file("${projectDir}/assets/NO_AGGLOMERATION")] }
+    ch_tree = ch_merged.tree
+    ch_agglomeration = ch_merged.tree.map { meta, t -> [meta.id, file("${projectDir}/assets/NO_AGGLOMERATION")] }
     if (params.agglomerate) {
-        AGGLOMERATE(MERGE_SEGMENTS.out.region_graph)
+        AGGLOMERATE(ch_merged.region_graph)
         ch_tree = AGGLOMERATE.out.tree
         ch_agglomeration = AGGLOMERATE.out.agglomeration.map { meta, d -> [meta.id, d] }
         ch_versions = ch_versions.mix(AGGLOMERATE.out.versions)
     }
-    ch_id_digests = rows(MERGE_SEGMENTS.out.digests).map { meta, r -> ["${meta.id}/${r.name}".toString(), r.digest] }
+    ch_id_digests = rows(ch_merged.digests).map { meta, r -> ["${meta.id}/${r.name}".toString(), r.digest] }
 
     ch_relabel = ch_ws_done.map { meta, d -> ["${meta.id}/${meta.block_name}".toString(), meta, d] }
         .join(ch_id_digests, failOnMismatch: true)
@@ -352,11 +429,11 @@ workflow BASIN {
     REPORT(ch_report, runParams)
 
     ch_versions = ch_versions.mix(CHOP.out.versions, FINGERPRINT.out.versions.first(), INFER.out.versions.first(),
-        WATERSHED.out.versions.first(), MERGE_SEGMENTS.out.versions, RELABEL.out.versions.first(), OMNIFY_CHOP.out.versions.first(),
+        WATERSHED.out.versions.first(), RELABEL.out.versions.first(), OMNIFY_CHOP.out.versions.first(),
         OMNI_PROJECT.out.versions.first(), EVALUATE_BLOCK.out.versions.first(), EVALUATE.out.versions, SNAPSHOT.out.versions, REPORT.out.versions, ch_ng_versions)
 
     emit:
-    tree     = MERGE_SEGMENTS.out.tree
+    tree     = ch_merged.tree
     projects = OMNI_PROJECT.out.project
     scores   = EVALUATE.out.scores
     report   = REPORT.out.report

@@ -15,6 +15,7 @@ process PLAN {
     tuple val(meta), path("plan/infer.tsv")      , emit: infer
     tuple val(meta), path("plan/fingerprint.tsv"), emit: fingerprint
     tuple val(meta), path("plan/watershed.tsv")  , emit: watershed
+    tuple val(meta), path("plan/merge.tsv")      , emit: merge
     tuple val(meta), path("plan/omni.tsv")       , emit: omni
     tuple val(meta), path("plan/plan.json")      , emit: json
     path "versions.yml"                          , emit: versions
@@ -34,9 +35,10 @@ process PLAN {
     mkdir plan
     printf 'name\\tblock\\tchunks\\nchunk_0_0_0\\t0,0,0\\tchunk_0_0_0\\n' > plan/infer.tsv
     printf 'name\\tblock\\nchunk_0_0_0\\t0,0,0\\n' > plan/fingerprint.tsv
-    printf 'name\\tblock\\tinfer_chunks\\nchunk_0_0_0\\t0,0,0\\tchunk_0_0_0\\n' > plan/watershed.tsv
+    printf 'name\\tblock\\tinfer_chunks\\tmerge_position\\tmerge_parent\\tmerge_siblings\\nchunk_0_0_0\\t0,0,0\\tchunk_0_0_0\\t0,0,0\\t-\\t0\\n' > plan/watershed.tsv
+    printf 'name\\tlevel\\tposition\\tparent\\tsiblings\\tchildren\\n' > plan/merge.tsv
     printf 'name\\tposition\\tws_blocks\\tinfer_chunks\\nregion_0_0_0\\t0,0,0\\tchunk_0_0_0\\tchunk_0_0_0\\n' > plan/omni.tsv
-    echo '{"volume_shape_xyz": "64,64,32", "infer_chunk_xyz": "64,64,32", "ws_chunk_xyz": "64,64,32"}' > plan/plan.json
+    echo '{"volume_shape_xyz": "64,64,32", "infer_chunk_xyz": "64,64,32", "ws_chunk_xyz": "64,64,32", "merge_first_fan_in_xyz": "1,1,1", "merge_fan_in_xyz": "2,2,2", "merge_top_level": 1}' > plan/plan.json
     echo "${task.process}: { basin: stub }" > versions.yml
     """
 }

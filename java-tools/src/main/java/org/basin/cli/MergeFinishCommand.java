@@ -2,6 +2,7 @@ package org.basin.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +27,11 @@ import picocli.CommandLine.Parameters;
             "stitch --id-tables), and the spanning tree and region graph (as stitch --tree / --region-graph). Reads only the",
             "task files' records (where each task's ids went), not their states."})
 final class MergeFinishCommand extends ToolCommand {
-    @Parameters(arity = "1..*", description = "Every task file of every level (files or folders).")
+    @Parameters(arity = "0..*", description = "Every task file of every level (files or folders).")
     List<Path> inputs = new ArrayList<>();
+
+    @Option(names = "--list", description = "A table (.tsv, a column path) of task files, besides any given as arguments.")
+    Path list;
 
     @Option(names = "--id-tables", required = true, description = "Folder for the id tables (one NAME.ids.h5 per folder of watershed chunk files).")
     Path idTables;
@@ -46,7 +50,16 @@ final class MergeFinishCommand extends ToolCommand {
 
     @Override
     protected int execute() {
-        List<Path> files = expandChunkFiles(inputs);
+        List<Path> given = new ArrayList<>(inputs);
+        if (list != null) {
+            for (String p : TaskTable.read(list, "path").column("path")) {
+                given.add(Path.of(p));
+            }
+        }
+        if (given.isEmpty()) {
+            throw BasinException.badArguments("give the task files of every level (arguments or --list)");
+        }
+        List<Path> files = expandChunkFiles(given);
         HierarchicalMerge.Plan plan = null;
         int[] volume = null;
         boolean keep = false;
@@ -62,13 +75,12 @@ final class MergeFinishCommand extends ToolCommand {
             if (!MergeLevelCommand.KIND.equals(a.get("kind"))) {
                 throw BasinException.badInput(f + ": not a basin merge task file");
             }
-            int[] grid = MergeLevelCommand.ints(a, "chunk_grid", f);
-            int[] fan = MergeLevelCommand.ints(a, "fan_in", f);
+            HierarchicalMerge.Plan own = MergeTaskFile.plan(a, f);
             if (plan == null) {
-                plan = HierarchicalMerge.plan(grid, fan);
+                plan = own;
                 volume = MergeLevelCommand.ints(a, "volume_shape", f);
                 keep = MergeLevelCommand.number(a, "region_graph", f) != 0;
-            } else if (!java.util.Arrays.equals(plan.grids().get(0), grid) || !java.util.Arrays.equals(plan.fanIn(), fan)) {
+            } else if (!MergeTaskFile.samePlan(plan, own)) {
                 throw BasinException.badInput(f + ": a task of another chunk grid or fan-in than " + files.get(0));
             }
             for (String r : String.valueOf(a.get("records")).split(",")) {
@@ -112,7 +124,7 @@ final class MergeFinishCommand extends ToolCommand {
                 int[] pp = plan.parent(level, pos);
                 parent = plan.taskIndex(level + 1, pp);
                 for (int[] sib : plan.children(level + 1, pp)) {
-                    if (java.util.Arrays.equals(sib, pos)) {
+                    if (Arrays.equals(sib, pos)) {
                         break;
                     }
                     offset += openOf.get(plan.taskIndex(level, sib));

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.basin.error.BasinException;
@@ -14,7 +13,6 @@ import org.basin.io.ChunkFile;
 import org.basin.io.TaskTable;
 import org.basin.stitch.HierarchicalMerge;
 import org.basin.stitch.MergeArrays;
-import org.basin.stitch.MergeState;
 import org.basin.stitch.MergeTask;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,6 +50,17 @@ final class MergeLevelCommand extends ToolCommand {
 
     int[] fanIn;
 
+    @Option(names = "--first-fan-in", description = {"Level 1 only: chunks per level-1 block, x,y,z (default: --fan-in); every task",
+        "of a tree needs the same."})
+    void firstFanIn(String v) {
+        firstFanIn = Triplet.positiveInts(v);
+    }
+
+    int[] firstFanIn;
+
+    @Option(names = "--digest-output", description = "A table of the task file's name and the digest of its contents (the pipeline keys on it).")
+    Path digestOutput;
+
     @Option(names = "--output", required = true, description = "The task file (.h5) to write.")
     Path output;
 
@@ -64,7 +73,7 @@ final class MergeLevelCommand extends ToolCommand {
     @Option(names = "--overwrite", description = "Replace an existing output.")
     boolean overwrite;
 
-    static final String KIND = "basin merge task";
+    static final String KIND = MergeTaskFile.KIND;
 
     @Override
     protected int execute() {
@@ -72,12 +81,10 @@ final class MergeLevelCommand extends ToolCommand {
             throw BasinException.badArguments("--level must be at least 1, got " + level);
         }
         AtomicFiles.checkWritable(output, overwrite);
-        Map<String, Object> arrays = new LinkedHashMap<>();
-        List<String> records = new ArrayList<>();
-        StringBuilder groups = new StringBuilder();
+        int[] firstFan = firstFanIn != null ? firstFanIn : fanIn;
+        MergeTaskFile file = new MergeTaskFile();
         int[] grid;
         int[] volume;
-        List<MergeState> children = new ArrayList<>();
         long inputBytes = 0;
         HierarchicalMerge.Plan plan;
         if (level == 1) {
@@ -108,7 +115,7 @@ final class MergeLevelCommand extends ToolCommand {
             ChunkFile.Meta first = chunks.get(0).meta();
             grid = first.gridShape();
             volume = first.volumeShape();
-            plan = HierarchicalMerge.plan(grid, fanIn);
+            plan = HierarchicalMerge.plan(grid, firstFan, fanIn);
             checkBlock(plan);
             List<int[]> expected = plan.children(1, position);
             List<int[]> got = new ArrayList<>();
@@ -120,24 +127,13 @@ final class MergeLevelCommand extends ToolCommand {
             }
             checkChildren(expected, got, "chunks");
             for (StitchCommand.ChunkData c : chunks) {
-                int task = plan.taskIndex(0, c.meta().chunk().position());
-                int[][] planes = c.planes() != null ? c.planes() : null;
-                if (planes == null) {
+                if (c.planes() == null) {
                     throw BasinException.badInput(c.meta().path() + ": no face planes (a watershed chunk of an older basin version); rerun basin watershed");
                 }
-                MergeTask.Output o;
-                try {
-                    o = MergeTask.chunk(task, c.segments(), planes, volume, thresholds.params(), keepRegionGraph);
-                } catch (IllegalArgumentException e) {
-                    throw BasinException.badInput(c.meta().path() + ": " + e.getMessage());
-                }
-                String prefix = c.meta().name() + "/";
-                arrays.putAll(MergeArrays.ofRecord(prefix, o.resolution(), o.finalCount(), o.tree(), o.graph()));
-                records.add(record(prefix, 0, c.meta().chunk().position(), o.state().openCount()));
+                MergeTask.Output o = MergeTaskFile.firstTask(plan, c.meta().chunk().position(), c.segments(), c.planes(), volume, thresholds,
+                        keepRegionGraph, c.meta().path().toString());
                 Path f = c.meta().path();
-                groups.append(groups.length() == 0 ? "" : "\n").append(c.meta().name()).append('=')
-                        .append(groupOf.getOrDefault(f, f.toAbsolutePath().getParent().getFileName().toString()));
-                children.add(o.state());
+                file.chunk(c.meta().name(), c.meta().chunk().position(), o, groupOf.getOrDefault(f, f.toAbsolutePath().getParent().getFileName().toString()));
             }
         } else {
             if (inputs.isEmpty()) {
@@ -162,6 +158,10 @@ final class MergeLevelCommand extends ToolCommand {
                 if (!Arrays.equals(ints(a, "fan_in", f), fanIn)) {
                     throw BasinException.badInput(f + ": written with fan-in " + Triplet.xyz(ints(a, "fan_in", f)) + ", this task has " + Triplet.xyz(fanIn));
                 }
+                if (!Arrays.equals(MergeTaskFile.plan(a, f).first(), firstFan)) {
+                    throw BasinException.badInput(f + ": written with level-1 fan-in " + Triplet.xyz(MergeTaskFile.plan(a, f).first()) + ", this task has "
+                            + Triplet.xyz(firstFan) + " (--first-fan-in)");
+                }
                 if (number(a, "level", f) != level - 1) {
                     throw BasinException.badInput(f + ": a task of level " + number(a, "level", f) + ", not " + (level - 1));
                 }
@@ -169,55 +169,25 @@ final class MergeLevelCommand extends ToolCommand {
                     throw BasinException.badInput(f + ": written " + (keepRegionGraph ? "without" : "with") + " --keep-region-graph; give every level the same");
                 }
                 got.add(ints(a, "position", f));
-                children.add(MergeArrays.state(c.arrays()));
+                file.child(MergeArrays.state(c.arrays()));
                 inputBytes += f.toFile().length();
             }
-            plan = HierarchicalMerge.plan(grid, fanIn);
+            plan = HierarchicalMerge.plan(grid, firstFan, fanIn);
             checkBlock(plan);
             checkChildren(plan.children(level, position), got, "task files");
         }
-        int task = plan.taskIndex(level, position);
-        MergeTask.Output o;
-        try {
-            o = MergeTask.block(task, children, volume, thresholds.params(), keepRegionGraph);
-        } catch (IllegalArgumentException e) {
-            throw BasinException.badInput("the inputs of merge task " + Triplet.xyz(position) + " on level " + level + " do not fit together (" + e.getMessage()
-                    + "): chunks of different runs? rerun the watershed of them all");
-        }
+        MergeTask.Output o = file.finish(output, plan, level, position, volume, thresholds, keepRegionGraph,
+                "the inputs of merge task " + Triplet.xyz(position) + " on level " + level);
         boolean top = level == plan.levels() - 1;
-        arrays.putAll(MergeArrays.ofRecord("task/", o.resolution(), o.finalCount(), o.tree(), o.graph()));
-        records.add(record("task/", level, position, o.state().openCount()));
-        if (!top) {
-            arrays.putAll(MergeArrays.ofState(o.state()));
+        if (digestOutput != null) {
+            TaskTable d = new TaskTable("name", "digest");
+            d.add(output.getFileName().toString(), MergeTaskFile.digest(output));
+            d.write(digestOutput);
         }
-        Map<String, Object> attrs = new LinkedHashMap<>();
-        attrs.put("kind", KIND);
-        attrs.put("basin_version", Version.get());
-        attrs.put("level", (long) level);
-        attrs.put("levels", (long) plan.levels());
-        attrs.put("position", position.clone());
-        attrs.put("task", (long) task);
-        attrs.put("fan_in", fanIn.clone());
-        attrs.put("chunk_grid", grid.clone());
-        attrs.put("volume_shape", volume.clone());
-        attrs.put("watershed", thresholds.describe());
-        attrs.put("region_graph", keepRegionGraph ? 1L : 0L);
-        attrs.put("open_segments", (long) o.state().openCount());
-        attrs.put("final_segments", (long) o.finalCount());
-        attrs.put("records", String.join(",", records));
-        if (groups.length() > 0) { // level 1: which folder of chunk files each chunk came from (its id table's file)
-            attrs.put("chunk_groups", groups.toString());
-        }
-        ArrayFile.write(output, attrs, arrays);
         log("level %d task %s: %d children (%d bytes read) -> %d final segments, %d open (%d handed-up bytes: %d edges, %d candidates, %d decided)%s",
-                level, Triplet.xyz(position), children.size(), inputBytes, o.finalCount(), o.state().openCount(), o.state().bytes(),
+                level, Triplet.xyz(position), file.children().size(), inputBytes, o.finalCount(), o.state().openCount(), o.state().bytes(),
                 o.state().graph().size(), o.state().candidates().size(), o.state().decided().size(), top ? "; the top task" : "");
         return 0;
-    }
-
-    /** A record's name, level, position (z.y.x) and open count, as the task file lists them. */
-    private static String record(String prefix, int level, int[] pos, int open) {
-        return prefix + ":" + level + ":" + pos[0] + "." + pos[1] + "." + pos[2] + ":" + open;
     }
 
     private void checkBlock(HierarchicalMerge.Plan plan) {

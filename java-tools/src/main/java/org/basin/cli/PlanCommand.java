@@ -13,6 +13,7 @@ import org.basin.chunk.GridBlock;
 import org.basin.error.BasinException;
 import org.basin.io.Json;
 import org.basin.io.TaskTable;
+import org.basin.stitch.HierarchicalMerge;
 import org.basin.io.VolumeInfo;
 import org.basin.io.VolumeReader;
 import org.basin.io.Volumes;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Option;
 @Command(name = "plan", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Read a volume's header and list the pipeline's tasks: boxes only, no voxels read or copied.",
             "Writes into --out-dir: plan.json (volume, grids, store chunks) and one table per stage, a row per task:",
-            "fingerprint.tsv and infer.tsv (inference chunks), watershed.tsv (blocks of watershed chunks), omni.tsv (regions)."})
+            "fingerprint.tsv and infer.tsv (inference chunks), watershed.tsv (blocks of watershed chunks, each also the",
+            "merge tree's level-1 task of its block), merge.tsv (the merge tree's tasks above level 1), omni.tsv (regions)."})
 final class PlanCommand extends ToolCommand {
     @Option(names = "--input", required = true, description = "The raw volume (HDF5, Zarr, TIFF).")
     Path input;
@@ -86,6 +88,14 @@ final class PlanCommand extends ToolCommand {
 
     int[] omniOverlap;
 
+    @Option(names = "--merge-fan-in", defaultValue = "2,2,2", description = {"The merge tree's fan-in above level 1 (whose blocks are the",
+        "watershed tasks), x,y,z (default ${DEFAULT-VALUE})."})
+    void mergeFanIn(String v) {
+        mergeFanIn = Triplet.positiveInts(v);
+    }
+
+    int[] mergeFanIn;
+
     @Option(names = "--out-dir", required = true, description = "Folder for plan.json and the task tables.")
     Path outDir;
 
@@ -130,10 +140,21 @@ final class PlanCommand extends ToolCommand {
         TaskTable printTasks = blocks(GridBlock.tile(infer.gridShape(), chunk, perPrint));
         List<GridBlock> wsBlocks = GridBlock.tile(ws.gridShape(), wsChunk, perWs);
         // what each later task reads, named by the tasks that wrote it: the pipeline keys a task on their digests
-        TaskTable wsTasks = new TaskTable("name", "block", "infer_chunks");
+        // the merge tree: level 1's blocks are the watershed tasks (each settles its own in the same process)
+        int[] first = new int[3];
+        for (int a = 0; a < 3; a++) {
+            first[a] = wsBlocks.get(0).last()[a] - wsBlocks.get(0).first()[a] + 1;
+        }
+        HierarchicalMerge.Plan tree = HierarchicalMerge.plan(ws.gridShape(), first, mergeFanIn);
+        TaskTable wsTasks = new TaskTable("name", "block", "infer_chunks", "merge_position", "merge_parent", "merge_siblings");
         Map<String, String> blockOfChunk = new HashMap<>();
         for (GridBlock b : wsBlocks) {
-            wsTasks.add(b.name(), b.xyz(), String.join(",", chunksUnder(infer, b.padded(ws))));
+            int[] pos = new int[3];
+            for (int a = 0; a < 3; a++) {
+                pos[a] = b.first()[a] / first[a];
+            }
+            String[] up = parentOf(tree, 1, pos);
+            wsTasks.add(b.name(), b.xyz(), String.join(",", chunksUnder(infer, b.padded(ws))), Triplet.xyz(pos), up[0], up[1]);
             for (int[] p : b.positions()) {
                 blockOfChunk.put(ws.chunk(p).name(), b.name());
             }
@@ -148,7 +169,16 @@ final class PlanCommand extends ToolCommand {
             omniTasks.add("region_" + p[2] + "_" + p[1] + "_" + p[0], p[2] + "," + p[1] + "," + p[0], String.join(",", blocks),
                     String.join(",", chunksUnder(infer, region.padded())));
         }
+        TaskTable mergeTasks = new TaskTable("name", "level", "position", "parent", "siblings", "children");
+        for (int level = 2; level < tree.levels(); level++) {
+            for (int[] pos : tree.positions(level)) {
+                String[] up = parentOf(tree, level, pos);
+                mergeTasks.add(mergeTaskName(level, pos), Integer.toString(level), Triplet.xyz(pos), up[0], up[1],
+                        Integer.toString(tree.children(level, pos).size()));
+            }
+        }
         printTasks.write(outDir.resolve("fingerprint.tsv"));
+        mergeTasks.write(outDir.resolve("merge.tsv"));
         inferTasks.write(outDir.resolve("infer.tsv"));
         wsTasks.write(outDir.resolve("watershed.tsv"));
         omniTasks.write(outDir.resolve("omni.tsv"));
@@ -174,11 +204,29 @@ final class PlanCommand extends ToolCommand {
         plan.put("ws_tasks", wsTasks.size());
         plan.put("segmentation_store_chunk_xyz", Triplet.xyz(ChunkGrid.storeChunk(wsChunk)));
         plan.put("segmentation_store_shard_xyz", Triplet.xyz(wsChunk));
+        plan.put("merge_first_fan_in_xyz", Triplet.xyz(first));
+        plan.put("merge_fan_in_xyz", Triplet.xyz(mergeFanIn));
+        plan.put("merge_top_level", tree.levels() - 1);
+        plan.put("merge_tasks", mergeTasks.size());
         plan.put("omni_regions", omniTasks.size());
         Json.write(outDir.resolve("plan.json"), plan);
         log("%s %s (x,y,z): %d inference tasks of up to %d chunks of %s, %d watershed tasks of up to %d chunks of %s, %d Omni regions", info.where(),
                 Triplet.xyz(shape), inferTasks.size(), perInfer, Triplet.xyz(chunk), wsTasks.size(), perWs, Triplet.xyz(wsChunk), omniTasks.size());
         return 0;
+    }
+
+    /** The name of a merge task above level 1, as its task file is named. */
+    static String mergeTaskName(int level, int[] pos) {
+        return "merge_L" + level + "_" + pos[2] + "_" + pos[1] + "_" + pos[0];
+    }
+
+    /** The parent task's name and its number of children, or "-" and 0 for the top task. */
+    private static String[] parentOf(HierarchicalMerge.Plan tree, int level, int[] pos) {
+        if (level == tree.levels() - 1) {
+            return new String[] {"-", "0"};
+        }
+        int[] up = tree.parent(level, pos);
+        return new String[] {mergeTaskName(level + 1, up), Integer.toString(tree.children(level + 1, up).size())};
     }
 
     private static List<String> chunksUnder(ChunkGrid grid, Box box) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,9 @@ import org.basin.io.VolumeInfo;
 import org.basin.io.VolumeReader;
 import org.basin.io.Volumes;
 import org.basin.io.Hdf5Files;
+import org.basin.stitch.FaceStitcher;
+import org.basin.stitch.HierarchicalMerge;
+import org.basin.stitch.MergeTask;
 import org.basin.volume.Block;
 import org.basin.volume.Box;
 import org.basin.volume.DType;
@@ -60,6 +64,28 @@ final class WatershedCommand extends ToolCommand {
     @Mixin
     WatershedOptions thresholds;
 
+    @Option(names = "--merge-output", description = {"With --affinities: also run the block's task of the merge tree (as basin merge-level",
+        "--level 1 on its chunk files, from the chunks in memory) and write its task file here; the block must be",
+        "one of level 1's (--merge-first-fan-in)."})
+    Path mergeOutput;
+
+    @Option(names = "--merge-first-fan-in", description = "With --merge-output: chunks per level-1 block of the merge tree, x,y,z (default: this block's shape).")
+    void mergeFirstFanIn(String v) {
+        mergeFirst = Triplet.positiveInts(v);
+    }
+
+    int[] mergeFirst;
+
+    @Option(names = "--merge-fan-in", defaultValue = "2,2,2", description = "With --merge-output: the merge tree's fan-in above level 1, x,y,z (default ${DEFAULT-VALUE}).")
+    void mergeFanIn(String v) {
+        mergeFan = Triplet.positiveInts(v);
+    }
+
+    int[] mergeFan;
+
+    @Option(names = "--keep-region-graph", description = "With --merge-output: carry the region graph's sums and counts up (as basin merge-level).")
+    boolean keepRegionGraph;
+
     @Option(names = "--overwrite", description = "Replace an existing output.")
     boolean overwrite;
 
@@ -81,6 +107,9 @@ final class WatershedCommand extends ToolCommand {
                 throw BasinException.io(affinities + " " + region.block.name() + ": injected failure (--test_fail_chunk, used by the resume tests)", null);
             }
             return runRegion(params);
+        }
+        if (mergeOutput != null) {
+            throw BasinException.badArguments("--merge-output needs --affinities and --grid-block: the merge tree's level 1 is a block of chunks");
         }
         if ((output == null) == (outDir == null)) {
             throw BasinException.badArguments("give either --output (one input) or --out-dir");
@@ -137,16 +166,71 @@ final class WatershedCommand extends ToolCommand {
                 AtomicFiles.checkWritable(out, overwrite); // all checked before any is written
                 outs.add(out);
             }
+            HierarchicalMerge.Plan plan = null;
+            int[] l1 = null;
+            MergeTaskFile merge = null;
+            if (mergeOutput != null) {
+                AtomicFiles.checkWritable(mergeOutput, overwrite);
+                plan = mergePlan(grid.gridShape());
+                l1 = levelOnePosition(plan);
+                merge = new MergeTaskFile();
+            }
+            String group = outDir.toAbsolutePath().getFileName().toString();
             Block all = r.read(region.block.padded(grid));
             for (int i = 0; i < chunks.size(); i++) {
-                run(ChunkInput.of(all, info, chunks.get(i), grid.gridShape(), vs), outs.get(i), params);
-                digests.add(chunks.get(i).name(), Digest.of(readBytes(outs.get(i))));
+                Chunk c = chunks.get(i);
+                ChunkResult done = run(ChunkInput.of(all, info, c, grid.gridShape(), vs), outs.get(i), params);
+                digests.add(c.name(), Digest.of(readBytes(outs.get(i))));
+                if (merge != null) {
+                    merge.chunk(c.name(), c.position(), MergeTaskFile.firstTask(plan, c.position(), done.segments(), done.planes(), info.shape(),
+                            thresholds, keepRegionGraph, outs.get(i).toString()), group);
+                }
+            }
+            if (merge != null) {
+                MergeTask.Output o = merge.finish(mergeOutput, plan, 1, l1, info.shape(), thresholds, keepRegionGraph, "the chunks of " + region.block.name());
+                digests.add("merge_task", MergeTaskFile.digest(mergeOutput));
+                log("%s: merge task %s of level 1: %d final segments, %d open%s", region.block.name(), Triplet.xyz(l1), o.finalCount(), o.state().openCount(),
+                        plan.levels() == 2 ? " (the top task)" : "");
             }
         }
         if (digestOutput != null) {
             digests.write(digestOutput);
         }
         return 0;
+    }
+
+    /** What the merge tree's first task of a chunk needs of its watershed. */
+    private record ChunkResult(FaceStitcher.ChunkSegments segments, int[][] planes) {
+    }
+
+    private HierarchicalMerge.Plan mergePlan(int[] gridShape) {
+        int[] first = mergeFirst;
+        if (first == null) {
+            first = new int[3];
+            for (int a = 0; a < 3; a++) {
+                first[a] = region.block.last()[a] - region.block.first()[a] + 1;
+            }
+        }
+        return HierarchicalMerge.plan(gridShape, first, mergeFan);
+    }
+
+    /** The block's position on the merge tree's level 1, after checking it is one of its blocks. */
+    private int[] levelOnePosition(HierarchicalMerge.Plan plan) {
+        int[] pos = new int[3];
+        for (int a = 0; a < 3; a++) {
+            pos[a] = region.block.first()[a] / plan.step(1)[a];
+        }
+        List<int[]> want = plan.children(1, pos);
+        List<int[]> have = region.block.positions();
+        boolean same = want.size() == have.size();
+        for (int i = 0; same && i < want.size(); i++) {
+            same = Arrays.equals(want.get(i), have.get(i));
+        }
+        if (!same) {
+            throw BasinException.badArguments("--grid-block " + region.block.name() + " is not a block of the merge tree's level 1 (chunks per block x,y,z "
+                    + Triplet.xyz(plan.step(1)) + ", --merge-first-fan-in): the block at " + Triplet.xyz(pos) + " holds " + want.size() + " chunks");
+        }
+        return pos;
     }
 
     private static byte[] readBytes(Path p) {
@@ -161,7 +245,7 @@ final class WatershedCommand extends ToolCommand {
         run(ChunkInput.read(input, dataset, "affinities", spare::remove), output, params);
     }
 
-    private void run(ChunkInput in, Path output, WatershedParams params) {
+    private ChunkResult run(ChunkInput in, Path output, WatershedParams params) {
         String where = in.info().where();
         ChunkFile.Meta meta = in.meta();
         Map<String, Object> inputAttributes = in.attributes();
@@ -242,7 +326,7 @@ final class WatershedCommand extends ToolCommand {
             entries.add(Hdf5Files.Entry.table("faces/plateau_voxels", DType.INT32, new int[] {pv.size(), 5}, t));
         }
         // the labels on the inner faces: all stitch's first pass needs of them, so it reads the labels only once
-        int[][] planes = org.basin.stitch.FaceStitcher.facePlanes(chunk, meta.volumeShape(), labels);
+        int[][] planes = FaceStitcher.facePlanes(chunk, meta.volumeShape(), labels);
         long written = 0;
         for (int d = 0; d < 6; d++) {
             if (planes[d] != null) {
@@ -260,6 +344,7 @@ final class WatershedCommand extends ToolCommand {
         ChunkFile.write(output, attrs, entries, false);
         log("%s: %d segments (%d left to the merge step), %d region-graph edges, %s core voxels (x,y,z) in %.2fs (%.1f Mvoxel/s)",
                 meta.name(), r.count(), r.frozenCount(), e.size(), Triplet.xyz(chunk.core().shape()), seconds, labels.length / seconds / 1e6);
+        return new ChunkResult(FaceStitcher.ChunkSegments.of(chunk, r), planes);
     }
 
     /** The dataset holding the core labels on face d (-z, -y, -x, +z, +y, +x) of a watershed chunk file. */
@@ -295,7 +380,7 @@ final class WatershedCommand extends ToolCommand {
         Block aff = in.data();
         if (!aff.hasChannelAxis() || aff.channels() != 3) {
             throw BasinException.badInput(in.info().where() + ": affinities must be (3, z, y, x); got shape "
-                    + java.util.Arrays.toString(aff.arrayShape()));
+                    + Arrays.toString(aff.arrayShape()));
         }
         if (aff.dtype() == DType.FLOAT32) {
             return aff.floats();

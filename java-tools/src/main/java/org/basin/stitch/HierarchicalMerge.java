@@ -8,7 +8,8 @@ import org.basin.watershed.WatershedParams;
 
 /**
  * The merge step as a tree of tasks (see {@link MergeTask} for what each settles and hands up). Level 0 is the chunk
- * grid, one first task per chunk; level L groups the blocks of level L-1 by the fan-in, {@code f} per axis: the
+ * grid, one first task per chunk; level L groups the blocks of level L-1 by the fan-in, {@code f} per axis (level 1
+ * by its own, so that its blocks can be the pipeline's watershed tasks, which settle them in the same process): the
  * block at position P holds the blocks [P f, (P + 1) f) of the level below (clipped to its grid, so a fan-in need not
  * divide it), until one block holds the volume: the top task, which finishes. An axis of fan-in 1 is not grouped;
  * when no axis is grouped any more the next level is the top. Final segment ids are numbered task by task (task
@@ -18,8 +19,8 @@ public final class HierarchicalMerge {
     private HierarchicalMerge() {
     }
 
-    /** The levels: {@code grids.get(0)} the chunk grid, the last {1, 1, 1}; each (z, y, x). */
-    public record Plan(int[] fanIn, List<int[]> grids) {
+    /** The levels: {@code grids.get(0)} the chunk grid, the last {1, 1, 1}; each (z, y, x). Level 1 groups by {@code first}. */
+    public record Plan(int[] first, int[] fanIn, List<int[]> grids) {
         public int levels() {
             return grids.size();
         }
@@ -30,7 +31,7 @@ public final class HierarchicalMerge {
             int[] below = grids.get(level - 1);
             int[] f = new int[3];
             for (int a = 0; a < 3; a++) {
-                f[a] = g[a] == 1 ? Math.max(1, below[a]) : fanIn[a];
+                f[a] = g[a] == 1 ? Math.max(1, below[a]) : (level == 1 ? first : fanIn)[a];
             }
             return f;
         }
@@ -102,9 +103,15 @@ public final class HierarchicalMerge {
 
     /** The levels over a chunk grid (z, y, x) for a fan-in (z, y, x, each at least 1). */
     public static Plan plan(int[] chunkGrid, int[] fanIn) {
+        return plan(chunkGrid, fanIn, fanIn);
+    }
+
+    /** As {@link #plan(int[], int[])}, level 1 grouping chunks by {@code first} (z, y, x), the levels above by {@code fanIn}. */
+    public static Plan plan(int[] chunkGrid, int[] first, int[] fanIn) {
         for (int a = 0; a < 3; a++) {
-            if (fanIn[a] < 1 || chunkGrid[a] < 1) {
-                throw new IllegalArgumentException("fan-in and grid must be at least 1 per axis: " + Arrays.toString(fanIn) + " " + Arrays.toString(chunkGrid));
+            if (fanIn[a] < 1 || first[a] < 1 || chunkGrid[a] < 1) {
+                throw new IllegalArgumentException("fan-in and grid must be at least 1 per axis: " + Arrays.toString(first) + " " + Arrays.toString(fanIn)
+                        + " " + Arrays.toString(chunkGrid));
             }
         }
         List<int[]> grids = new ArrayList<>();
@@ -112,16 +119,17 @@ public final class HierarchicalMerge {
         int[] g = chunkGrid.clone();
         do {
             int[] next = new int[3];
+            int[] f = grids.size() == 1 ? first : fanIn;
             for (int a = 0; a < 3; a++) {
-                next[a] = (g[a] + fanIn[a] - 1) / fanIn[a];
+                next[a] = (g[a] + f[a] - 1) / f[a];
             }
-            if (Arrays.equals(next, g)) {
-                next = new int[] {1, 1, 1}; // nothing grouped any more: the top takes the rest
+            if (grids.size() > 1 && Arrays.equals(next, g)) {
+                next = new int[] {1, 1, 1}; // nothing grouped any more: the top takes the rest (level 1 may be the chunks)
             }
             grids.add(next);
             g = next;
         } while (g[0] * g[1] * g[2] > 1);
-        return new Plan(fanIn.clone(), grids);
+        return new Plan(first.clone(), fanIn.clone(), grids);
     }
 
     /** What each level's largest task read and handed up (bytes of states), and how many segments it left open. */
@@ -146,11 +154,17 @@ public final class HierarchicalMerge {
      */
     public static Result run(List<FaceStitcher.ChunkSegments> chunks, List<int[][]> planes, int[] volume, int[] chunkShape, WatershedParams p,
             int[] fanIn, boolean keepGraph) {
+        return run(chunks, planes, volume, chunkShape, p, fanIn, fanIn, keepGraph);
+    }
+
+    /** As {@link #run(List, List, int[], int[], WatershedParams, int[], boolean)}, level 1 grouping chunks by {@code first}. */
+    public static Result run(List<FaceStitcher.ChunkSegments> chunks, List<int[][]> planes, int[] volume, int[] chunkShape, WatershedParams p,
+            int[] first, int[] fanIn, boolean keepGraph) {
         int[] grid = new int[3];
         for (int a = 0; a < 3; a++) {
             grid[a] = Math.max(1, (volume[a] + chunkShape[a] - 1) / chunkShape[a]);
         }
-        Plan plan = plan(grid, fanIn);
+        Plan plan = plan(grid, first, fanIn);
         if (chunks.size() != plan.tasks(0)) {
             throw new IllegalArgumentException(chunks.size() + " chunks for a grid of " + plan.tasks(0));
         }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -112,13 +113,46 @@ class StoreDataFlowCliTest {
         assertEquals(new TreeSet<>(inferDigests), new TreeSet<>(batchedDigests.values()));
 
         // watershed blocks from the store, the merge step's id tables, relabelled blocks == stitch of the same chunk files
+        // each block also settles its task of the merge tree (level 1: the 3x3x1 blocks; fan-in 2: 2x2x1, then the top)
+        TaskTable wsTree = TaskTable.read(plan.resolve("watershed.tsv"), "name", "merge_position", "merge_parent", "merge_siblings");
+        TaskTable tree = TaskTable.read(plan.resolve("merge.tsv"), "name", "level", "position", "parent", "siblings", "children");
+        assertEquals(List.of("merge_L2_0_0_0", "merge_L2_1_0_0", "merge_L2_0_1_0", "merge_L2_1_1_0", "merge_L3_0_0_0"), tree.column("name"));
+        assertEquals(List.of("4", "2", "2", "1", "4"), tree.column("children"));
+        assertEquals(List.of("merge_L3_0_0_0", "merge_L3_0_0_0", "merge_L3_0_0_0", "merge_L3_0_0_0", "-"), tree.column("parent"));
+        assertEquals(List.of("0,0,0", "merge_L2_0_0_0", "4"), List.of(wsTree.rows().get(0)).subList(3, 6));
+        assertEquals(List.of("2,2,0", "merge_L2_1_1_0", "1"), List.of(wsTree.rows().get(8)).subList(3, 6));
+        assertEquals(3, ((Number) planJson.get("merge_top_level")).intValue());
+        Path tasks = dir.resolve("merge");
         StringBuilder list = new StringBuilder("name\tpath\tdigest\n");
+        StringBuilder taskList = new StringBuilder("path\n");
+        Map<String, List<String>> childrenOf = new TreeMap<>();
         for (String[] row : ws.rows()) {
             Path out = dir.resolve("ws").resolve(row[0]);
-            ok(with(new String[] {"watershed", "--affinities", store.toString(), "--chunk", "16,16,8", "--grid-block", row[1], "--out-dir",
-                out.toString()}, THRESHOLDS));
+            Path task = tasks.resolve(row[0] + ".h5");
+            Path d = dir.resolve(row[0] + ".ws.tsv");
+            String err = ok(with(new String[] {"watershed", "--affinities", store.toString(), "--chunk", "16,16,8", "--grid-block", row[1], "--out-dir",
+                out.toString(), "--merge-output", task.toString(), "--merge-first-fan-in", "1,1,3", "--merge-fan-in", "2,2,2", "--digest-output",
+                d.toString()}, THRESHOLDS)).err();
+            assertTrue(err.contains(row[0] + ": merge task "), err);
+            assertEquals("merge_task", TaskTable.read(d, "name").column("name").get(3)); // after the block's 3 chunks
             list.append(row[0]).append('\t').append(out).append("\tx\n");
+            taskList.append(task).append('\n');
+            childrenOf.computeIfAbsent(wsTree.rows().stream().filter(r -> r[0].equals(row[0])).findFirst().orElseThrow()[4], k -> new ArrayList<>())
+                    .add(task.toString());
         }
+        for (String[] row : tree.rows()) {
+            List<String> args = new ArrayList<>(List.of("merge-level", "--level", row[1], "--position", row[2], "--first-fan-in", "1,1,3", "--fan-in",
+                "2,2,2", "--output", tasks.resolve(row[0] + ".h5").toString()));
+            args.addAll(childrenOf.get(row[0]));
+            String err = ok(with(args.toArray(String[]::new), THRESHOLDS)).err();
+            assertTrue(err.contains(row[1].equals("3") ? "the top task" : "open"), err);
+            childrenOf.computeIfAbsent(row[3], k -> new ArrayList<>()).add(tasks.resolve(row[0] + ".h5").toString());
+            taskList.append(tasks.resolve(row[0] + ".h5")).append('\n');
+        }
+        Files.writeString(dir.resolve("tasks.tsv"), taskList);
+        String finished = ok("merge-finish", "--list", dir.resolve("tasks.tsv").toString(), "--id-tables", dir.resolve("tree-ids").toString(),
+                "--digest-output", dir.resolve("tree-ids.tsv").toString()).err();
+        assertTrue(finished.contains("41 merge tasks over 27 chunks"), finished); // 27 chunks, 9 + 4 + 1 blocks
         Files.writeString(dir.resolve("blocks.tsv"), list);
         ok(with(new String[] {"stitch", "--list", dir.resolve("blocks.tsv").toString(), "--id-tables", dir.resolve("ids").toString(), "--tree",
             dir.resolve("tree.h5").toString(), "--digest-output", dir.resolve("ids.tsv").toString()}, THRESHOLDS));
@@ -137,6 +171,22 @@ class StoreDataFlowCliTest {
         ok(with(all.toArray(String[]::new), THRESHOLDS));
         long[] relabelled = read(seg, null).longs();
         assertArrayEquals(read(stitched, null).longs(), relabelled);
+        // the tree of merge tasks: the same segmentation up to renaming
+        Path treeSeg = dir.resolve("segmentation-tree.zarr");
+        for (String[] row : ws.rows()) {
+            ok("relabel", "--watershed", dir.resolve("ws").resolve(row[0]).toString(), "--id-table", dir.resolve("tree-ids").resolve(row[0] + ".ids.h5")
+                    .toString(), "--segmentation", treeSeg.toString());
+        }
+        long[] byTree = read(treeSeg, null).longs();
+        Map<Long, Long> forward = new HashMap<>();
+        Map<Long, Long> backward = new HashMap<>();
+        for (int i = 0; i < byTree.length; i++) {
+            long x = relabelled[i];
+            long y = byTree[i];
+            assertEquals(forward.computeIfAbsent(x, k -> y).longValue(), y, "voxel " + i);
+            assertEquals(backward.computeIfAbsent(y, k -> x).longValue(), x, "voxel " + i);
+        }
+        assertEquals(forward.size(), backward.size());
         long segments = java.util.Arrays.stream(relabelled).max().orElse(0);
         assertTrue(segments > 5, segments + " segments");
         assertEquals(segments, ((Number) Json.read(seg.resolve(".zattrs")).get("segments")).longValue());

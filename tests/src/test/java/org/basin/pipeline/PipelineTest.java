@@ -44,7 +44,7 @@ class PipelineTest {
     static final Path OUT = RUN.resolve("results");
 
     /** Tasks of a test-profile run. */
-    static final int TASKS = 42;
+    static final int TASKS = 43;
 
     /** Of them, PYRAMID's: raw.zarr, the affinities and the segmentation, one block each (none with stores in s3://). */
     static final int PYRAMID_TASKS = 3;
@@ -89,7 +89,7 @@ class PipelineTest {
         System.out.printf("PIPELINE test profile: %.1f s wall%n", (System.nanoTime() - t0) / 1e9);
         assertEquals(0, r.code(), r.log());
         List<Outputs.Task> trace = Outputs.trace(OUT);
-        assertEquals(TASKS, trace.size(), "tasks: phantom, chop (plan), fingerprint, 8 infer, 4 watershed blocks of 2 chunks, merge, agglomerate, 4 relabel,"
+        assertEquals(TASKS, trace.size(), "tasks: phantom, chop (plan), fingerprint, 8 infer, 4 watershed blocks of 2 chunks (each also a level-1 merge task), the merge tree's top (MERGE_L2), merge (the final numbering), agglomerate, 4 relabel,"
                 + " 4 omnify-chop, 4 omni, 4 evaluate blocks, evaluate, snapshot, neuroglancer state, report, 3 pyramids (raw, affinities, segmentation)");
         assertTrue(trace.stream().allMatch(t -> t.status().equals("COMPLETED")));
         boundedByTheirRegions(trace);
@@ -256,7 +256,7 @@ class PipelineTest {
             if (region.containsKey(t.process())) {
                 assertTrue(read <= 4 * region.get(t.process()) + (1 << 20), t.name() + " read " + read + " bytes beyond the JVM's, its region is "
                         + region.get(t.process()));
-            } else if (List.of("CHOP", "MERGE_SEGMENTS", "AGGLOMERATE", "EVALUATE", "MESH_MANIFEST").contains(t.process())) {
+            } else if (List.of("CHOP", "MERGE_L2", "MERGE_SEGMENTS", "AGGLOMERATE", "EVALUATE", "MESH_MANIFEST").contains(t.process())) {
                 assertTrue(read < (2 << 20), t.name() + " runs once per volume but read " + read + " bytes beyond the JVM's");
             }
         }
@@ -266,7 +266,7 @@ class PipelineTest {
         long intermediate = Outputs.diskUsage(OUT.resolve("intermediate"));
         System.out.printf("PIPELINE disk: work + outdir %.1f MB (raw + affinities + segmentation %.1f MB at their dtype, intermediate %.1f MB); "
                 + "one-per-volume tasks read at most %d bytes beyond the JVM's%n", disk / 1e6, volumes / 1e6, intermediate / 1e6,
-                trace.stream().filter(t -> List.of("CHOP", "MERGE_SEGMENTS", "AGGLOMERATE", "EVALUATE").contains(t.process())).mapToLong(t -> t.rchar() - base).max().orElse(0));
+                trace.stream().filter(t -> List.of("CHOP", "MERGE_L2", "MERGE_SEGMENTS", "AGGLOMERATE", "EVALUATE").contains(t.process())).mapToLong(t -> t.rchar() - base).max().orElse(0));
         assertTrue(disk <= 1.2 * volumes + intermediate, "work + outdir " + disk + " bytes");
     }
 
@@ -371,8 +371,13 @@ class PipelineTest {
         Path model = ROOT.resolve("java-tools/src/test/resources/models/valid3.onnx");
         Path out = RUN.resolve("onnx");
         Result r = nextflow("run", ROOT.toString(), "-profile", "test", "--outdir", out.toString(), "--backend", "onnx", "--model", model.toString(),
-                "--infer_overlap", "2,3,1", "--pyramid", "false", "--meshes", "false"); // what is tested here is the inference
+                "--infer_overlap", "2,3,1", "--pyramid", "false", "--meshes", "false", // what is tested here is the inference,
+                "--merge", "single"); // and the single-task merge (MERGE_STITCH), which the default tree replaced
         assertEquals(0, r.code(), r.log());
+        assertTrue(r.log().contains("MERGE_STITCH") && !r.log().contains("MERGE_L2"), r.log());
+        try (VolumeReader s = Volumes.open(out.resolve("segmentation.zarr"), null)) {
+            sameAsOneWatershedOfTheWholeVolume(out.resolve("affinities.zarr"), s.readAll().convert(DType.UINT64).longs());
+        }
         // the halo comes from the model: a 3x3x3 valid convolution loses 1 voxel per side, plus 1 for the affinity's reach
         assertTrue(r.log().contains("halo 2,2,2 (x,y,z) from the model's margin"), r.log());
         Path whole = RUN.resolve("whole-affinities.h5");
