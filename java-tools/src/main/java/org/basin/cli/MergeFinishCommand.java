@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.basin.error.BasinException;
+import org.basin.graph.RegionGraph;
 import org.basin.io.ArrayFile;
 import org.basin.io.AtomicFiles;
 import org.basin.io.ByteCodec;
@@ -24,8 +25,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "merge-finish", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"After every basin merge-level task: numbers the final segments task by task and writes, per folder of",
             "watershed chunk files, NAME.ids.h5 (per chunk a dataset chunk_X_Y_Z, entry v the final id of local id v, as basin",
-            "stitch --id-tables), and the spanning tree and region graph (as stitch --tree / --region-graph). Reads only the",
-            "task files' records (where each task's ids went), not their states."})
+            "stitch --id-tables), and the spanning tree and region graph (as stitch --tree / --region-graph). Reads the task",
+            "files' attributes, then each file's records (where each task's ids went; not the states) once, top-down: it holds",
+            "one branch of the tree at a time besides the tree and region graph it writes."})
 final class MergeFinishCommand extends ToolCommand {
     @Parameters(arity = "0..*", description = "Every task file of every level (files or folders).")
     List<Path> inputs = new ArrayList<>();
@@ -60,18 +62,18 @@ final class MergeFinishCommand extends ToolCommand {
             throw BasinException.badArguments("give the task files of every level (arguments or --list)");
         }
         List<Path> files = expandChunkFiles(given);
+        // first pass, attributes only: the plan, where each task's record is, and every task's open and final counts
         HierarchicalMerge.Plan plan = null;
         int[] volume = null;
         boolean keep = false;
-        Map<Integer, Map<String, Object>> arraysOf = new TreeMap<>();
+        Map<Integer, Path> fileOf = new TreeMap<>();
         Map<Integer, String> prefixOf = new TreeMap<>();
         Map<Integer, Integer> openOf = new TreeMap<>();
+        Map<Integer, Integer> finalOf = new TreeMap<>();
         Map<Integer, String> nameOf = new TreeMap<>();
-        Map<Integer, int[]> levelPos = new TreeMap<>();
         Map<String, String> groupOfChunk = new LinkedHashMap<>();
         for (Path f : files) {
-            ArrayFile.Contents c = ArrayFile.read(f, name -> !name.startsWith("state/"));
-            Map<String, Object> a = c.attributes();
+            Map<String, Object> a = Hdf5Files.readAttributes(f);
             if (!MergeLevelCommand.KIND.equals(a.get("kind"))) {
                 throw BasinException.badInput(f + ": not a basin merge task file");
             }
@@ -85,17 +87,20 @@ final class MergeFinishCommand extends ToolCommand {
             }
             for (String r : String.valueOf(a.get("records")).split(",")) {
                 String[] p = r.split(":");
-                String[] xyz = p[2].split("\\.");
-                int level = Integer.parseInt(p[1]);
-                int[] pos = {Integer.parseInt(xyz[0]), Integer.parseInt(xyz[1]), Integer.parseInt(xyz[2])};
-                int task = plan.taskIndex(level, pos);
-                if (arraysOf.containsKey(task)) {
-                    throw BasinException.badInput(f + ": task " + Triplet.xyz(pos) + " of level " + level + " given twice");
+                if (p.length != 5) {
+                    throw BasinException.badInput(f + ": record '" + r + "' is not name:level:z.y.x:open:final (a task file of an older basin version); rerun the merge");
                 }
-                arraysOf.put(task, c.arrays());
+                String[] zyx = p[2].split("\\.");
+                int level = Integer.parseInt(p[1]);
+                int[] pos = {Integer.parseInt(zyx[0]), Integer.parseInt(zyx[1]), Integer.parseInt(zyx[2])};
+                int task = plan.taskIndex(level, pos);
+                if (fileOf.containsKey(task)) {
+                    throw BasinException.badInput(f + ": task " + Triplet.xyz(pos) + " of level " + level + " given twice (also in " + fileOf.get(task) + ")");
+                }
+                fileOf.put(task, f);
                 prefixOf.put(task, p[0]);
                 openOf.put(task, Integer.parseInt(p[3]));
-                levelPos.put(task, new int[] {level, pos[0], pos[1], pos[2]});
+                finalOf.put(task, Integer.parseInt(p[4]));
                 if (level == 0) {
                     nameOf.put(task, p[0].substring(0, p[0].length() - 1));
                 }
@@ -106,77 +111,101 @@ final class MergeFinishCommand extends ToolCommand {
                 groupOfChunk.put(kv[0], kv[1]);
             }
         }
-        if (plan == null || arraysOf.size() != plan.totalTasks()) {
-            throw BasinException.badInput("got the records of " + arraysOf.size() + " merge tasks, the tree of " + (plan == null ? 0 : plan.totalTasks())
+        if (plan == null || fileOf.size() != plan.totalTasks()) {
+            throw BasinException.badInput("got the records of " + fileOf.size() + " merge tasks, the tree of " + (plan == null ? 0 : plan.totalTasks())
                     + " needs all: run every level of basin merge-level first");
         }
         if (regionGraph != null && !keep) {
             throw BasinException.badArguments("--region-graph: the tasks were run without --keep-region-graph");
         }
-        HierarchicalMerge.TaskRecord[] records = new HierarchicalMerge.TaskRecord[plan.totalTasks()];
-        for (int t = 0; t < records.length; t++) {
-            int[] lp = levelPos.get(t);
-            int level = lp[0];
-            int[] pos = {lp[1], lp[2], lp[3]};
-            int parent = -1;
-            int offset = 0;
-            if (level < plan.levels() - 1) {
-                int[] pp = plan.parent(level, pos);
-                parent = plan.taskIndex(level + 1, pp);
-                for (int[] sib : plan.children(level + 1, pp)) {
-                    if (Arrays.equals(sib, pos)) {
-                        break;
-                    }
-                    offset += openOf.get(plan.taskIndex(level, sib));
-                }
-            }
-            Map<String, Object> m = arraysOf.get(t);
-            String prefix = prefixOf.get(t);
-            records[t] = new HierarchicalMerge.TaskRecord(t, MergeArrays.resolution(m, prefix), MergeArrays.finalCount(m, prefix), parent, offset,
-                    MergeArrays.tree(m, prefix), MergeArrays.graph(m, prefix));
+        int tasks = plan.totalTasks();
+        long[] offset = new long[tasks + 1];
+        int[] open = new int[tasks];
+        for (int t = 0; t < tasks; t++) {
+            offset[t + 1] = offset[t] + finalOf.get(t);
+            open[t] = openOf.get(t);
         }
+        if (offset[tasks] >= Integer.MAX_VALUE) {
+            throw BasinException.badInput("more than 2^31 final segments");
+        }
+        int count = (int) offset[tasks];
         if (tree != null) {
             AtomicFiles.checkWritable(tree, overwrite);
         }
         if (regionGraph != null) {
             AtomicFiles.checkWritable(regionGraph, overwrite);
         }
-        HierarchicalMerge.Result r = HierarchicalMerge.finish(records, plan.tasks(0), regionGraph != null, List.of());
-        // id tables, one file per folder of chunk files, as basin stitch --id-tables writes them
-        Map<String, List<Integer>> groups = new TreeMap<>();
+        Map<String, Integer> chunksLeft = new TreeMap<>();
         for (int t = 0; t < plan.tasks(0); t++) {
-            groups.computeIfAbsent(groupOfChunk.get(nameOf.get(t)), k -> new ArrayList<>()).add(t);
+            String g = groupOfChunk.get(nameOf.get(t));
+            chunksLeft.merge(g, 1, Integer::sum);
+            AtomicFiles.checkWritable(idTables.resolve(g + ".ids.h5"), overwrite);
         }
-        TaskTable digests = new TaskTable("name", "digest");
-        for (Map.Entry<String, List<Integer>> g : groups.entrySet()) {
-            List<Hdf5Files.Entry> entries = new ArrayList<>();
-            Digest d = new Digest();
-            for (int t : g.getValue()) {
-                long[] table = r.idTables()[t];
-                entries.add(Hdf5Files.Entry.table(nameOf.get(t), DType.UINT64, new int[] {table.length}, table));
-                d.update(nameOf.get(t)).update(ByteCodec.encode(table, DType.UINT64));
+        // second pass, top-down: each file's records read when the walk reaches its task (a level-1 file holds its
+        // chunks' too, which the walk takes next), each group's id tables written once its last chunk is done; what is
+        // held is one branch of the tree, the tables of groups not yet written, and the tree and region-graph edges
+        // (the outputs: one entry per final segment or pair of them, not per chunk label)
+        HierarchicalMerge.TaskRecord[] edges = new HierarchicalMerge.TaskRecord[tasks];
+        Map<String, Object>[] loaded = loadedArrays();
+        Path[] loadedFrom = new Path[1];
+        Map<String, TreeMap<Integer, long[]>> pending = new TreeMap<>();
+        Map<String, String> digestOf = new TreeMap<>();
+        int[] shape = volume;
+        HierarchicalMerge.idTables(plan, offset, open, t -> {
+            Path f = fileOf.get(t);
+            if (!f.equals(loadedFrom[0])) {
+                loaded[0] = ArrayFile.read(f, name -> !name.startsWith("state/")).arrays();
+                loadedFrom[0] = f;
             }
-            Map<String, Object> attrs = new LinkedHashMap<>();
-            attrs.put("basin_version", Version.get());
-            attrs.put("segments", r.count());
-            attrs.put("volume_shape", volume);
-            attrs.put("description", "per chunk: entry v is the final segment id of the chunk's local id v (0 = background)");
-            Path target = idTables.resolve(g.getKey() + ".ids.h5");
-            AtomicFiles.checkWritable(target, overwrite);
-            Hdf5Files.write(target, attrs, entries, false);
-            digests.add(g.getKey(), d.hex());
+            String prefix = prefixOf.get(t);
+            edges[t] = new HierarchicalMerge.TaskRecord(t, null, finalOf.get(t), -1, 0, MergeArrays.tree(loaded[0], prefix), MergeArrays.graph(loaded[0], prefix));
+            return MergeArrays.resolution(loaded[0], prefix);
+        }, (t, table) -> {
+            String g = groupOfChunk.get(nameOf.get(t));
+            pending.computeIfAbsent(g, k -> new TreeMap<>()).put(t, table);
+            if (chunksLeft.merge(g, -1, Integer::sum) == 0) {
+                digestOf.put(g, writeGroup(g, pending.remove(g), nameOf, count, shape));
+            }
+        });
+        if (!pending.isEmpty()) {
+            throw new IllegalStateException("id tables of " + pending.keySet() + " not finished");
         }
         if (digestOutput != null) {
+            TaskTable digests = new TaskTable("name", "digest");
+            digestOf.forEach(digests::add);
             digests.write(digestOutput);
         }
+        RegionGraph.Edges t = HierarchicalMerge.finalTree(edges, offset);
         if (tree != null) {
-            StitchCommand.writeTree(r.tree(), r.count(), tree);
+            StitchCommand.writeTree(t, count, tree);
         }
         if (regionGraph != null) {
-            StitchCommand.writeRegionGraph(r.regionGraph(), r.count(), r.tree(), regionGraph);
+            StitchCommand.writeRegionGraph(HierarchicalMerge.finalGraph(edges, offset), count, t, regionGraph);
         }
-        log("%d merge tasks over %d chunks -> %d segments; id tables in %s%s", records.length, plan.tasks(0), r.count(), idTables,
-                tree != null ? ", tree of " + r.tree().size() + " edges in " + tree : "");
+        log("%d merge tasks over %d chunks -> %d segments; id tables in %s%s", tasks, plan.tasks(0), count, idTables,
+                tree != null ? ", tree of " + t.size() + " edges in " + tree : "");
         return 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object>[] loadedArrays() {
+        return (Map<String, Object>[]) new Map[1];
+    }
+
+    /** One folder's id tables (chunks in grid order), as basin stitch --id-tables writes them; returns their digest. */
+    private String writeGroup(String group, TreeMap<Integer, long[]> tables, Map<Integer, String> nameOf, int count, int[] volume) {
+        List<Hdf5Files.Entry> entries = new ArrayList<>();
+        Digest d = new Digest();
+        tables.forEach((t, table) -> {
+            entries.add(Hdf5Files.Entry.table(nameOf.get(t), DType.UINT64, new int[] {table.length}, table));
+            d.update(nameOf.get(t)).update(ByteCodec.encode(table, DType.UINT64));
+        });
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        attrs.put("basin_version", Version.get());
+        attrs.put("segments", count);
+        attrs.put("volume_shape", volume);
+        attrs.put("description", "per chunk: entry v is the final segment id of the chunk's local id v (0 = background)");
+        Hdf5Files.write(idTables.resolve(group + ".ids.h5"), attrs, entries, false);
+        return d.hex();
     }
 }

@@ -35,7 +35,7 @@ final class MergeTaskFile {
     void chunk(String name, int[] position, MergeTask.Output o, String group) {
         String prefix = name + "/";
         arrays.putAll(MergeArrays.ofRecord(prefix, o.resolution(), o.finalCount(), o.tree(), o.graph()));
-        records.add(record(prefix, 0, position, o.state().openCount()));
+        records.add(record(prefix, 0, position, o.state().openCount(), o.finalCount()));
         groups.append(groups.length() == 0 ? "" : "\n").append(name).append('=').append(group);
         children.add(o.state());
     }
@@ -64,7 +64,7 @@ final class MergeTaskFile {
         }
         boolean top = level == plan.levels() - 1;
         arrays.putAll(MergeArrays.ofRecord("task/", o.resolution(), o.finalCount(), o.tree(), o.graph()));
-        records.add(record("task/", level, position, o.state().openCount()));
+        records.add(record("task/", level, position, o.state().openCount(), o.finalCount()));
         if (!top) {
             arrays.putAll(MergeArrays.ofState(o.state()));
         }
@@ -121,8 +121,11 @@ final class MergeTaskFile {
         }
     }
 
-    /** A record's name, level, position (z.y.x) and open count, as the task file lists them. */
-    private static String record(String prefix, int level, int[] pos, int open) {
-        return prefix + ":" + level + ":" + pos[0] + "." + pos[1] + "." + pos[2] + ":" + open;
+    /**
+     * A record's name, level, position (z.y.x), open and final counts, as the task file lists them in its attributes:
+     * merge-finish numbers every task's final segments from these alone before it reads any record.
+     */
+    private static String record(String prefix, int level, int[] pos, int open, int finals) {
+        return prefix + ":" + level + ":" + pos[0] + "." + pos[1] + "." + pos[2] + ":" + open + ":" + finals;
     }
 }

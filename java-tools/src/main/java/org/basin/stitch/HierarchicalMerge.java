@@ -246,6 +246,60 @@ public final class HierarchicalMerge {
         return new Result(tables, (int) offset[records.length], tree, graph, stats);
     }
 
+    /** Where the ids a task was given went (its record's resolution), read when a walk of the tree reaches the task. */
+    public interface Resolutions {
+        int[] of(int task);
+    }
+
+    /** Told each chunk's id table (entry v the final id of local id v, 0 background or dust) as a walk finishes it. */
+    public interface IdTableSink {
+        void table(int chunkTask, long[] table);
+    }
+
+    /**
+     * Every chunk's id table, top-down: a task's ids are followed to their final ids through what its parent's went to,
+     * one branch at a time, so what is held at once is one chain of tasks (each its children's open ids), not every
+     * task's record. {@code offset}: per task the final segments of the tasks before it; {@code openCount}: per task.
+     */
+    public static void idTables(Plan plan, long[] offset, int[] openCount, Resolutions resolutions, IdTableSink sink) {
+        int top = plan.levels() - 1;
+        walk(plan, top, new int[] {0, 0, 0}, new long[1], offset, openCount, resolutions, sink);
+    }
+
+    private static void walk(Plan plan, int level, int[] pos, long[] up, long[] offset, int[] openCount, Resolutions resolutions, IdTableSink sink) {
+        int t = plan.taskIndex(level, pos);
+        int[] r = resolutions.of(t);
+        long[] given = new long[r.length];
+        for (int k = 1; k < r.length; k++) {
+            given[k] = r[k] > 0 ? up[r[k]] : r[k] < 0 ? offset[t] - r[k] : 0;
+        }
+        if (level == 0) {
+            sink.table(t, given);
+            return;
+        }
+        int o = 0;
+        for (int[] c : plan.children(level, pos)) {
+            int ct = plan.taskIndex(level - 1, c);
+            int n = openCount[ct];
+            if (o + n > given.length - 1) {
+                throw new IllegalStateException("task " + t + " was given " + (given.length - 1) + " ids, its children hand up more");
+            }
+            long[] childUp = new long[n + 1];
+            System.arraycopy(given, o + 1, childUp, 1, n);
+            o += n;
+            walk(plan, level - 1, c, childUp, offset, openCount, resolutions, sink);
+        }
+    }
+
+    /** The forest and the region graph between final segments from every task's record (resolutions not needed). */
+    public static RegionGraph.Edges finalTree(TaskRecord[] records, long[] offset) {
+        return finalEdges(records, offset, false);
+    }
+
+    public static RegionGraph.Edges finalGraph(TaskRecord[] records, long[] offset) {
+        return finalEdges(records, offset, true);
+    }
+
     /** Chunk {@code task}'s local ids followed up the tree to their final ids. */
     public static long[] idTable(TaskRecord[] records, long[] offset, int task) {
         int[] res = records[task].resolution();

@@ -170,7 +170,7 @@ class MergeLevelCliTest {
         assertFalse(Files.exists(out));
         CliTest.Run finish = CliTest.run("merge-finish", shared.resolve("raw.h5").toString(), "--id-tables", dir.resolve("ids").toString());
         assertEquals(3, finish.code(), finish.err());
-        assertTrue(finish.err().contains("raw.h5: not a basin array file"), finish.err());
+        assertTrue(finish.err().contains("raw.h5: not a basin merge task file"), finish.err());
     }
 
     /** The id tables of a group: chunks of z 0, 1 (lower) or 2, 3 (upper). */
