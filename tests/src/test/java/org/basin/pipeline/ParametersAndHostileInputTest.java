@@ -46,11 +46,13 @@ class ParametersAndHostileInputTest {
     @Order(2)
     void unknownMisspeltAndMistypedParametersFailBeforeAnyTask() throws Exception {
         PipelineTest.Result r = nextflow("run", ROOT.toString(), "-profile", "test", "--outdir", DIR.resolve("bad").toString(),
-                "--voxel-size", "4,4,40", "--outdir_typo", "x", "--t_high", "abc", "--size_rule", "cube", "--sample", "my demo", "--ws_batch", "0");
+                "--voxel-size", "4,4,40", "--outdir_typo", "x", "--t_high", "abc", "--size_rule", "cube", "--sample", "my demo", "--ws_batch", "0",
+                "--merge", "bogus", "--merge_fan_in", "2,x");
         assertTrue(r.code() != 0, r.log());
         for (String m : new String[] {"unknown parameter --voxel-size; did you mean --voxel_size? (parameter names take underscores)",
             "unknown parameter --outdir_typo; did you mean --outdir?", "--t_high 'abc' must be a number",
-            "--size_rule 'cube' must be one of square, constant", "--sample 'my demo' does not have the form", "--ws_batch '0' must be at least 1"}) {
+            "--size_rule 'cube' must be one of square, constant", "--sample 'my demo' does not have the form", "--ws_batch '0' must be at least 1",
+            "--merge 'bogus' must be one of tree, single", "--merge_fan_in '2,x' does not have the form"}) {
             assertTrue(r.log().contains(m), m + " in\n" + r.log());
         }
         assertFalse(r.log().contains("executor >"), "no task ran:\n" + r.log());
