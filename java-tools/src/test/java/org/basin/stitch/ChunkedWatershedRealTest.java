@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.basin.infer.Affinities;
 import org.basin.infer.IntensityAffinity;
 import org.basin.io.VolumeReader;
@@ -16,7 +17,8 @@ import org.basin.watershed.WatershedParams;
 import org.junit.jupiter.api.Test;
 
 /**
- * Chunked == whole volume on real data and the phantom, several chunkings each: gala-train's boundary map as
+ * Chunked == whole volume on real data and the phantom, several chunkings each (by the single merge task and by the
+ * tree of merge tasks): gala-train's boundary map as
  * affinities (float32, and quantised to uint8 levels, where ties are everywhere), its raw EM image through the
  * intensity baseline, and the demo phantom.
  */
@@ -37,11 +39,19 @@ class ChunkedWatershedRealTest {
     static int check(String what, float[] aff, int[] shape, WatershedParams p) {
         Watershed.Result whole = Watershed.run(aff.clone(), shape, p);
         for (int[] chunk : CHUNKINGS) {
+            String where = what + ", chunks " + chunk[2] + "," + chunk[1] + "," + chunk[0] + " (x,y,z)";
             long[] chunked = ChunkedWatershed.run(aff, shape, chunk, p);
-            ChunkedWatershed.assertSameUpToRenaming(whole.labels(), chunked, what + ", chunks " + chunk[2] + "," + chunk[1] + "," + chunk[0] + " (x,y,z)");
+            ChunkedWatershed.assertSameUpToRenaming(whole.labels(), chunked, where);
+            // the tree of merge tasks: fan-in 2 everywhere, and level 1's own (as the pipeline's watershed blocks) of 1,2,3
+            ChunkedWatershed.Chunks chunks = ChunkedWatershed.chunks(aff, shape, chunk, p);
+            for (int[][] fans : new int[][][] {{{2, 2, 2}, {2, 2, 2}}, {{3, 2, 1}, {2, 2, 2}}}) {
+                HierarchicalMerge.Result tree = HierarchicalMerge.run(chunks.segments(), chunks.planes(), shape, chunk, p, fans[0], fans[1], false);
+                ChunkedWatershed.assertSameUpToRenaming(whole.labels(), chunks.relabel(tree.idTables()), where + ", merge tree, level 1 fan-in (z,y,x) "
+                        + Arrays.toString(fans[0]));
+            }
         }
         ChunkedWatershed.assertConnected(whole.labels(), shape);
-        System.out.printf("%s: %d segments, chunked == whole for %d chunkings%n", what, whole.count(), CHUNKINGS.length);
+        System.out.printf("%s: %d segments, chunked == whole for %d chunkings (single task and merge tree)%n", what, whole.count(), CHUNKINGS.length);
         return whole.count();
     }
 
