@@ -22,11 +22,33 @@ public final class Main {
 
     /** Runs a command line and returns its exit code (tests call this). */
     public static int run(String... args) {
-        return commandLine().execute(args);
+        return commandLine(named(args)).execute(args);
     }
 
+    /** Every command, as {@code basin --help} lists them. */
     public static CommandLine commandLine() {
+        return commandLine((String) null);
+    }
+
+    /** The command a command line names (its first word that is not an option), or null. */
+    private static String named(String[] args) {
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                return BasinCommand.COMMANDS.containsKey(a) ? a : null;
+            }
+        }
+        return null;
+    }
+
+    /** The root with only the {@code command} named (every one when null: --help, an unknown name's suggestions). */
+    static CommandLine commandLine(String command) {
         CommandLine cl = new CommandLine(new BasinCommand());
+        BasinCommand.COMMANDS.forEach((name, make) -> {
+            if (command == null || command.equals(name)) {
+                cl.addSubcommand(name, make.get());
+            }
+        });
+        // after the subcommands: the handlers reach those the root holds when they are set
         // Messages go to the root's error writer: the one tests and callers replace with setErr.
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> handle(e, cmd, cl.getErr()));
         cl.setParameterExceptionHandler((e, args) -> usageError(e, args, cl.getErr()));
