@@ -2,7 +2,6 @@ package org.basin.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,14 +118,18 @@ final class MergeFinishCommand extends ToolCommand {
             throw BasinException.badArguments("--region-graph: the tasks were run without --keep-region-graph");
         }
         int tasks = plan.totalTasks();
-        long[] offset = new long[tasks + 1];
+        // the records as far as the attributes give them; each one's resolution, tree and graph come in the walk
+        HierarchicalMerge.TaskRecord[] edges = new HierarchicalMerge.TaskRecord[tasks];
         int[] open = new int[tasks];
         for (int t = 0; t < tasks; t++) {
-            offset[t + 1] = offset[t] + finalOf.get(t);
             open[t] = openOf.get(t);
+            edges[t] = new HierarchicalMerge.TaskRecord(t, null, finalOf.get(t), open[t], null, null);
         }
-        if (offset[tasks] >= Integer.MAX_VALUE) {
-            throw BasinException.badInput("more than 2^31 final segments");
+        long[] offset;
+        try {
+            offset = HierarchicalMerge.offsets(edges);
+        } catch (IllegalStateException e) {
+            throw BasinException.badInput(e.getMessage());
         }
         int count = (int) offset[tasks];
         if (tree != null) {
@@ -145,7 +148,6 @@ final class MergeFinishCommand extends ToolCommand {
         // chunks' too, which the walk takes next), each group's id tables written once its last chunk is done; what is
         // held is one branch of the tree, the tables of groups not yet written, and the tree and region-graph edges
         // (the outputs: one entry per final segment or pair of them, not per chunk label)
-        HierarchicalMerge.TaskRecord[] edges = new HierarchicalMerge.TaskRecord[tasks];
         Map<String, Object>[] loaded = loadedArrays();
         Path[] loadedFrom = new Path[1];
         Map<String, TreeMap<Integer, long[]>> pending = new TreeMap<>();
@@ -158,7 +160,7 @@ final class MergeFinishCommand extends ToolCommand {
                 loadedFrom[0] = f;
             }
             String prefix = prefixOf.get(t);
-            edges[t] = new HierarchicalMerge.TaskRecord(t, null, finalOf.get(t), -1, 0, MergeArrays.tree(loaded[0], prefix), MergeArrays.graph(loaded[0], prefix));
+            edges[t] = new HierarchicalMerge.TaskRecord(t, null, finalOf.get(t), open[t], MergeArrays.tree(loaded[0], prefix), MergeArrays.graph(loaded[0], prefix));
             return MergeArrays.resolution(loaded[0], prefix);
         }, (t, table) -> {
             String g = groupOfChunk.get(nameOf.get(t));

@@ -158,8 +158,9 @@ final class MergeLevelCommand extends ToolCommand {
                 if (!Arrays.equals(ints(a, "fan_in", f), fanIn)) {
                     throw BasinException.badInput(f + ": written with fan-in " + Triplet.xyz(ints(a, "fan_in", f)) + ", this task has " + Triplet.xyz(fanIn));
                 }
-                if (!Arrays.equals(MergeTaskFile.plan(a, f).first(), firstFan)) {
-                    throw BasinException.badInput(f + ": written with level-1 fan-in " + Triplet.xyz(MergeTaskFile.plan(a, f).first()) + ", this task has "
+                int[] written = MergeTaskFile.plan(a, f).first();
+                if (!Arrays.equals(written, firstFan)) {
+                    throw BasinException.badInput(f + ": written with level-1 fan-in " + Triplet.xyz(written) + ", this task has "
                             + Triplet.xyz(firstFan) + " (--first-fan-in)");
                 }
                 if (number(a, "level", f) != level - 1) {

@@ -216,7 +216,7 @@ final class PlanCommand extends ToolCommand {
     }
 
     /** The name of a merge task above level 1, as its task file is named. */
-    static String mergeTaskName(int level, int[] pos) {
+    private static String mergeTaskName(int level, int[] pos) {
         return "merge_L" + level + "_" + pos[2] + "_" + pos[1] + "_" + pos[0];
     }
 

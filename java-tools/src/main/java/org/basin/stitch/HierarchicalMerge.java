@@ -145,7 +145,7 @@ public final class HierarchicalMerge {
     }
 
     /** Where every task's ids went, and what it put out: all {@link #finish} needs. */
-    public record TaskRecord(int task, int[] resolution, int finalCount, int parentTask, int offsetInParent, Links tree, Links graph) {
+    public record TaskRecord(int task, int[] resolution, int finalCount, int openCount, Links tree, Links graph) {
     }
 
     /**
@@ -178,7 +178,7 @@ public final class HierarchicalMerge {
         for (int i = 0; i < chunks.size(); i++) {
             MergeTask.Output o = MergeTask.chunk(i, chunks.get(i), planes.get(i), volume, p, keepGraph);
             states[i] = o.state();
-            records[i] = new TaskRecord(i, o.resolution(), o.finalCount(), -1, 0, o.tree(), o.graph());
+            records[i] = new TaskRecord(i, o.resolution(), o.finalCount(), o.state().openCount(), o.tree(), o.graph());
             maxState = Math.max(maxState, o.state().bytes());
             maxOpen = Math.max(maxOpen, o.state().openCount());
             totalOpen += o.state().openCount();
@@ -198,20 +198,16 @@ public final class HierarchicalMerge {
                 int task = plan.taskIndex(level, positions.get(b));
                 List<MergeState> kids = new ArrayList<>();
                 long input = 0;
-                int offset = 0;
                 for (int[] c : plan.children(level, positions.get(b))) {
                     int ci = (c[0] * below[1] + c[1]) * below[2] + c[2];
                     MergeState s = states[ci];
                     kids.add(s);
                     input += s.bytes();
-                    TaskRecord r = records[s.task()];
-                    records[s.task()] = new TaskRecord(r.task(), r.resolution(), r.finalCount(), task, offset, r.tree(), r.graph());
-                    offset += s.openCount();
                     states[ci] = null;
                 }
                 MergeTask.Output o = MergeTask.block(task, kids, volume, p, keepGraph);
                 next[b] = o.state();
-                records[task] = new TaskRecord(task, o.resolution(), o.finalCount(), -1, 0, o.tree(), o.graph());
+                records[task] = new TaskRecord(task, o.resolution(), o.finalCount(), o.state().openCount(), o.tree(), o.graph());
                 maxInput = Math.max(maxInput, input);
                 maxState = Math.max(maxState, o.state().bytes());
                 maxOpen = Math.max(maxOpen, o.state().openCount());
@@ -225,22 +221,18 @@ public final class HierarchicalMerge {
                 || states[0].decided().size() != 0) {
             throw new IllegalStateException("the top task left something open");
         }
-        return finish(records, plan.tasks(0), keepGraph, stats);
+        return finish(plan, records, keepGraph, stats);
     }
 
-    /** Offsets, id tables, the forest and the region graph from every task's record (records by task index). */
-    public static Result finish(TaskRecord[] records, int chunkCount, boolean keepGraph, List<LevelStats> stats) {
-        long[] offset = new long[records.length + 1];
+    /** Offsets, id tables (by {@link #idTables}), the forest and the region graph from every task's record (by task index). */
+    private static Result finish(Plan plan, TaskRecord[] records, boolean keepGraph, List<LevelStats> stats) {
+        long[] offset = offsets(records);
+        int[] open = new int[records.length];
         for (int t = 0; t < records.length; t++) {
-            offset[t + 1] = offset[t] + records[t].finalCount();
+            open[t] = records[t].openCount();
         }
-        if (offset[records.length] >= Integer.MAX_VALUE) {
-            throw new IllegalStateException("more than 2^31 final segments");
-        }
-        long[][] tables = new long[chunkCount][];
-        for (int c = 0; c < chunkCount; c++) {
-            tables[c] = idTable(records, offset, c);
-        }
+        long[][] tables = new long[plan.tasks(0)][];
+        idTables(plan, offset, open, t -> records[t].resolution(), (c, table) -> tables[c] = table);
         RegionGraph.Edges tree = finalEdges(records, offset, false);
         RegionGraph.Edges graph = keepGraph ? finalEdges(records, offset, true) : RegionGraph.Edges.NONE;
         return new Result(tables, (int) offset[records.length], tree, graph, stats);
@@ -291,6 +283,18 @@ public final class HierarchicalMerge {
         }
     }
 
+    /** Per task, the final segments of the tasks before it (task order: level, then position); the last entry the count. */
+    public static long[] offsets(TaskRecord[] records) {
+        long[] offset = new long[records.length + 1];
+        for (int t = 0; t < records.length; t++) {
+            offset[t + 1] = offset[t] + records[t].finalCount();
+        }
+        if (offset[records.length] >= Integer.MAX_VALUE) {
+            throw new IllegalStateException("more than 2^31 final segments");
+        }
+        return offset;
+    }
+
     /** The forest and the region graph between final segments from every task's record (resolutions not needed). */
     public static RegionGraph.Edges finalTree(TaskRecord[] records, long[] offset) {
         return finalEdges(records, offset, false);
@@ -298,23 +302,6 @@ public final class HierarchicalMerge {
 
     public static RegionGraph.Edges finalGraph(TaskRecord[] records, long[] offset) {
         return finalEdges(records, offset, true);
-    }
-
-    /** Chunk {@code task}'s local ids followed up the tree to their final ids. */
-    public static long[] idTable(TaskRecord[] records, long[] offset, int task) {
-        int[] res = records[task].resolution();
-        long[] out = new long[res.length];
-        for (int v = 1; v < res.length; v++) {
-            int t = task;
-            int r = res[v];
-            while (r > 0) {
-                TaskRecord rec = records[t];
-                t = rec.parentTask();
-                r = records[t].resolution()[rec.offsetInParent() + r];
-            }
-            out[v] = r == 0 ? 0 : offset[t] - r;
-        }
-        return out;
     }
 
     private static RegionGraph.Edges finalEdges(TaskRecord[] records, long[] offset, boolean graph) {

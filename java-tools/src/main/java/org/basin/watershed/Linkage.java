@@ -117,9 +117,9 @@ public final class Linkage {
                 continue;
             }
             if (frozen != null && (frozen[a] || frozen[b])) {
-                int open = frozen[a] ? b : a;
-                if (sink != null && frozen[a] != frozen[b] && sets.size(open) < limit) {
-                    sink.grew(w, ek[i], open == a ? b : a, sets.size(open));
+                int neverFrozen = frozen[a] ? b : a;
+                if (sink != null && frozen[a] != frozen[b] && sets.size(neverFrozen) < limit) {
+                    sink.grew(w, ek[i], neverFrozen == a ? b : a, sets.size(neverFrozen));
                     frozen[sets.union(a, b)] = true;
                     continue;
                 }
