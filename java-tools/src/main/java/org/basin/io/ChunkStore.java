@@ -12,6 +12,20 @@ public interface ChunkStore {
     /** The stored bytes of {@code key}, or null when there is no such key (Zarr: a missing chunk is the fill value). */
     byte[] get(String key);
 
+    /** True when {@code key} holds an object; reads none of its bytes. */
+    boolean exists(String key);
+
+    /**
+     * Part of the object at {@code key}: {@code length} bytes from {@code offset} (fewer at its end), or with a negative
+     * {@code offset} its last {@code length} bytes; with the object's whole size. Null when there is no such key. A
+     * sharded Zarr v3 array reads its shard index and its inner chunks this way, never a whole shard.
+     */
+    Range getRange(String key, long offset, int length);
+
+    /** Bytes of an object and the object's whole size. */
+    record Range(byte[] bytes, long objectSize) {
+    }
+
     /** Stores {@code bytes} under {@code key} as one object, replacing what was there. */
     void put(String key, byte[] bytes);
 

@@ -2,10 +2,13 @@ package org.basin.io;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.basin.error.BasinException;
@@ -22,6 +25,35 @@ public record FileChunkStore(Path dir) implements ChunkStore {
         } catch (IOException e) {
             if (Files.isDirectory(p)) {
                 return null; // a folder is no key ("0" of a group with "/" chunk keys)
+            }
+            throw BasinException.io(p + ": cannot read (" + IoErrors.reason(e) + ")", e);
+        }
+    }
+
+    @Override
+    public boolean exists(String key) {
+        return Files.isRegularFile(dir.resolve(key));
+    }
+
+    @Override
+    public Range getRange(String key, long offset, int length) {
+        Path p = dir.resolve(key);
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            long size = ch.size();
+            long from = offset < 0 ? Math.max(0, size - length) : Math.min(offset, size);
+            int n = (int) Math.min(length, size - from);
+            ByteBuffer b = ByteBuffer.allocate(n);
+            while (b.hasRemaining()) {
+                if (ch.read(b, from + b.position()) < 0) {
+                    throw new IOException("unexpected end of file at byte " + (from + b.position()));
+                }
+            }
+            return new Range(b.array(), size);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            if (Files.isDirectory(p)) {
+                return null;
             }
             throw BasinException.io(p + ": cannot read (" + IoErrors.reason(e) + ")", e);
         }

@@ -1,6 +1,7 @@
 package org.basin.io;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -56,6 +57,67 @@ public record S3ChunkStore(String bucket, String prefix) implements ChunkStore {
         } catch (NoSuchKeyException e) {
             S3Connection.GETS.incrementAndGet();
             return null;
+        } catch (SdkException e) {
+            S3Connection.GETS.incrementAndGet();
+            throw failure("read", k, e);
+        }
+    }
+
+    @Override
+    public boolean exists(String key) {
+        String k = objectKey(key);
+        try {
+            S3Connection.client().headObject(b -> b.bucket(bucket).key(k));
+            S3Connection.HEADS.incrementAndGet();
+            return true;
+        } catch (NoSuchKeyException e) {
+            S3Connection.HEADS.incrementAndGet();
+            return false;
+        } catch (S3Exception e) {
+            S3Connection.HEADS.incrementAndGet();
+            if (e.statusCode() == 404) {
+                return false; // HEAD answers have no body, so no NoSuchKey code
+            }
+            throw failure("read", k, e);
+        } catch (SdkException e) {
+            S3Connection.HEADS.incrementAndGet();
+            throw failure("read", k, e);
+        }
+    }
+
+    /** One ranged GET (RFC 9110 bytes=a-b, or bytes=-n for the last n); the size comes from Content-Range. */
+    @Override
+    public Range getRange(String key, long offset, int length) {
+        String k = objectKey(key);
+        String range = offset < 0 ? "bytes=-" + length : "bytes=" + offset + "-" + (offset + length - 1);
+        try {
+            ResponseBytes<GetObjectResponse> r = S3Connection.client().getObjectAsBytes(b -> b.bucket(bucket).key(k).range(range));
+            S3Connection.GETS.incrementAndGet();
+            byte[] bytes = r.asByteArrayUnsafe();
+            S3Connection.BYTES_READ.addAndGet(bytes.length);
+            String cr = r.response().contentRange();
+            long size;
+            if (cr != null && cr.lastIndexOf('/') >= 0 && !cr.endsWith("/*")) {
+                size = Long.parseLong(cr.substring(cr.lastIndexOf('/') + 1).trim());
+            } else if (offset <= 0 && bytes.length < length) {
+                size = bytes.length; // the whole object came back: it is shorter than the range
+            } else {
+                throw BasinException.io("s3://" + bucket + "/" + k + ": S3 answered a ranged read (" + range + ") without the object's size ("
+                        + "Content-Range '" + cr + "')", null);
+            }
+            if (offset < 0 && bytes.length > length) {
+                bytes = Arrays.copyOfRange(bytes, bytes.length - length, bytes.length); // a server that ignored the range
+            }
+            return new Range(bytes, size);
+        } catch (NoSuchKeyException e) {
+            S3Connection.GETS.incrementAndGet();
+            return null;
+        } catch (S3Exception e) {
+            S3Connection.GETS.incrementAndGet();
+            if (e.statusCode() == 416) {
+                return new Range(new byte[0], 0); // an empty object: no byte is in any range
+            }
+            throw failure("read", k, e);
         } catch (SdkException e) {
             S3Connection.GETS.incrementAndGet();
             throw failure("read", k, e);

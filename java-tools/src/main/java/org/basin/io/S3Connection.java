@@ -38,6 +38,7 @@ public final class S3Connection {
     static final AtomicLong GETS = new AtomicLong();
     static final AtomicLong PUTS = new AtomicLong();
     static final AtomicLong LISTS = new AtomicLong();
+    static final AtomicLong HEADS = new AtomicLong();
     static final AtomicLong BYTES_READ = new AtomicLong();
     static final AtomicLong BYTES_WRITTEN = new AtomicLong();
 
@@ -57,7 +58,7 @@ public final class S3Connection {
             client = null;
         }
         settings = s;
-        for (AtomicLong c : new AtomicLong[] {GETS, PUTS, LISTS, BYTES_READ, BYTES_WRITTEN}) {
+        for (AtomicLong c : new AtomicLong[] {GETS, PUTS, LISTS, HEADS, BYTES_READ, BYTES_WRITTEN}) {
             c.set(0);
         }
     }
@@ -126,19 +127,19 @@ public final class S3Connection {
     }
 
     /** What this process asked of S3 so far: requests and bytes. */
-    public record Counts(long gets, long puts, long lists, long bytesRead, long bytesWritten) {
+    public record Counts(long gets, long puts, long lists, long heads, long bytesRead, long bytesWritten) {
         public long requests() {
-            return gets + puts + lists;
+            return gets + puts + lists + heads;
         }
 
         @Override
         public String toString() {
-            return gets + " GET (" + bytesRead + " bytes), " + puts + " PUT (" + bytesWritten + " bytes), " + lists + " LIST";
+            return gets + " GET (" + bytesRead + " bytes), " + puts + " PUT (" + bytesWritten + " bytes), " + lists + " LIST, " + heads + " HEAD";
         }
     }
 
     public static Counts counts() {
-        return new Counts(GETS.get(), PUTS.get(), LISTS.get(), BYTES_READ.get(), BYTES_WRITTEN.get());
+        return new Counts(GETS.get(), PUTS.get(), LISTS.get(), HEADS.get(), BYTES_READ.get(), BYTES_WRITTEN.get());
     }
 
     /** True once this process has made a request (the log line at the end of a command). */

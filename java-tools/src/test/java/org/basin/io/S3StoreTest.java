@@ -16,6 +16,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -106,6 +107,33 @@ class S3StoreTest {
         }
         assertTrue(ZarrArray.open(s3.child("0")).hasAnyChunk());
         assertTrue(S3Connection.counts().puts() >= 38, S3Connection.counts().toString());
+    }
+
+    @Test
+    void rangedReadsAndExistsAnswerAsALocalFolderDoes() {
+        S3Connection.configure(server.settings());
+        byte[] bytes = new byte[1000];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) (i * 7);
+        }
+        ChunkStore s3 = S3ChunkStore.parse("s3://basin-test/ranges");
+        ChunkStore local = new FileChunkStore(dir.resolve("ranges"));
+        long headsBefore = S3Connection.counts().heads();
+        for (ChunkStore st : List.of(s3, local)) {
+            st.put("shard", bytes);
+            ChunkStore.Range mid = st.getRange("shard", 100, 50);
+            assertArrayEquals(Arrays.copyOfRange(bytes, 100, 150), mid.bytes(), st.location());
+            assertEquals(1000, mid.objectSize());
+            ChunkStore.Range tail = st.getRange("shard", -16, 16);
+            assertArrayEquals(Arrays.copyOfRange(bytes, 984, 1000), tail.bytes(), st.location() + " suffix");
+            assertEquals(1000, tail.objectSize());
+            ChunkStore.Range end = st.getRange("shard", 990, 50);
+            assertArrayEquals(Arrays.copyOfRange(bytes, 990, 1000), end.bytes(), st.location() + " past the end");
+            assertNull(st.getRange("no-such-shard", 0, 10));
+            assertTrue(st.exists("shard"));
+            assertFalse(st.exists("no-such-shard"));
+        }
+        assertEquals(2, S3Connection.counts().heads() - headsBefore, "exists is one HEAD, no GET");
     }
 
     @Test
