@@ -329,7 +329,7 @@ workflow BASIN {
     // digests of the chunks its block meets; when there is more than one block, a second task per store (PYRAMID_REST)
     // writes the levels below the ones a block can write alone, keyed on what the first wave wrote.
     ch_pyr_done = ch_raw.map { meta, r -> [meta.id, 'no pyramids'] }
-    if (params.pyramid && params.store_format != 'n5' && !isS3(stores)) {
+    if (params.pyramid && params.store_format != 'n5') {
         def pblock = xyzList(params.pyramid_block)
         ch_grid = CHOP.out.json.map { meta, f ->
             def plan = new groovy.json.JsonSlurper().parse(f.toFile())
@@ -373,7 +373,7 @@ workflow BASIN {
             .groupTuple().map { id, ds -> [id, digestOf(ds.sort())] }
         ch_versions = ch_versions.mix(PYRAMID.out.versions.first())
     } else if (params.pyramid) {
-        log.info "basin: no pyramids: " + (params.store_format == 'n5' ? '--store_format n5 (basin pyramid writes OME-Zarr levels only)' : "stores in s3:// (${stores})")
+        log.info "basin: no pyramids: --store_format n5 (basin pyramid writes OME-Zarr levels only)"
     }
 
     // Meshes: groups of --mesh_batch watershed blocks, each keyed on the digests of the segmentation blocks it reads;

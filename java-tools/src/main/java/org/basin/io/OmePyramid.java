@@ -1,7 +1,8 @@
 package org.basin.io;
 
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,13 +17,13 @@ import org.basin.volume.DType;
  * metadata, so whichever writes first creates an array and the group's text is the same whoever writes it last.
  */
 public final class OmePyramid {
-    private final Path group;
+    private final ChunkStore group;
     private final boolean v3;
     private final String level0Path;
     private final ChunkedStore level0;
     private final List<Object> scale0; // level 0's scale transform as stored (axes' units), channel axis included
 
-    private OmePyramid(Path group, boolean v3, String level0Path, ChunkedStore level0, List<Object> scale0) {
+    private OmePyramid(ChunkStore group, boolean v3, String level0Path, ChunkedStore level0, List<Object> scale0) {
         this.group = group;
         this.v3 = v3;
         this.level0Path = level0Path;
@@ -30,17 +31,18 @@ public final class OmePyramid {
         this.scale0 = scale0;
     }
 
-    /** The OME-Zarr group at {@code group}; N5, s3:// and anything without OME multiscales are refused, naming why. */
+    /** The OME-Zarr group at {@code group} (a folder or s3://); N5 and anything without OME multiscales are refused, naming why. */
     public static OmePyramid open(Path group) {
-        if (Stores.isS3(group)) {
-            throw BasinException.badArguments(group + ": pyramids are written to local (or mounted) stores only, not s3:// yet");
-        }
+        return open(Stores.of(group));
+    }
+
+    public static OmePyramid open(ChunkStore group) {
         if (N5Array.isN5(group)) {
             throw BasinException.badArguments(group + ": an N5 store; basin pyramid writes OME-Zarr levels (zarr2, zarr3) only,"
                     + " not N5's s1, s2, ... yet: write the stores with --store-format zarr2 or zarr3");
         }
         boolean v3 = ZarrV3Array.isNode(group);
-        if (!v3 && !Files.isRegularFile(group.resolve(".zgroup"))) {
+        if (!v3 && !group.exists(".zgroup")) {
             throw BasinException.badArguments(group + ": not an OME-Zarr group (no .zgroup or zarr.json)");
         }
         List<?> ms = OmeScale.multiscales(group);
@@ -61,7 +63,7 @@ public final class OmePyramid {
         if (scale == null) {
             throw BasinException.badInput(group + ": multiscales dataset '" + path + "' has no scale transform");
         }
-        Path array = group.resolve(path);
+        ChunkStore array = group.child(path);
         ChunkedStore level0 = v3 ? ZarrV3Array.open(array) : ZarrArray.open(array);
         if (scale.size() != level0.info().rank()) {
             throw BasinException.badInput(group + ": the scale of dataset '" + path + "' has " + scale.size() + " entries for a "
@@ -70,7 +72,7 @@ public final class OmePyramid {
         return new OmePyramid(group, v3, path, level0, scale);
     }
 
-    public Path group() {
+    public ChunkStore group() {
         return group;
     }
 
@@ -103,36 +105,40 @@ public final class OmePyramid {
      * attributes (voxel size, factors). An existing array of another shape, type or layout is refused (exit 3).
      */
     public ChunkedStore level(int k, int[] zyx, Map<String, Object> attrs) {
-        Path dir = group.resolve(levelPath(k));
+        ChunkStore dir = group.child(levelPath(k));
         String meta = v3 ? ZarrV3Array.METADATA : ".zarray";
-        Map<String, Object> want = new LinkedHashMap<>(Json.read(level0.path().resolve(meta)));
+        Map<String, Object> want = new LinkedHashMap<>(read(group.child(level0Path), meta));
         int channels = level0.info().channels();
         want.put("shape", channels > 0 ? new int[] {channels, zyx[0], zyx[1], zyx[2]} : zyx.clone());
         if (v3) {
             want.put("attributes", attrs);
         }
-        Path file = dir.resolve(meta);
-        if (Files.isRegularFile(file)) {
-            Map<String, Object> have = new LinkedHashMap<>(Json.read(file));
+        byte[] existing = dir.get(meta);
+        if (existing != null) {
+            Map<String, Object> have = new LinkedHashMap<>(Json.parse(new String(existing, StandardCharsets.UTF_8), dir.location(meta)));
             have.remove("attributes");
             Map<String, Object> need = new LinkedHashMap<>(want);
             need.remove("attributes");
             if (!Json.write(have).replaceAll("\\s+", "").equals(Json.write(need).replaceAll("\\s+", ""))) {
-                throw BasinException.badInput(file + ": an existing level holds " + Json.write(have).replaceAll("\\s+", "")
+                throw BasinException.badInput(dir.location(meta) + ": an existing level holds " + Json.write(have).replaceAll("\\s+", "")
                         + "; this pyramid writes " + Json.write(need).replaceAll("\\s+", "") + "; remove the level (or the store) to start again");
             }
         } else {
-            try {
-                Files.createDirectories(dir);
-            } catch (java.io.IOException e) {
-                throw BasinException.io(dir + ": cannot create (" + e.getMessage() + ")", e);
-            }
+            dir.create();
             if (!v3) {
-                Json.write(dir.resolve(".zattrs"), attrs);
+                dir.put(".zattrs", Json.bytes(attrs));
             }
-            Json.write(file, want);
+            dir.put(meta, Json.bytes(want));
         }
         return v3 ? ZarrV3Array.open(dir) : ZarrArray.open(dir);
+    }
+
+    private static Map<String, Object> read(ChunkStore store, String key) {
+        byte[] b = store.get(key);
+        if (b == null) {
+            throw BasinException.badInput(store.location(key) + ": missing");
+        }
+        return Json.parse(new String(b, StandardCharsets.UTF_8), store.location(key));
     }
 
     /**
@@ -142,8 +148,8 @@ public final class OmePyramid {
      * schema asks for both); {@code imageLabel}, when not null, is stored as the group's {@code image-label}.
      */
     public void writeMultiscales(List<int[]> cumulative, String type, Map<String, Object> metadata, Map<String, Object> imageLabel) {
-        Path file = group.resolve(v3 ? ZarrV3Array.METADATA : ".zattrs");
-        Map<String, Object> root = new LinkedHashMap<>(Json.read(file));
+        String file = v3 ? ZarrV3Array.METADATA : ".zattrs";
+        Map<String, Object> root = new LinkedHashMap<>(read(group, file));
         Map<String, Object> attrs = root;
         Map<String, Object> ome = root;
         if (v3) {
@@ -183,15 +189,10 @@ public final class OmePyramid {
             attrs.put("ome", ome);
             root.put("attributes", attrs);
         }
-        String text = Json.write(root) + "\n";
-        try {
-            if (Files.readString(file).equals(text)) {
-                return;
-            }
-        } catch (java.io.IOException e) {
-            // unreadable: write it anew
+        byte[] text = Json.bytes(root);
+        if (!Arrays.equals(group.get(file), text)) {
+            group.put(file, text);
         }
-        Json.writeText(file, text);
     }
 
     @SuppressWarnings("unchecked")

@@ -8,13 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -103,14 +108,25 @@ class S3PipelineTest {
                 } else {
                     System.out.println("SKIPPED the Slurm part of the S3 pipeline test (running it locally): " + noSlurm);
                 }
+                // killed (SIGKILL, as when a login node dies) while RELABEL tasks write segmentation chunks to S3, then resumed
                 long t0 = System.nanoTime();
+                runAndKill(env, args, "RELABEL");
+                System.out.printf("PIPELINE on S3%s, killed in RELABEL: %.1f s wall%n", slurm != null ? " and Slurm" : "", (System.nanoTime() - t0) / 1e9);
+                Thread.sleep(1100); // a new trace file name (one per second)
+                args.add("-resume");
+                t0 = System.nanoTime();
                 PipelineTest.Result r = PipelineTest.nextflow(env, args.toArray(String[]::new));
-                System.out.printf("PIPELINE on S3%s: %.1f s wall%n", slurm != null ? " and Slurm" : "", (System.nanoTime() - t0) / 1e9);
+                System.out.printf("PIPELINE on S3%s, resumed: %.1f s wall%n", slurm != null ? " and Slurm" : "", (System.nanoTime() - t0) / 1e9);
                 assertEquals(0, r.code(), r.log());
                 trace = Outputs.trace(out);
-                assertEquals(PipelineTest.TASKS - 2 - PipelineTest.PYRAMID_TASKS, trace.size(),
-                        "the test profile's tasks but PHANTOM (the input is given), NEUROGLANCER_STATE (not with --store_dir) and PYRAMID (not written to s3:// stores)");
-                assertTrue(trace.stream().allMatch(t -> t.status().equals("COMPLETED")));
+                assertEquals(PipelineTest.TASKS - 2, trace.size(),
+                        "the test profile's tasks but PHANTOM (the input is given) and NEUROGLANCER_STATE (not with --store_dir)");
+                assertTrue(trace.stream().allMatch(t -> t.status().equals("COMPLETED") || t.status().equals("CACHED")), trace.toString());
+                long cached = trace.stream().filter(t -> t.status().equals("CACHED")).count();
+                assertTrue(trace.stream().anyMatch(t -> t.process().equals("INFER") && t.status().equals("CACHED")), "INFER finished before the kill");
+                assertTrue(trace.stream().anyMatch(t -> t.process().equals("RELABEL") && t.status().equals("COMPLETED")), "RELABEL ran again");
+                System.out.printf("S3 RESUME: %d tasks cached, %d ran%n", cached, trace.size() - cached);
+                trace = trace.stream().filter(t -> t.status().equals("COMPLETED")).toList(); // this run's own requests below
                 if (slurm != null) {
                     java.util.Set<String> jobs = new java.util.HashSet<>();
                     for (Outputs.Task t : trace) {
@@ -126,17 +142,19 @@ class S3PipelineTest {
             }
             assertFalse(Files.exists(out.resolve("affinities.zarr")) || Files.exists(out.resolve("segmentation.zarr")), "no store is local");
 
-            // the stores on the server equal the local run's, key for key and byte for byte
-            for (String store : List.of("affinities.zarr", "segmentation.zarr")) {
-                // level 0: the s3:// run writes no pyramid levels (nor their multiscales attributes), the local one does
+            // the stores on the server (every level of the pyramids, and the meshes) equal the local run's, key for key and byte for byte
+            for (String store : List.of("affinities.zarr", "segmentation.zarr", "raw.zarr", "meshes")) {
                 Map<String, byte[]> local = files(OUT.resolve(store));
-                local.keySet().removeIf(k -> !k.startsWith("0/") && !k.equals(".zgroup"));
                 S3ChunkStore remote = S3ChunkStore.parse("s3://basin-ci/run/" + store);
-                java.util.Set<String> remoteKeys = new java.util.TreeSet<>(remote.keys());
-                remoteKeys.removeIf(k -> !k.startsWith("0/") && !k.equals(".zgroup"));
-                assertEquals(new java.util.TreeSet<>(local.keySet()), remoteKeys, store + ": the same keys");
+                assertEquals(local.keySet(), new java.util.TreeSet<>(remote.keys()), store + ": the same keys");
                 for (Map.Entry<String, byte[]> e : local.entrySet()) {
-                    assertArrayEquals(e.getValue(), remote.get(e.getKey()), store + "/" + e.getKey());
+                    byte[] got = remote.get(e.getKey());
+                    if (store.equals("raw.zarr") && e.getKey().endsWith(".zattrs")) { // it names its source: demo_raw.h5 here, demo_raw.zarr there
+                        assertEquals(new String(e.getValue(), StandardCharsets.UTF_8).replace("demo_raw.h5", "demo_raw.zarr"),
+                                new String(got, StandardCharsets.UTF_8), store + "/" + e.getKey());
+                    } else {
+                        assertArrayEquals(e.getValue(), got, store + "/" + e.getKey());
+                    }
                 }
                 System.out.printf("S3 %s: %d keys equal the local run's%n", store, local.size());
             }
@@ -144,7 +162,7 @@ class S3PipelineTest {
             Map<String, byte[]> want = Outputs.results(OUT);
             Map<String, byte[]> got = Outputs.results(out);
             want.keySet().removeIf(k -> k.startsWith("affinities.zarr") || k.startsWith("segmentation.zarr") || k.startsWith("demo/")
-                    || k.startsWith("raw.zarr") || k.startsWith("meshes") || k.equals("neuroglancer.json")); // pyramids, meshes: beside the stores
+                    || k.startsWith("raw.zarr") || k.startsWith("meshes") || k.equals("neuroglancer.json")); // the stores, compared above
             assertEquals(want.keySet(), got.keySet());
             for (String f : want.keySet()) {
                 if (!f.equals("omni/manifest.json")) {
@@ -164,6 +182,31 @@ class S3PipelineTest {
             System.clearProperty("aws.secretAccessKey");
             S3Connection.configure(S3Connection.Settings.DEFAULT);
         }
+    }
+
+    /** Starts the run and kills Nextflow (SIGKILL) 1.5 s after it submitted the first task of {@code process}. */
+    private static void runAndKill(Map<String, String> env, List<String> args, String process) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("nextflow").toString(), "-log", RUN.resolve("nextflow-s3-killed.log").toString(),
+                "-c", ROOT.resolve("tests/quick.config").toString()));
+        cmd.addAll(args);
+        cmd.addAll(List.of("-ansi-log", "false"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(RUN.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        boolean killed = false;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null;) {
+                if (line.contains("Submitted process > BASIN:" + process + " ")) {
+                    Thread.sleep(1500); // its tasks are running now, writing chunks
+                    p.destroyForcibly();
+                    killed = true;
+                    break;
+                }
+            }
+        }
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(killed, "the run was killed at " + process);
+        Thread.sleep(3000); // the killed run's orphaned tasks finish or die
     }
 
     private static Map<String, byte[]> files(Path root) throws Exception {
