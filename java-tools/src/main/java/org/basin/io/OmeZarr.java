@@ -29,8 +29,8 @@ public final class OmeZarr {
      */
     public static ChunkedStore create(Path dir, String name, DType dtype, int channels, int[] shape, StoreLayout layout,
             double[] voxelSize, Map<String, Object> attrs) {
-        if (layout.format() != StoreLayout.Format.zarr2 && Stores.isS3(dir)) {
-            throw BasinException.badArguments(dir + ": Zarr v3 stores in s3:// are not written yet; use --store-format zarr2 there");
+        if (layout.format() == StoreLayout.Format.n5 && Stores.isS3(dir)) {
+            throw BasinException.badArguments(dir + ": N5 stores in s3:// are not written yet; use --store-format zarr2 or zarr3 there");
         }
         if (layout.format() == StoreLayout.Format.zarr2) {
             return create(dir, name, dtype, channels, shape, layout.chunks(), ZarrCodec.parse(layout.compression()), voxelSize, attrs);
@@ -39,13 +39,10 @@ public final class OmeZarr {
             N5Array.createGroup(dir, n5Group(name, voxelSize, attrs));
             return N5Array.create(dir.resolve(N5_SCALE0), dtype, channels, shape, layout.chunks(), layout.n5Codec(), n5Dataset(voxelSize, attrs));
         }
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw BasinException.io(dir + ": cannot create Zarr group (" + e.getMessage() + ")", e);
-        }
-        Json.write(dir.resolve(ZarrV3Array.METADATA), v3Group(name, channels, voxelSize, attrs));
-        return ZarrV3Array.create(dir.resolve(SCALE0), dtype, channels, shape, v3Layout(layout, dtype), arrayAttributes(voxelSize, attrs));
+        ChunkStore group = Stores.of(dir);
+        group.create();
+        group.put(ZarrV3Array.METADATA, Json.bytes(v3Group(name, channels, voxelSize, attrs)));
+        return ZarrV3Array.create(group.child(SCALE0), dtype, channels, shape, v3Layout(layout, dtype), arrayAttributes(voxelSize, attrs));
     }
 
     private static ZarrV3Array.Layout v3Layout(StoreLayout layout, DType dtype) {
@@ -79,24 +76,25 @@ public final class OmeZarr {
      */
     public static ChunkedStore openOrCreate(Path dir, String name, DType dtype, int channels, int[] shape, StoreLayout layout,
             double[] voxelSize, Map<String, Object> attrs) {
-        if (layout.format() != StoreLayout.Format.zarr2 && Stores.isS3(dir)) {
-            throw BasinException.badArguments(dir + ": Zarr v3 stores in s3:// are not written yet; use --store-format zarr2 there");
+        if (layout.format() == StoreLayout.Format.n5 && Stores.isS3(dir)) {
+            throw BasinException.badArguments(dir + ": N5 stores in s3:// are not written yet; use --store-format zarr2 or zarr3 there");
         }
         if (layout.format() == StoreLayout.Format.n5) {
             return openOrCreateN5(dir, name, dtype, channels, shape, layout, voxelSize, attrs);
         }
-        Path array = dir.resolve(SCALE0);
+        ChunkStore group = Stores.of(dir);
+        ChunkStore array = group.child(SCALE0);
         boolean v2 = ZarrArray.isArray(array);
         boolean v3 = ZarrV3Array.isNode(array);
         if (layout.format() == StoreLayout.Format.zarr2) {
             if (v3) {
-                throw BasinException.badInput(array + ": an existing store is Zarr v3 (zarr.json); this run writes Zarr v2"
+                throw BasinException.badInput(array.location() + ": an existing store is Zarr v3 (zarr.json); this run writes Zarr v2"
                         + "; remove it (or write elsewhere, or pass --store-format zarr3) to start again");
             }
             return openOrCreate(dir, name, dtype, channels, shape, layout.chunks(), ZarrCodec.parse(layout.compression()), voxelSize, attrs);
         }
         if (v2) {
-            throw BasinException.badInput(array + ": an existing store is Zarr v2 (.zarray); this run writes Zarr v3"
+            throw BasinException.badInput(array.location() + ": an existing store is Zarr v2 (.zarray); this run writes Zarr v3"
                     + "; remove it (or write elsewhere, or pass --store-format zarr2) to start again");
         }
         if (!v3) {
@@ -108,29 +106,17 @@ public final class OmeZarr {
         int[] grid = layout.shard() == null ? chunks
                 : channels > 0 ? new int[] {channels, layout.shard()[0], layout.shard()[1], layout.shard()[2]} : layout.shard().clone();
         Map<String, Object> want = ZarrV3Array.metadata(dtype, full, chunks, grid, v3Layout(layout, dtype), arrayAttrs);
-        Map<String, Object> have = new LinkedHashMap<>(Json.read(array.resolve(ZarrV3Array.METADATA)));
+        Map<String, Object> have = new LinkedHashMap<>(ZarrV3Array.node(array));
         String needText = layoutText(want);
         String haveText = layoutText(have);
         if (!haveText.equals(needText)) {
-            throw BasinException.badInput(array + ": an existing store holds " + haveText + "; this run writes " + needText
+            throw BasinException.badInput(array.location() + ": an existing store holds " + haveText + "; this run writes " + needText
                     + "; remove it (or write elsewhere) to start again");
         }
         // a rerun may say something new (the segment count); every task of one run writes the same text
-        replaceFileIfChanged(dir.resolve(ZarrV3Array.METADATA), v3Group(name, channels, voxelSize, attrs));
-        replaceFileIfChanged(array.resolve(ZarrV3Array.METADATA), want);
+        replaceIfChanged(group, ZarrV3Array.METADATA, v3Group(name, channels, voxelSize, attrs));
+        replaceIfChanged(array, ZarrV3Array.METADATA, want);
         return ZarrV3Array.open(array);
-    }
-
-    private static void replaceFileIfChanged(Path file, Map<String, Object> value) {
-        String text = Json.write(value) + "\n";
-        try {
-            if (Files.isRegularFile(file) && Files.readString(file).equals(text)) {
-                return;
-            }
-        } catch (IOException e) {
-            // unreadable: write it anew
-        }
-        Json.writeText(file, text);
     }
 
     /** The N5 store's full-resolution dataset, as BigDataViewer / Paintera name a multiscale group's levels. */
@@ -310,9 +296,26 @@ public final class OmeZarr {
     }
 
     private static void replaceIfChanged(ChunkStore store, Map<String, Object> value) {
+        replaceIfChanged(store, ".zattrs", value);
+    }
+
+    private static void replaceFileIfChanged(Path file, Map<String, Object> value) {
+        String text = Json.write(value) + "\n";
+        try {
+            if (Files.isRegularFile(file) && Files.readString(file).equals(text)) {
+                return;
+            }
+        } catch (IOException e) {
+            // unreadable: write it anew
+        }
+        Json.writeText(file, text);
+    }
+
+    /** Writes the key only when its text changes: tasks of one run all write the same, and a rewrite is a PUT on S3. */
+    private static void replaceIfChanged(ChunkStore store, String key, Map<String, Object> value) {
         byte[] text = Json.bytes(value);
-        if (!Arrays.equals(store.get(".zattrs"), text)) {
-            store.put(".zattrs", text);
+        if (!Arrays.equals(store.get(key), text)) {
+            store.put(key, text);
         }
     }
 

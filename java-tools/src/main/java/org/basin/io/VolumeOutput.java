@@ -41,16 +41,19 @@ public final class VolumeOutput implements AutoCloseable {
     public static VolumeOutput zarr(Path target, String name, DType dtype, int channels, int[] shape, StoreLayout layout,
             double[] voxelSize, Map<String, Object> attrs, boolean overwrite) {
         if (Stores.isS3(target)) {
-            if (layout.format() != StoreLayout.Format.zarr2) {
-                throw BasinException.badArguments(target + ": Zarr v3 stores in s3:// are not written yet; use --store-format zarr2 there");
+            if (layout.format() == StoreLayout.Format.n5) {
+                throw BasinException.badArguments(target + ": N5 stores in s3:// are not written yet; use --store-format zarr2 or zarr3 there");
+            }
+            // an object store has no rename: keys are written in place, each whole (a killed writer leaves some)
+            ChunkStore store = Stores.of(target);
+            if (!overwrite && (store.get(".zgroup") != null || store.get(".zarray") != null || store.exists(ZarrV3Array.METADATA))) {
+                throw BasinException.badArguments(store.location() + ": already holds a Zarr store; give --overwrite to replace it");
+            }
+            if (layout.format() == StoreLayout.Format.zarr3) {
+                return new VolumeOutput(target, null, OmeZarr.create(target, name, dtype, channels, shape, layout, voxelSize, attrs));
             }
             ZarrCodec codec = ZarrCodec.parse(layout.compression());
             int[] chunks = layout.chunks();
-            // an object store has no rename: keys are written in place, each whole (a killed writer leaves some)
-            ChunkStore store = Stores.of(target);
-            if (!overwrite && (store.get(".zgroup") != null || store.get(".zarray") != null)) {
-                throw BasinException.badArguments(store.location() + ": already holds a Zarr store; give --overwrite to replace it");
-            }
             return new VolumeOutput(target, null, OmeZarr.create(store, name, dtype, channels, shape, chunks, codec, voxelSize, attrs));
         }
         AtomicFiles.checkWritable(target, overwrite);

@@ -147,11 +147,14 @@ public final class Volumes {
     }
 
     /**
-     * A Zarr v2 array or group in an object store (s3://): the same choices as for a folder, made from the keys
-     * {@code .zarray} and {@code .zgroup} (an object store has no folders to look at, and HDF5 or TIFF there would
-     * need ranged reads basin does not make).
+     * A Zarr v2 or v3 array or group in an object store (s3://): the same choices as for a folder, made from the keys
+     * {@code zarr.json}, {@code .zarray} and {@code .zgroup} (an object store has no folders to look at, and HDF5 or
+     * TIFF there would need ranged reads basin does not make).
      */
     static VolumeReader openZarr(ChunkStore store, String dataset) {
+        if (ZarrV3Array.isNode(store)) {
+            return ZarrV3Array.openVolume(store, dataset);
+        }
         boolean whole = dataset == null || dataset.isEmpty() || dataset.equals("/");
         if (whole && ZarrArray.isArray(store)) {
             ChunkStore group = store.parent();
@@ -171,8 +174,8 @@ public final class Volumes {
         if (inner != null && (isGroup || ZarrArray.isArray(store))) {
             throw BasinException.badArguments(store.location() + ": no Zarr array '" + inner + "' in this " + (isGroup ? "group" : "array"));
         }
-        throw BasinException.badArguments(store.location() + ": no Zarr v2 array or group here (no .zarray or .zgroup key"
-                + (inner != null ? ", nor " + inner + "/.zarray" : "") + "); basin reads Zarr v2 from object stores");
+        throw BasinException.badArguments(store.location() + ": no Zarr array or group here (no zarr.json, .zarray or .zgroup key"
+                + (inner != null ? ", nor " + inner + "/.zarray" : "") + "); basin reads Zarr v2 and Zarr v3 (sharded or not) from object stores");
     }
 
     /** The group's OME-Zarr scale of the array, as its voxel size when the array's own attributes give none. */

@@ -1,38 +1,34 @@
 package org.basin.io;
 
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.basin.error.BasinException;
 import org.basin.volume.Block;
 import org.basin.volume.Box;
 import org.basin.volume.DType;
 
 /**
- * A Zarr v3 array on the local file system ({@code zarr.json}, node_type array): regular chunk grid, chunk key
+ * A Zarr v3 array in a {@link ChunkStore} (a local folder or an S3 prefix; {@code zarr.json}, node_type array): regular chunk grid, chunk key
  * encodings {@code default} and {@code v2}, the codecs of {@link ZarrV3Codecs} including {@code sharding_indexed},
  * fill values in every spelling the spec allows, and region reads and writes that need not align with chunks.
- * In a sharded array a region read decodes only the inner chunks it meets; a write re-encodes whole shards, so
+ * In a sharded array a region read fetches (ranged reads) and decodes only the shard index and the inner chunks it meets; a write re-encodes whole shards, so
  * parallel writers must each own whole shards (basin's tasks do: a shard divides the task core).
  */
 public final class ZarrV3Array implements ChunkedStore {
     public static final String METADATA = "zarr.json";
 
-    private final Path dir;
+    private final ChunkStore store;
     private final DType dtype;
     private final int[] shape;
     private final int[] chunkShape; // of the chunk grid: a shard when sharded
@@ -44,9 +40,9 @@ public final class ZarrV3Array implements ChunkedStore {
     private final VolumeInfo info;
     private Map<String, String> written;
 
-    private ZarrV3Array(Path dir, DType dtype, int[] shape, int[] chunkShape, ZarrV3Codecs codecs, Number fill, String keyPrefix,
+    private ZarrV3Array(ChunkStore store, DType dtype, int[] shape, int[] chunkShape, ZarrV3Codecs codecs, Number fill, String keyPrefix,
             String separator, Map<String, Object> attrs) {
-        this.dir = dir;
+        this.store = store;
         this.dtype = dtype;
         this.shape = shape;
         this.chunkShape = chunkShape;
@@ -58,7 +54,7 @@ public final class ZarrV3Array implements ChunkedStore {
         int channels = shape.length == 4 ? shape[0] : 0;
         int[] zyx = shape.length == 4 ? Arrays.copyOfRange(shape, 1, 4) : shape.clone();
         int[] readChunk = sharding != null ? sharding.chunkShape() : chunkShape;
-        this.info = new VolumeInfo("zarr3", dir.toString(), null, dtype, channels, zyx, readChunk.clone(), describe(), attrs);
+        this.info = new VolumeInfo("zarr3", store.location(), null, dtype, channels, zyx, readChunk.clone(), describe(), attrs);
     }
 
     private String describe() {
@@ -71,18 +67,40 @@ public final class ZarrV3Array implements ChunkedStore {
     }
 
     public static boolean isNode(Path dir) {
-        return Files.isRegularFile(dir.resolve(METADATA));
+        return isNode(Stores.of(dir));
+    }
+
+    public static boolean isNode(ChunkStore store) {
+        return store.exists(METADATA);
     }
 
     /** True when {@code dir} holds a Zarr v3 array (not a group). */
     public static boolean isArray(Path dir) {
-        return isNode(dir) && "array".equals(Json.read(dir.resolve(METADATA)).get("node_type"));
+        return isArray(Stores.of(dir));
+    }
+
+    public static boolean isArray(ChunkStore store) {
+        Map<String, Object> m = metadataOrNull(store);
+        return m != null && "array".equals(m.get("node_type"));
+    }
+
+    /** The parsed zarr.json, or null when the store has none (one read, no HEAD first: on S3 each is a request). */
+    private static Map<String, Object> metadataOrNull(ChunkStore store) {
+        byte[] b = store.get(METADATA);
+        return b == null ? null : Json.parse(new String(b, StandardCharsets.UTF_8), store.location(METADATA));
     }
 
     /** The node's {@code zarr.json}, checked to be Zarr v3 of a known node type. */
     static Map<String, Object> node(Path dir) {
-        Path meta = dir.resolve(METADATA);
-        Map<String, Object> m = Json.read(meta);
+        return node(Stores.of(dir));
+    }
+
+    static Map<String, Object> node(ChunkStore store) {
+        String meta = store.location(METADATA);
+        Map<String, Object> m = metadataOrNull(store);
+        if (m == null) {
+            throw BasinException.badInput(meta + ": no such Zarr v3 metadata (zarr.json)");
+        }
         if (!Integer.valueOf(3).equals(m.get("zarr_format"))) {
             throw BasinException.badInput(meta + ": zarr_format " + Json.write(m.get("zarr_format")) + " is not 3");
         }
@@ -94,10 +112,14 @@ public final class ZarrV3Array implements ChunkedStore {
     }
 
     public static ZarrV3Array open(Path dir) {
-        Map<String, Object> m = node(dir);
-        String where = dir.resolve(METADATA).toString();
+        return open(Stores.of(dir));
+    }
+
+    public static ZarrV3Array open(ChunkStore store) {
+        Map<String, Object> m = node(store);
+        String where = store.location(METADATA);
         if (!"array".equals(m.get("node_type"))) {
-            throw BasinException.badArguments(dir + ": a Zarr v3 group, not an array");
+            throw BasinException.badArguments(store.location() + ": a Zarr v3 group, not an array");
         }
         int[] shape = ints(m.get("shape"), where, "shape");
         if (shape.length != 3 && shape.length != 4) {
@@ -130,7 +152,7 @@ public final class ZarrV3Array implements ChunkedStore {
         if (m.get("attributes") instanceof Map<?, ?> at) {
             at.forEach((k, v) -> attrs.put(String.valueOf(k), v));
         }
-        return new ZarrV3Array(dir, dtype, shape, chunks, codecs, fill, key[0], key[1], attrs);
+        return new ZarrV3Array(store, dtype, shape, chunks, codecs, fill, key[0], key[1], attrs);
     }
 
     /** What a writer asks for: inner chunk (the chunk when not sharded), shard (null: no sharding) and compression. */
@@ -142,17 +164,17 @@ public final class ZarrV3Array implements ChunkedStore {
      * (inner) chunk, {@code zyxShard} the shard or null; both (z, y, x), the channel axis taken whole.
      */
     public static ZarrV3Array create(Path dir, DType dtype, int channels, int[] zyxShape, Layout layout, Map<String, Object> attrs) {
+        return create(Stores.of(dir), dtype, channels, zyxShape, layout, attrs);
+    }
+
+    public static ZarrV3Array create(ChunkStore store, DType dtype, int channels, int[] zyxShape, Layout layout, Map<String, Object> attrs) {
         int[] shape = full(channels, zyxShape);
         int[] chunks = full(channels, layout.chunks());
         int[] grid = layout.shard() == null ? chunks : full(channels, layout.shard());
         Map<String, Object> m = metadata(dtype, shape, chunks, grid, layout, attrs);
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw BasinException.io(dir + ": cannot create (" + e.getMessage() + ")", e);
-        }
-        Json.write(dir.resolve(METADATA), m);
-        return open(dir);
+        store.create();
+        store.put(METADATA, Json.bytes(m));
+        return open(store);
     }
 
     /** The zarr.json of an array basin writes; {@link #create} and the existing-store check compare it. */
@@ -311,7 +333,11 @@ public final class ZarrV3Array implements ChunkedStore {
 
     @Override
     public Path path() {
-        return dir;
+        return store instanceof FileChunkStore f ? f.dir() : Path.of(store.location());
+    }
+
+    public ChunkStore store() {
+        return store;
     }
 
     /** The chunk grid's chunk (the shard when sharded), full array order. */
@@ -345,10 +371,6 @@ public final class ZarrV3Array implements ChunkedStore {
         return sb.toString();
     }
 
-    private Path chunkPath(int[] idx) {
-        return dir.resolve(key(idx));
-    }
-
     /** The key of the first chunk (or shard), for messages: {@code c/0/0/0}. */
     public String firstKey() {
         return key(new int[shape.length]);
@@ -356,11 +378,17 @@ public final class ZarrV3Array implements ChunkedStore {
 
     /** True when at least one chunk (or shard) of the grid is stored: one without reads as nothing but the fill value. */
     public boolean hasAnyChunk() {
+        if (!(store instanceof FileChunkStore)) {
+            // one listing rather than a HEAD per grid position; any key but the metadata is a chunk or shard
+            int depth = shape.length + (keyPrefix.isEmpty() ? 0 : 1);
+            return store.anyKey(separator.equals("/") ? depth : 1, k -> !k.equals(METADATA) && !k.endsWith("/" + METADATA)
+                    && (keyPrefix.isEmpty() || k.startsWith(keyPrefix)));
+        }
         int[] grid = ZarrV3Codecs.gridOf(shape, chunkShape);
         int[] pos = new int[grid.length];
         long n = ZarrV3Codecs.length(grid);
         for (long i = 0; i < n && i < 1_000_000; i++) {
-            if (Files.isRegularFile(chunkPath(pos))) {
+            if (store.exists(key(pos))) {
                 return true;
             }
             ZarrV3Codecs.next(pos, grid);
@@ -375,7 +403,7 @@ public final class ZarrV3Array implements ChunkedStore {
     @Override
     public Block read(Box box) {
         if (!info.box().contains(box)) {
-            throw new IllegalArgumentException("read " + box + " outside " + dir + " " + info.box());
+            throw new IllegalArgumentException("read " + box + " outside " + store.location() + " " + info.box());
         }
         int rank = shape.length;
         int[] outOrigin = NdCopy.origin(rank, box.min());
@@ -383,97 +411,86 @@ public final class ZarrV3Array implements ChunkedStore {
         Object data = fillIsZero() ? dtype.allocate((int) ZarrV3Codecs.length(outShape)) : ZarrV3Codecs.filled(dtype, fill, (int) ZarrV3Codecs.length(outShape));
         for (int[] idx : NdCopy.gridCovering(outOrigin, outShape, chunkShape)) {
             int[] co = origin(idx, chunkShape);
-            Path p = chunkPath(idx);
+            String k = key(idx);
             if (sharding != null) {
-                readShard(p, idx, co, data, outShape, outOrigin);
+                readShard(k, co, data, outShape, outOrigin);
                 continue;
             }
-            byte[] stored;
-            try {
-                stored = Files.readAllBytes(p);
-            } catch (NoSuchFileException e) {
-                continue;
-            } catch (IOException e) {
-                throw BasinException.io(p + ": cannot read Zarr chunk (" + e.getMessage() + ")", e);
+            byte[] stored = store.get(k);
+            if (stored == null) {
+                continue; // never written: the fill value the output already holds
             }
-            Object chunk = codecs.decode(stored, chunkShape, p + ": chunk " + key(idx));
+            Object chunk = codecs.decode(stored, chunkShape, store.location(k) + ": chunk " + k);
             NdCopy.copy(chunk, chunkShape, co, data, outShape, outOrigin);
         }
         return Block.wrap(dtype, info.channels(), box, data);
     }
 
-    /** The inner chunks of one shard that meet the region, read from the file one by one (positional reads). */
-    private void readShard(Path p, int[] idx, int[] shardOrigin, Object data, int[] outShape, int[] outOrigin) {
+    /** The inner chunks of one shard that meet the region: one ranged read for the index, one per inner chunk. */
+    private void readShard(String k, int[] shardOrigin, Object data, int[] outShape, int[] outOrigin) {
         int[] inner = sharding.chunkShape();
         int[] grid = ZarrV3Codecs.gridOf(chunkShape, inner);
-        String where = p + ": shard " + key(idx);
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-            long size = ch.size();
-            long indexSize = ShardIndex.encodedSize(sharding, grid);
-            int count = (int) ZarrV3Codecs.length(grid);
-            if (size < indexSize) {
-                throw ShardIndex.truncated(sharding, count, indexSize, size, where);
-            }
-            byte[] ib = readAt(ch, ShardIndex.indexOffset(sharding, grid, size), (int) indexSize);
-            ShardIndex index = ShardIndex.decode(sharding, grid, ib, size, where);
-            // the region relative to the shard, in inner chunks
-            int[] lo = new int[grid.length];
-            int[] hi = new int[grid.length];
+        String where = store.location(k) + ": shard " + k;
+        long indexSize = ShardIndex.encodedSize(sharding, grid);
+        // at the end, a suffix range finds the index without first asking the object's size (no HEAD)
+        ChunkStore.Range r = store.getRange(k, sharding.indexAtEnd() ? -1 : 0, (int) indexSize);
+        if (r == null) {
+            return; // a shard never written: the fill value the output already holds
+        }
+        long size = r.objectSize();
+        int count = (int) ZarrV3Codecs.length(grid);
+        if (size < indexSize || r.bytes().length != indexSize) {
+            throw ShardIndex.truncated(sharding, count, indexSize, size, where);
+        }
+        ShardIndex index = ShardIndex.decode(sharding, grid, r.bytes(), size, where);
+        // the region relative to the shard, in inner chunks
+        int[] lo = new int[grid.length];
+        int[] hi = new int[grid.length];
+        for (int a = 0; a < grid.length; a++) {
+            int from = Math.max(outOrigin[a], shardOrigin[a]) - shardOrigin[a];
+            int to = Math.min(outOrigin[a] + outShape[a], shardOrigin[a] + chunkShape[a]) - shardOrigin[a];
+            lo[a] = from / inner[a];
+            hi[a] = (to - 1) / inner[a];
+        }
+        int[] pos = lo.clone();
+        while (true) {
+            int linear = 0;
             for (int a = 0; a < grid.length; a++) {
-                int from = Math.max(outOrigin[a], shardOrigin[a]) - shardOrigin[a];
-                int to = Math.min(outOrigin[a] + outShape[a], shardOrigin[a] + chunkShape[a]) - shardOrigin[a];
-                lo[a] = from / inner[a];
-                hi[a] = (to - 1) / inner[a];
+                linear = linear * grid[a] + pos[a];
             }
-            int[] pos = lo.clone();
-            while (true) {
-                int linear = 0;
+            if (!index.missing(linear)) {
+                int n = (int) index.nbytes(linear);
+                ChunkStore.Range c = store.getRange(k, index.offset(linear), n);
+                if (c == null || c.bytes().length != n) {
+                    throw BasinException.badInput(where + ": inner chunk " + Arrays.toString(pos) + " at byte " + index.offset(linear) + " (" + n
+                            + " bytes) is past the shard's end (" + (c == null ? "the shard is gone" : c.objectSize() + " bytes") + ")");
+                }
+                Object chunk = sharding.inner().decode(c.bytes(), inner, where + " inner chunk " + Arrays.toString(pos));
+                int[] co = new int[grid.length];
                 for (int a = 0; a < grid.length; a++) {
-                    linear = linear * grid[a] + pos[a];
+                    co[a] = shardOrigin[a] + pos[a] * inner[a];
                 }
-                if (!index.missing(linear)) {
-                    byte[] b = readAt(ch, index.offset(linear), (int) index.nbytes(linear));
-                    Object chunk = sharding.inner().decode(b, inner, where + " inner chunk " + Arrays.toString(pos));
-                    int[] co = new int[grid.length];
-                    for (int a = 0; a < grid.length; a++) {
-                        co[a] = shardOrigin[a] + pos[a] * inner[a];
-                    }
-                    NdCopy.copy(chunk, inner, co, data, outShape, outOrigin);
-                }
-                int a = grid.length - 1;
-                while (a >= 0 && ++pos[a] > hi[a]) {
-                    pos[a] = lo[a];
-                    a--;
-                }
-                if (a < 0) {
-                    return;
-                }
+                NdCopy.copy(chunk, inner, co, data, outShape, outOrigin);
             }
-        } catch (NoSuchFileException e) {
-            // a shard never written: the fill value the output already holds
-        } catch (IOException e) {
-            throw BasinException.io(p + ": cannot read Zarr shard (" + e.getMessage() + ")", e);
-        }
-    }
-
-    private static byte[] readAt(FileChannel ch, long at, int n) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(n);
-        while (b.hasRemaining()) {
-            if (ch.read(b, at + b.position()) < 0) {
-                throw new IOException("unexpected end of file at byte " + (at + b.position()));
+            int a = grid.length - 1;
+            while (a >= 0 && ++pos[a] > hi[a]) {
+                pos[a] = lo[a];
+                a--;
+            }
+            if (a < 0) {
+                return;
             }
         }
-        return b.array();
     }
 
     /** Writes the block's voxels (all channels) at its box: each chunk (shard) it meets is encoded whole and replaced. */
     @Override
     public void write(Block block) {
         if (block.dtype() != dtype) {
-            throw new IllegalArgumentException("write " + block.dtype() + " into " + dtype + " array " + dir);
+            throw new IllegalArgumentException("write " + block.dtype() + " into " + dtype + " array " + store.location());
         }
         if (!info.box().contains(block.box())) {
-            throw new IllegalArgumentException("write " + block.box() + " outside " + dir + " " + info.box());
+            throw new IllegalArgumentException("write " + block.box() + " outside " + store.location() + " " + info.box());
         }
         int[] bShape = block.arrayShape();
         int[] bOrigin = NdCopy.origin(shape.length, block.box().min());
@@ -497,29 +514,19 @@ public final class ZarrV3Array implements ChunkedStore {
     }
 
     private Object readWhole(int[] idx) {
-        Path p = chunkPath(idx);
-        try {
-            return codecs.decode(Files.readAllBytes(p), chunkShape, p + ": " + (sharding != null ? "shard " : "chunk ") + key(idx));
-        } catch (NoSuchFileException e) {
+        String k = key(idx);
+        byte[] b = store.get(k);
+        if (b == null) {
             return ZarrV3Codecs.filled(dtype, fill, (int) ZarrV3Codecs.length(chunkShape));
-        } catch (IOException e) {
-            throw BasinException.io(p + ": cannot read Zarr chunk (" + e.getMessage() + ")", e);
         }
+        return codecs.decode(b, chunkShape, store.location(k) + ": " + (sharding != null ? "shard " : "chunk ") + k);
     }
 
     private void writeWhole(int[] idx, byte[] stored) {
-        Path p = chunkPath(idx);
-        Path tmp = p.resolveSibling("." + p.getFileName() + ".partial-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().getId());
-        try {
-            Files.createDirectories(p.getParent());
-            Files.write(tmp, stored);
-            Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            AtomicFiles.discard(tmp);
-            throw BasinException.io(p + ": cannot write Zarr " + (sharding != null ? "shard" : "chunk") + " (" + IoErrors.reason(e) + ")", e);
-        }
+        String k = key(idx);
+        store.put(k, stored); // a folder: a temporary sibling renamed into place; S3: one PUT, whole
         if (written != null) {
-            written.put(key(idx), Digest.of(stored));
+            written.put(k, Digest.of(stored));
         }
     }
 
@@ -543,45 +550,55 @@ public final class ZarrV3Array implements ChunkedStore {
      * itself), or a group and the array {@code dataset} inside it (default: the finest OME-Zarr level).
      */
     public static VolumeReader openVolume(Path path, String dataset) {
-        Map<String, Object> node = node(path);
+        return openVolume(Stores.of(path), dataset);
+    }
+
+    public static VolumeReader openVolume(ChunkStore store, String dataset) {
+        Map<String, Object> node = node(store);
         boolean array = "array".equals(node.get("node_type"));
         boolean named = dataset != null && !dataset.isEmpty() && !dataset.equals("/");
+        String location = store.location();
         if (array) {
             if (named) {
-                throw BasinException.badArguments(path + ": a Zarr v3 array has no dataset '" + dataset + "'");
+                throw BasinException.badArguments(location + ": a Zarr v3 array has no dataset '" + dataset + "'");
             }
-            Path group = path.toAbsolutePath().getParent();
-            return withOmeScale(open(path), group, path.getFileName().toString());
+            return withOmeScale(open(store), store.parent(), store.name());
         }
         String inner;
         if (named) {
             inner = dataset.replaceFirst("^/", "");
         } else {
-            List<String> levels = OmeZarr.levelPaths(path);
+            List<String> levels = OmeZarr.levelPaths(store);
             if (levels.isEmpty()) {
-                throw BasinException.badArguments(path + ": a Zarr v3 group without OME-Zarr multiscales" + arraysInside(path)
+                throw BasinException.badArguments(location + ": a Zarr v3 group without OME-Zarr multiscales" + arraysInside(store)
                         + "; name the array with --dataset");
             }
             inner = levels.get(0);
         }
-        Path a = path.resolve(inner);
-        if (!isNode(a) || !"array".equals(node(a).get("node_type"))) {
-            throw BasinException.badArguments(path + ": no Zarr v3 array '" + inner + "' in this group" + arraysInside(path));
+        ChunkStore a = store.child(inner);
+        if (!isArray(a)) {
+            throw BasinException.badArguments(location + ": no Zarr v3 array '" + inner + "' in this group" + arraysInside(store));
         }
-        return withOmeScale(open(a), path, inner);
+        return withOmeScale(open(a), store, inner);
     }
 
-    private static String arraysInside(Path dir) {
-        List<String> names = new ArrayList<>();
-        try (var s = Files.list(dir)) {
-            s.filter(p -> isNode(p)).map(p -> p.getFileName().toString()).sorted().forEach(names::add);
-        } catch (IOException e) {
+    /** The nodes directly inside a group, for messages: a folder's subfolders with zarr.json, or one listing of an S3 prefix. */
+    private static String arraysInside(ChunkStore group) {
+        Set<String> names = new TreeSet<>();
+        try {
+            group.anyKey(2, k -> {
+                if (k.endsWith("/" + METADATA) && k.indexOf('/') == k.length() - METADATA.length() - 1) {
+                    names.add(k.substring(0, k.indexOf('/')));
+                }
+                return false; // walk them all: a group holds a handful of nodes
+            });
+        } catch (BasinException e) {
             return "";
         }
         return names.isEmpty() ? "" : " (it holds " + String.join(", ", names) + ")";
     }
 
-    private static ZarrV3Array withOmeScale(ZarrV3Array a, Path group, String arrayPath) {
+    private static ZarrV3Array withOmeScale(ZarrV3Array a, ChunkStore group, String arrayPath) {
         if (group != null && a.info().voxelSizeAttribute() == null) {
             double[] zyx = OmeScale.of(group, arrayPath);
             if (zyx != null) {

@@ -156,8 +156,8 @@ class S3StoreTest {
 
         BasinException e = assertThrows(BasinException.class, () -> Volumes.open(Path.of("s3://basin-test/nothing.zarr"), null));
         assertEquals(ExitCode.BAD_ARGUMENTS, e.exitCode());
-        assertEquals("s3://basin-test/nothing.zarr: no Zarr v2 array or group here (no .zarray or .zgroup key);"
-                + " basin reads Zarr v2 from object stores", e.getMessage());
+        assertEquals("s3://basin-test/nothing.zarr: no Zarr array or group here (no zarr.json, .zarray or .zgroup key);"
+                + " basin reads Zarr v2 and Zarr v3 (sharded or not) from object stores", e.getMessage());
     }
 
     @Test
