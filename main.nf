@@ -212,9 +212,6 @@ workflow {
     if (params.backend == 'onnx' && !params.model) error "--backend onnx needs --model file.onnx"
     if (params.model && !file(params.model).exists()) error "--model '${params.model}': no such file"
     if (params.truth && !file(params.truth).exists()) error "--truth '${params.truth}': no such file"
-    if (params.store_dir?.toString()?.startsWith('s3://') && params.store_format != 'zarr2') {
-        error "--store_format ${params.store_format} is not written to s3:// yet: give --store_format zarr2 with --store_dir ${params.store_dir}"
-    }
     if (!(params.infer_dtype in ['float32', 'uint8'])) error "--infer_dtype '${params.infer_dtype}' must be float32 or uint8"
     if (!(params.device ==~ /cpu|cuda(:\d+)?/)) error "--device '${params.device}' must be cpu, cuda or cuda:N"
     if (params.device != 'cpu' && params.backend != 'onnx') error "--device ${params.device} only applies to --backend onnx"

@@ -3,17 +3,18 @@ package org.basin.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -23,7 +24,7 @@ import org.basin.volume.Box;
 import org.basin.volume.DType;
 
 /**
- * An N5 dataset on the local file system: {@code attributes.json} ({@code dimensions} / {@code blockSize} in x, y, z
+ * An N5 dataset in a {@link ChunkStore} (a folder or an S3 prefix): {@code attributes.json} ({@code dimensions} / {@code blockSize} in x, y, z
  * (, c) order, the reverse of basin's (c,) z, y, x), block files {@code gx/gy/gz} with their header (mode 0 default,
  * mode 1 varlength), big-endian elements x fastest, edge blocks stored truncated to the volume, missing blocks as 0.
  * The voxel size comes from the dataset's {@code resolution} / {@code pixelResolution} / {@code transform}, or its
@@ -36,7 +37,7 @@ public final class N5Array implements ChunkedStore {
     private static final List<String> STRUCTURE = List.of("dimensions", "blockSize", "dataType", "compression", "compressionType");
     private static final Pattern LEVEL = Pattern.compile("s(\\d{1,6})");
 
-    private final Path dir;
+    private final ChunkStore store;
     private final DType dtype;
     private final int[] shape; // basin order: (c,) z, y, x
     private final int[] blocks; // basin order
@@ -44,25 +45,40 @@ public final class N5Array implements ChunkedStore {
     private final VolumeInfo info;
     private Map<String, String> written;
 
-    private N5Array(Path dir, DType dtype, int[] shape, int[] blocks, N5Codec codec, Map<String, Object> attrs) {
-        this.dir = dir;
+    private N5Array(ChunkStore store, DType dtype, int[] shape, int[] blocks, N5Codec codec, Map<String, Object> attrs) {
+        this.store = store;
         this.dtype = dtype;
         this.shape = shape;
         this.blocks = blocks;
         this.codec = codec;
         int channels = shape.length == 4 ? shape[0] : 0;
         int[] zyx = shape.length == 4 ? Arrays.copyOfRange(shape, 1, 4) : shape.clone();
-        this.info = new VolumeInfo("n5", dir.toString(), null, dtype, channels, zyx, blocks.clone(), codec.describe(), attrs);
+        this.info = new VolumeInfo("n5", store.location(), null, dtype, channels, zyx, blocks.clone(), codec.describe(), attrs);
     }
 
     /** True when {@code dir} holds an attributes.json (an N5 group or dataset). */
     public static boolean isN5(Path dir) {
-        return Files.isRegularFile(dir.resolve(ATTRIBUTES));
+        return isN5(Stores.of(dir));
+    }
+
+    public static boolean isN5(ChunkStore store) {
+        return store.exists(ATTRIBUTES);
     }
 
     /** True when {@code dir} is an N5 dataset: its attributes.json has {@code dimensions}. */
     public static boolean isDataset(Path dir) {
-        return isN5(dir) && Json.read(dir.resolve(ATTRIBUTES)).containsKey("dimensions");
+        return isDataset(Stores.of(dir));
+    }
+
+    public static boolean isDataset(ChunkStore store) {
+        Map<String, Object> m = attributes(store);
+        return m != null && m.containsKey("dimensions");
+    }
+
+    /** The parsed attributes.json of {@code store}, or null when it has none. */
+    static Map<String, Object> attributes(ChunkStore store) {
+        byte[] b = store.get(ATTRIBUTES);
+        return b == null ? null : Json.parse(new String(b, StandardCharsets.UTF_8), store.location(ATTRIBUTES));
     }
 
     /**
@@ -70,8 +86,20 @@ public final class N5Array implements ChunkedStore {
      * it has none).
      */
     public static List<String> levelPaths(Path root) {
+        return levelPaths(Stores.of(root));
+    }
+
+    public static List<String> levelPaths(ChunkStore root) {
+        if (!(root instanceof FileChunkStore f)) {
+            // an object store has no folders to list: probe s0, s1, ... until one is missing (one HEAD each)
+            List<String> levels = new ArrayList<>();
+            for (int k = 0; root.child("s" + k).exists(ATTRIBUTES) && isDataset(root.child("s" + k)); k++) {
+                levels.add("s" + k);
+            }
+            return levels;
+        }
         TreeMap<Integer, String> levels = new TreeMap<>();
-        try (Stream<Path> s = Files.list(root)) {
+        try (Stream<Path> s = Files.list(f.dir())) {
             s.forEach(p -> {
                 Matcher m = LEVEL.matcher(p.getFileName().toString());
                 if (m.matches() && Files.isDirectory(p) && isDataset(p)) {
@@ -79,28 +107,46 @@ public final class N5Array implements ChunkedStore {
                 }
             });
         } catch (IOException e) {
-            throw BasinException.io(root + ": cannot list the N5 group (" + IoErrors.reason(e) + ")", e);
+            throw BasinException.io(f.dir() + ": cannot list the N5 group (" + IoErrors.reason(e) + ")", e);
         }
         return new ArrayList<>(levels.values());
     }
 
     /** The N5 datasets and multiscale groups (with s0, s1, ...) directly inside {@code group}, by name. */
     public static List<String> datasetsInside(Path group) {
-        try (Stream<Path> s = Files.list(group)) {
+        return datasetsInside(Stores.of(group));
+    }
+
+    public static List<String> datasetsInside(ChunkStore group) {
+        if (!(group instanceof FileChunkStore f)) {
+            // names with an attributes.json one level down (a listing), kept when a dataset or a multiscale group
+            TreeSet<String> names = new TreeSet<>();
+            group.anyKey(2, k -> {
+                if (k.endsWith("/" + ATTRIBUTES) && k.indexOf('/') == k.length() - ATTRIBUTES.length() - 1) {
+                    names.add(k.substring(0, k.indexOf('/')));
+                }
+                return false;
+            });
+            return names.stream().filter(n -> isDataset(group.child(n)) || !levelPaths(group.child(n)).isEmpty()).toList();
+        }
+        try (Stream<Path> s = Files.list(f.dir())) {
             return s.filter(p -> Files.isDirectory(p) && (isDataset(p) || isN5(p) && !levelPaths(p).isEmpty()))
                     .map(p -> p.getFileName().toString()).sorted().toList();
         } catch (IOException e) {
-            throw BasinException.io(group + ": cannot list the N5 group (" + IoErrors.reason(e) + ")", e);
+            throw BasinException.io(f.dir() + ": cannot list the N5 group (" + IoErrors.reason(e) + ")", e);
         }
     }
 
     public static N5Array open(Path dir) {
-        Path meta = dir.resolve(ATTRIBUTES);
-        if (!Files.isRegularFile(meta)) {
-            throw BasinException.badArguments(dir + ": not an N5 dataset (no attributes.json)");
+        return open(Stores.of(dir));
+    }
+
+    public static N5Array open(ChunkStore store) {
+        String where = store.location(ATTRIBUTES);
+        Map<String, Object> m = attributes(store);
+        if (m == null) {
+            throw BasinException.badArguments(store.location() + ": not an N5 dataset (no attributes.json)");
         }
-        String where = meta.toString();
-        Map<String, Object> m = Json.read(meta);
         if (!m.containsKey("dimensions")) {
             throw BasinException.badArguments(where + ": an N5 group, not a dataset (no 'dimensions'); name a dataset inside it");
         }
@@ -134,11 +180,11 @@ public final class N5Array implements ChunkedStore {
         Map<String, Object> attrs = new LinkedHashMap<>(m);
         STRUCTURE.forEach(attrs::remove);
         attrs.remove("resolution");
-        double[] zyx = voxelSize(dir, m, where);
+        double[] zyx = voxelSize(store, m, where);
         if (zyx != null) {
             attrs.put("resolution", zyx);
         }
-        return new N5Array(dir, dtype, reversed(dims), blocks, codec, attrs);
+        return new N5Array(store, dtype, reversed(dims), blocks, codec, attrs);
     }
 
     /**
@@ -146,6 +192,11 @@ public final class N5Array implements ChunkedStore {
      * structure keys. A 4-D dataset has the channels as N5's last axis.
      */
     public static N5Array create(Path dir, DType dtype, int channels, int[] zyxShape, int[] zyxChunks, N5Codec codec, Map<String, Object> attrs) {
+        return create(Stores.of(dir), dtype, channels, zyxShape, zyxChunks, codec, attrs);
+    }
+
+    public static N5Array create(ChunkStore store, DType dtype, int channels, int[] zyxShape, int[] zyxChunks, N5Codec codec,
+            Map<String, Object> attrs) {
         int[] shape = channels > 0 ? new int[] {channels, zyxShape[0], zyxShape[1], zyxShape[2]} : zyxShape.clone();
         int[] blocks = channels > 0 ? new int[] {channels, zyxChunks[0], zyxChunks[1], zyxChunks[2]} : zyxChunks.clone();
         for (int a = 0; a < blocks.length; a++) {
@@ -156,27 +207,23 @@ public final class N5Array implements ChunkedStore {
         m.put("blockSize", reversed(blocks));
         m.put("dataType", dtype.label());
         m.put("compression", codec.toAttributes());
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw BasinException.io(dir + ": cannot create (" + IoErrors.reason(e) + ")", e);
-        }
-        Json.write(dir.resolve(ATTRIBUTES), m);
+        store.create();
+        store.put(ATTRIBUTES, Json.bytes(m));
         Map<String, Object> user = new LinkedHashMap<>(attrs);
-        return new N5Array(dir, dtype, shape, blocks, codec, user);
+        return new N5Array(store, dtype, shape, blocks, codec, user);
     }
 
     /** Writes a group's attributes.json with the N5 version (and {@code attrs}), as n5-java does for a container root. */
     public static void createGroup(Path dir, Map<String, Object> attrs) {
+        createGroup(Stores.of(dir), attrs);
+    }
+
+    public static void createGroup(ChunkStore store, Map<String, Object> attrs) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("n5", "4.0.0");
         m.putAll(attrs);
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw BasinException.io(dir + ": cannot create (" + IoErrors.reason(e) + ")", e);
-        }
-        Json.write(dir.resolve(ATTRIBUTES), m);
+        store.create();
+        store.put(ATTRIBUTES, Json.bytes(m));
     }
 
     /** Whole numbers from a JSON list that fit an int (N5 stores longs; basin's arrays are int-indexed). */
@@ -217,23 +264,23 @@ public final class N5Array implements ChunkedStore {
      * its group's times the dataset's {@code downsamplingFactors} (or the group's {@code scales} entry for sN; s0
      * without factors is the group's resolution). Null when neither says.
      */
-    static double[] voxelSize(Path dir, Map<String, Object> m, String where) {
+    static double[] voxelSize(ChunkStore store, Map<String, Object> m, String where) {
         double[] own = resolutionXyz(m, where);
         if (own != null) {
             return zyx(own);
         }
-        Path parent = dir.toAbsolutePath().getParent();
-        if (parent == null || !isN5(parent)) {
+        ChunkStore parent = store.parent();
+        Map<String, Object> g = parent == null ? null : attributes(parent);
+        if (g == null) {
             return null;
         }
-        String gwhere = parent.resolve(ATTRIBUTES).toString();
-        Map<String, Object> g = Json.read(parent.resolve(ATTRIBUTES));
+        String gwhere = parent.location(ATTRIBUTES);
         double[] base = resolutionXyz(g, gwhere);
         if (base == null) {
             return null;
         }
         double[] factors = numbers(m.get("downsamplingFactors"), where, "downsamplingFactors");
-        Matcher level = LEVEL.matcher(dir.getFileName().toString());
+        Matcher level = LEVEL.matcher(store.name());
         if (factors == null && level.matches() && g.get("scales") instanceof List<?> scales) {
             int n = Integer.parseInt(level.group(1));
             if (n < scales.size()) {
@@ -311,7 +358,7 @@ public final class N5Array implements ChunkedStore {
         if (unit == null) {
             return 1;
         }
-        return switch (String.valueOf(unit).toLowerCase(java.util.Locale.ROOT)) {
+        return switch (String.valueOf(unit).toLowerCase(Locale.ROOT)) {
             case "nm", "nanometer", "nanometers", "nanometre" -> 1;
             case "um", "µm", "micrometer", "micrometers", "micron", "microns", "micrometre" -> 1000;
             case "mm", "millimeter", "millimeters" -> 1e6;
@@ -328,7 +375,11 @@ public final class N5Array implements ChunkedStore {
     }
 
     public Path path() {
-        return dir;
+        return store instanceof FileChunkStore f ? f.dir() : Path.of(store.location());
+    }
+
+    public ChunkStore store() {
+        return store;
     }
 
     /** From now on remember every block written, with the digest of its stored bytes (as {@link ZarrArray#recordWrites}). */
@@ -365,16 +416,11 @@ public final class N5Array implements ChunkedStore {
     /** The block at grid position {@code idx} (basin order), as a C-order array of its truncated extent. */
     private Object readBlock(int[] idx, int[] extent) {
         String key = blockKey(idx);
-        Path p = dir.resolve(key);
-        byte[] stored;
-        try {
-            stored = Files.readAllBytes(p);
-        } catch (NoSuchFileException e) {
+        byte[] stored = store.get(key);
+        if (stored == null) {
             return dtype.allocate((int) length(extent));
-        } catch (IOException e) {
-            throw BasinException.io(p + ": cannot read N5 block (" + IoErrors.reason(e) + ")", e);
         }
-        String where = p + " (block " + key + ")";
+        String where = store.location(key) + " (block " + key + ")";
         ByteBuffer h = ByteBuffer.wrap(stored).order(ByteOrder.BIG_ENDIAN);
         if (stored.length < 4) {
             throw BasinException.badInput(where + ": " + stored.length + " bytes, shorter than an N5 block header (truncated?)");
@@ -430,7 +476,6 @@ public final class N5Array implements ChunkedStore {
 
     private void writeBlock(int[] idx, int[] extent, Object data) {
         String key = blockKey(idx);
-        Path p = dir.resolve(key);
         int n = (int) length(extent);
         ByteBuffer raw = ByteBuffer.allocate(n * dtype.bytes()).order(ByteOrder.BIG_ENDIAN);
         switch (dtype) {
@@ -449,14 +494,7 @@ public final class N5Array implements ChunkedStore {
         }
         out.put(body);
         byte[] stored = out.array();
-        try {
-            Files.createDirectories(p.getParent());
-            Path tmp = p.resolveSibling("." + p.getFileName() + ".partial-" + ProcessHandle.current().pid());
-            Files.write(tmp, stored);
-            Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw BasinException.io(p + ": cannot write N5 block (" + IoErrors.reason(e) + ")", e);
-        }
+        store.put(key, stored); // one object: a file via tmp+rename, one PUT on S3
         if (written != null) {
             written.put(key, Digest.of(stored));
         }
@@ -473,7 +511,7 @@ public final class N5Array implements ChunkedStore {
     @Override
     public Block read(Box box) {
         if (!info.box().contains(box)) {
-            throw new IllegalArgumentException("read " + box + " outside " + dir + " " + info.box());
+            throw new IllegalArgumentException("read " + box + " outside " + store.location() + " " + info.box());
         }
         Block out = info.channels() > 0 ? Block.allocate(dtype, info.channels(), box) : Block.allocate(dtype, box);
         int[] outShape = out.arrayShape();
@@ -488,10 +526,10 @@ public final class N5Array implements ChunkedStore {
     /** Writes the block's voxels (all channels) at its box; partly covered N5 blocks are read, updated and rewritten. */
     public void write(Block block) {
         if (block.dtype() != dtype) {
-            throw new IllegalArgumentException("write " + block.dtype() + " into " + dtype + " dataset " + dir);
+            throw new IllegalArgumentException("write " + block.dtype() + " into " + dtype + " dataset " + store.location());
         }
         if (!info.box().contains(block.box())) {
-            throw new IllegalArgumentException("write " + block.box() + " outside " + dir + " " + info.box());
+            throw new IllegalArgumentException("write " + block.box() + " outside " + store.location() + " " + info.box());
         }
         int[] bShape = block.arrayShape();
         int[] bOrigin = NdCopy.origin(shape.length, block.box().min());

@@ -38,17 +38,17 @@ public final class OmePyramid {
 
     public static OmePyramid open(ChunkStore group) {
         if (N5Array.isN5(group)) {
-            throw BasinException.badArguments(group + ": an N5 store; basin pyramid writes OME-Zarr levels (zarr2, zarr3) only,"
+            throw BasinException.badArguments(group.location() + ": an N5 store; basin pyramid writes OME-Zarr levels (zarr2, zarr3) only,"
                     + " not N5's s1, s2, ... yet: write the stores with --store-format zarr2 or zarr3");
         }
         boolean v3 = ZarrV3Array.isNode(group);
         if (!v3 && !group.exists(".zgroup")) {
-            throw BasinException.badArguments(group + ": not an OME-Zarr group (no .zgroup or zarr.json)");
+            throw BasinException.badArguments(group.location() + ": not an OME-Zarr group (no .zgroup or zarr.json)");
         }
         List<?> ms = OmeScale.multiscales(group);
         if (ms == null || ms.isEmpty() || !(ms.get(0) instanceof Map<?, ?> m) || !(m.get("datasets") instanceof List<?> ds) || ds.isEmpty()
                 || !(ds.get(0) instanceof Map<?, ?> d0)) {
-            throw BasinException.badInput(group + ": no OME-Zarr multiscales with a dataset in its "
+            throw BasinException.badInput(group.location() + ": no OME-Zarr multiscales with a dataset in its "
                     + (v3 ? "zarr.json attributes.ome" : ".zattrs"));
         }
         String path = String.valueOf(d0.get("path"));
@@ -61,12 +61,12 @@ public final class OmePyramid {
             }
         }
         if (scale == null) {
-            throw BasinException.badInput(group + ": multiscales dataset '" + path + "' has no scale transform");
+            throw BasinException.badInput(group.location() + ": multiscales dataset '" + path + "' has no scale transform");
         }
         ChunkStore array = group.child(path);
         ChunkedStore level0 = v3 ? ZarrV3Array.open(array) : ZarrArray.open(array);
         if (scale.size() != level0.info().rank()) {
-            throw BasinException.badInput(group + ": the scale of dataset '" + path + "' has " + scale.size() + " entries for a "
+            throw BasinException.badInput(group.location() + ": the scale of dataset '" + path + "' has " + scale.size() + " entries for a "
                     + level0.info().rank() + "-D array");
         }
         return new OmePyramid(group, v3, path, level0, scale);

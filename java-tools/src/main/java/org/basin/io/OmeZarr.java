@@ -29,15 +29,14 @@ public final class OmeZarr {
      */
     public static ChunkedStore create(Path dir, String name, DType dtype, int channels, int[] shape, StoreLayout layout,
             double[] voxelSize, Map<String, Object> attrs) {
-        if (layout.format() == StoreLayout.Format.n5 && Stores.isS3(dir)) {
-            throw BasinException.badArguments(dir + ": N5 stores in s3:// are not written yet; use --store-format zarr2 or zarr3 there");
+        if (layout.format() == StoreLayout.Format.n5) {
+            // N5 goes through a ChunkStore, so a folder and s3:// alike
+            ChunkStore store = Stores.of(dir);
+            N5Array.createGroup(store, n5Group(name, voxelSize, attrs));
+            return N5Array.create(store.child(N5_SCALE0), dtype, channels, shape, layout.chunks(), layout.n5Codec(), n5Dataset(voxelSize, attrs));
         }
         if (layout.format() == StoreLayout.Format.zarr2) {
             return create(dir, name, dtype, channels, shape, layout.chunks(), ZarrCodec.parse(layout.compression()), voxelSize, attrs);
-        }
-        if (layout.format() == StoreLayout.Format.n5) {
-            N5Array.createGroup(dir, n5Group(name, voxelSize, attrs));
-            return N5Array.create(dir.resolve(N5_SCALE0), dtype, channels, shape, layout.chunks(), layout.n5Codec(), n5Dataset(voxelSize, attrs));
         }
         ChunkStore group = Stores.of(dir);
         group.create();
@@ -76,11 +75,8 @@ public final class OmeZarr {
      */
     public static ChunkedStore openOrCreate(Path dir, String name, DType dtype, int channels, int[] shape, StoreLayout layout,
             double[] voxelSize, Map<String, Object> attrs) {
-        if (layout.format() == StoreLayout.Format.n5 && Stores.isS3(dir)) {
-            throw BasinException.badArguments(dir + ": N5 stores in s3:// are not written yet; use --store-format zarr2 or zarr3 there");
-        }
         if (layout.format() == StoreLayout.Format.n5) {
-            return openOrCreateN5(dir, name, dtype, channels, shape, layout, voxelSize, attrs);
+            return openOrCreateN5(Stores.of(dir), dir, name, dtype, channels, shape, layout, voxelSize, attrs);
         }
         ChunkStore group = Stores.of(dir);
         ChunkStore array = group.child(SCALE0);
@@ -126,11 +122,12 @@ public final class OmeZarr {
      * An N5 multiscale group (its s0 created as {@link #create} does when not there yet); an existing one of another type,
      * shape, blocks or compression is refused. N5 keeps x, y, z order: resolution and dimensions are written so.
      */
-    private static ChunkedStore openOrCreateN5(Path dir, String name, DType dtype, int channels, int[] shape, StoreLayout layout,
-            double[] voxelSize, Map<String, Object> attrs) {
-        Path s0 = dir.resolve(N5_SCALE0);
-        if (ZarrArray.isArray(dir.resolve(SCALE0)) || ZarrV3Array.isNode(dir.resolve(SCALE0))) {
-            throw BasinException.badInput(dir + ": an existing store is Zarr; this run writes N5; remove it (or write elsewhere) to start again");
+    private static ChunkedStore openOrCreateN5(ChunkStore store, Path dir, String name, DType dtype, int channels, int[] shape,
+            StoreLayout layout, double[] voxelSize, Map<String, Object> attrs) {
+        ChunkStore s0 = store.child(N5_SCALE0);
+        ChunkStore zarr0 = store.child(SCALE0);
+        if (ZarrArray.isArray(zarr0) || zarr0.exists(ZarrV3Array.METADATA)) {
+            throw BasinException.badInput(store.location() + ": an existing store is Zarr; this run writes N5; remove it (or write elsewhere) to start again");
         }
         if (!N5Array.isDataset(s0)) {
             return create(dir, name, dtype, channels, shape, layout, voxelSize, attrs);
@@ -145,18 +142,26 @@ public final class OmeZarr {
         String have = i.dtype().label() + " " + Arrays.toString(i.arrayShape()) + " blocks " + Arrays.toString(i.chunks()) + " " + i.compression();
         String need = dtype.label() + " " + Arrays.toString(full) + " blocks " + Arrays.toString(want) + " " + layout.n5Codec().describe();
         if (!have.equals(need)) {
-            throw BasinException.badInput(s0 + ": an existing store holds " + have + "; this run writes " + need
+            throw BasinException.badInput(s0.location() + ": an existing store holds " + have + "; this run writes " + need
                     + "; remove it (or write elsewhere) to start again");
         }
         // a rerun may say something new (the segment count); every task of one run writes the same text
         Map<String, Object> group = new LinkedHashMap<>();
         group.put("n5", "4.0.0");
         group.putAll(n5Group(name, voxelSize, attrs));
-        replaceFileIfChanged(dir.resolve("attributes.json"), group);
-        Map<String, Object> dataset = new LinkedHashMap<>(Json.read(s0.resolve("attributes.json")));
+        replaceKeyIfChanged(store, "attributes.json", group);
+        Map<String, Object> dataset = new LinkedHashMap<>(N5Array.attributes(s0));
         dataset.putAll(n5Dataset(voxelSize, attrs));
-        replaceFileIfChanged(s0.resolve("attributes.json"), dataset);
+        replaceKeyIfChanged(s0, "attributes.json", dataset);
         return N5Array.open(s0);
+    }
+
+    /** As replaceFileIfChanged, for a key of a store: a rerun that says the same thing writes nothing (no PUT on S3). */
+    private static void replaceKeyIfChanged(ChunkStore store, String key, Map<String, Object> value) {
+        byte[] text = Json.bytes(value);
+        if (!Arrays.equals(store.get(key), text)) {
+            store.put(key, text);
+        }
     }
 
     /** The group: one level (s0), nm, x,y,z; basin's own attributes beside. */

@@ -37,13 +37,17 @@ public final class VolumeOutput implements AutoCloseable {
                 voxelSize, attrs, overwrite);
     }
 
-    /** As above, in the layout's format: Zarr v2 or Zarr v3 (sharded when the layout says). */
+    /** As above, in the layout's format: Zarr v2, Zarr v3 (sharded when the layout says) or N5. */
     public static VolumeOutput zarr(Path target, String name, DType dtype, int channels, int[] shape, StoreLayout layout,
             double[] voxelSize, Map<String, Object> attrs, boolean overwrite) {
-        if (Stores.isS3(target)) {
-            if (layout.format() == StoreLayout.Format.n5) {
-                throw BasinException.badArguments(target + ": N5 stores in s3:// are not written yet; use --store-format zarr2 or zarr3 there");
+        if (Stores.isS3(target) && layout.format() == StoreLayout.Format.n5) {
+            // as Zarr v2 below: keys written in place, each whole
+            if (!overwrite && Stores.of(target).exists("attributes.json")) {
+                throw BasinException.badArguments(Stores.of(target).location() + ": already holds an N5 store; give --overwrite to replace it");
             }
+            return new VolumeOutput(target, null, OmeZarr.create(target, name, dtype, channels, shape, layout, voxelSize, attrs));
+        }
+        if (Stores.isS3(target)) {
             // an object store has no rename: keys are written in place, each whole (a killed writer leaves some)
             ChunkStore store = Stores.of(target);
             if (!overwrite && (store.get(".zgroup") != null || store.get(".zarray") != null || store.exists(ZarrV3Array.METADATA))) {

@@ -21,7 +21,10 @@ public final class Volumes {
      */
     public static VolumeReader open(Path path, String dataset) {
         if (Stores.isS3(path)) {
-            return openZarr(Stores.of(path), dataset);
+            ChunkStore store = Stores.of(path);
+            // Zarr's keys first (the common case, and the key an access-denied message names), then N5's attributes.json
+            boolean zarr = ZarrArray.isArray(store) || store.exists(".zgroup") || store.exists(ZarrV3Array.METADATA);
+            return !zarr && N5Array.isN5(store) ? openN5(store, dataset) : openZarr(store, dataset);
         }
         if (!Files.exists(path)) {
             throw BasinException.badArguments(path + ": no such file or folder");
@@ -46,7 +49,7 @@ public final class Volumes {
                 throw BasinException.badArguments(path + ": a Zarr array has no dataset '" + dataset + "'");
             }
             if (N5Array.isN5(path)) {
-                return openN5(path, dataset);
+                return openN5(Stores.of(path), dataset);
             }
             if (ZarrV3Array.isNode(path)) {
                 return ZarrV3Array.openVolume(path, dataset);
@@ -77,19 +80,20 @@ public final class Volumes {
      * An N5 container, group or dataset: {@code dataset} names a dataset (or a multiscale group, opened at its finest
      * level) inside it; without one a dataset opens itself and a multiscale group its s0.
      */
-    private static VolumeReader openN5(Path path, String dataset) {
+    private static VolumeReader openN5(ChunkStore store, String dataset) {
+        String path = store.location();
         String inner = dataset == null ? "" : dataset.replaceFirst("^/+", "").replaceFirst("/+$", "");
-        Path target = inner.isEmpty() ? path : path.resolve(inner);
+        ChunkStore target = inner.isEmpty() ? store : store.child(inner);
         if (N5Array.isDataset(target)) {
             return N5Array.open(target);
         }
         if (N5Array.isN5(target)) {
             List<String> levels = N5Array.levelPaths(target);
             if (!levels.isEmpty()) {
-                return N5Array.open(target.resolve(levels.get(0)));
+                return N5Array.open(target.child(levels.get(0)));
             }
         }
-        List<String> inside = N5Array.datasetsInside(path);
+        List<String> inside = N5Array.datasetsInside(store);
         if (inner.isEmpty()) {
             throw BasinException.badArguments(path + ": an N5 container (attributes.json) " + (inside.isEmpty()
                     ? "with no dataset directly inside (no subfolder whose attributes.json gives 'dimensions', nor one with s0, s1, ...)"
@@ -106,7 +110,8 @@ public final class Volumes {
      */
     public static List<String> levelPaths(Path path) {
         if (Stores.isS3(path)) {
-            return OmeZarr.levelPaths(Stores.of(path));
+            ChunkStore store = Stores.of(path);
+            return N5Array.isN5(store) ? N5Array.levelPaths(store) : OmeZarr.levelPaths(store);
         }
         if (!Files.isDirectory(path)) {
             return List.of();
