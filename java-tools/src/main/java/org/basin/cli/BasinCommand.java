@@ -32,6 +32,7 @@ public final class BasinCommand implements Runnable {
         m.put("merge-level", MergeLevelCommand::new);
         m.put("merge-finish", MergeFinishCommand::new);
         m.put("relabel", RelabelCommand::new);
+        m.put("fill", FillCommand::new);
         m.put("omnify-chop", OmnifyChopCommand::new);
         m.put("omni-project", OmniProjectCommand::new);
         m.put("evaluate", EvaluateCommand::new);
