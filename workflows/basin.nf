@@ -23,6 +23,7 @@ include { MERGE_LEVEL as MERGE_L7  } from '../modules/local/merge_level'
 include { MERGE_LEVEL as MERGE_L8  } from '../modules/local/merge_level'
 include { MERGE_LEVEL as MERGE_L9  } from '../modules/local/merge_level'
 include { RELABEL                  } from '../modules/local/relabel'
+include { FILL                     } from '../modules/local/fill'
 include { AGGLOMERATE              } from '../modules/local/agglomerate'
 include { OMNIFY_CHOP              } from '../modules/local/omnify_chop'
 include { OMNI_PROJECT             } from '../modules/local/omni_project'
@@ -272,14 +273,34 @@ workflow BASIN {
     }
     ch_id_digests = rows(ch_merged.digests).map { meta, r -> ["${meta.id}/${r.name}".toString(), r.digest] }
 
+    // With --fill (dense labels), RELABEL writes an intermediate store and FILL the final one: a block's fill reads its
+    // neighbours' relabelled voxels, so it cannot write where they are read.
+    def fill = (params.fill as int) > 0
+    def unfilledStore = params.store_dir ? "${stores}/intermediate/segmentation-unfilled.${ext}".toString() : "${inter}/segmentation-unfilled.${ext}".toString()
     ch_relabel = ch_ws_done.map { meta, d -> ["${meta.id}/${meta.block_name}".toString(), meta, d] }
         .join(ch_id_digests, failOnMismatch: true)
         .map { key, meta, wsDigest, idDigest ->
-            [id: meta.id, block: meta.block, block_name: meta.block_name, ws_dir: meta.out_dir, store: segStore,
+            [id: meta.id, block: meta.block, block_name: meta.block_name, ws_dir: meta.out_dir, store: fill ? unfilledStore : segStore,
                 id_table: "${inter}/id_tables/${meta.block_name}.ids.h5".toString(), ws_digest: wsDigest, id_digest: idDigest]
         }
     RELABEL(ch_relabel)
     ch_seg_done = RELABEL.out.digests.map { meta, f -> [meta, digestOf(f.readLines())] }
+    ch_seg_sizes = RELABEL.out.sizes
+    if (fill) {
+        // every block's fill waits for all of RELABEL (its halo is in its neighbours' blocks) and is keyed on all of it
+        // and on the affinities it reads
+        ch_unfilled = ch_seg_done.map { meta, d -> [meta.id, "${meta.block_name}=${d}".toString()] }.groupTuple()
+            .map { id, ds -> [id, digestOf(ds.sort())] }
+        ch_fill = ch_seg_done.map { meta, d -> [meta.id, meta] }.combine(ch_unfilled, by: 0).combine(ch_aff_digests, by: 0)
+            .map { id, meta, unfilled, aff ->
+                [id: id, block: meta.block, block_name: meta.block_name, store: segStore, unfilled: unfilledStore, affinities: affStore,
+                    input_digest: digestOf([unfilled] + aff.sort().collect { it.toString() })]
+            }
+        FILL(ch_fill)
+        ch_seg_done = FILL.out.digests.map { meta, f -> [meta, digestOf(f.readLines())] }
+        ch_seg_sizes = FILL.out.sizes
+        ch_versions = ch_versions.mix(FILL.out.versions.first())
+    }
     ch_seg_digests = ch_seg_done.map { meta, d -> [meta.id, meta.block_name, d] }.groupTuple()
         .map { id, names, digests -> [id, [names, digests].transpose().collectEntries()] }
 
@@ -417,7 +438,7 @@ workflow BASIN {
     // The QC report: slices read from the stores (bounded by a slice), segment sizes summed from RELABEL's per-block
     // tables (never a scan of the volume), the scores when there is truth. Keyed like SNAPSHOT on the stores' digests.
     // The pyramid levels' completion is in the key too, so the slices come from finished levels.
-    ch_sizes = RELABEL.out.sizes.map { meta, f -> [meta.id, f] }.groupTuple().map { id, fs -> [id, fs.sort { it.name }] }
+    ch_sizes = ch_seg_sizes.map { meta, f -> [meta.id, f] }.groupTuple().map { id, fs -> [id, fs.sort { it.name }] }
     ch_report_scores = (!params.input || params.truth) ? EVALUATE.out.scores.map { meta, f -> [meta.id, f] }
         : ch_raw.map { meta, r -> [meta.id, file("${projectDir}/assets/NO_SCORES")] }
     ch_report = ch_snap.map { meta, raw -> [meta.id, meta, raw] }

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.basin.agglomerate.MeanAffinity;
 import org.basin.evaluate.SegmentationScores;
+import org.basin.fill.SeededFill;
 import org.basin.infer.Affinities;
 import org.basin.io.VolumeReader;
 import org.basin.io.Volumes;
@@ -49,7 +51,7 @@ class GalaTrainTest {
         for (int i = 0; i < seg.length; i++) {
             seg[i] = table[result.labels()[i]];
         }
-        assertEquals(0, java.util.Arrays.stream(seg).filter(v -> v == 0).count(), "dense: no voxel background");
+        assertEquals(0, Arrays.stream(seg).filter(v -> v == 0).count(), "dense: no voxel background");
         SegmentationScores scores = new SegmentationScores();
         scores.add(truth.convert(DType.INT64).longs(), seg);
         SegmentationScores.Scores s = scores.scores();
@@ -57,6 +59,43 @@ class GalaTrainTest {
                 s.voiSplit(), s.voiMerge(), s.adaptedRandError(), s.segments(), s.truthSegments());
         assertEquals(87, s.truthSegments(), "88 labels including 0");
         assertTrue(s.adaptedRandError() < BOUND, "adapted Rand error " + s.adaptedRandError());
+    }
+
+    @Test
+    void pipelineDefaultsWithTheFillMeetTheTarget() throws Exception {
+        float[] aff;
+        int[] shape;
+        long[] truth;
+        try (VolumeReader r = Volumes.open(resource("train-p1.lzf.h5"), "stack")) {
+            Block b = r.readAll();
+            shape = b.shape();
+            aff = Affinities.fromBoundary(b.floats(), shape);
+        }
+        try (VolumeReader r = Volumes.open(resource("train-gt.lzf.h5"), "stack")) {
+            truth = r.readAll().convert(DType.INT64).longs();
+        }
+        // the pipeline's defaults: T_high 0.9, T_low 0.01, T_size 8000, T_dust 100, agglomeration 0.6, then FILL 4
+        WatershedParams p = new WatershedParams(0.9f, 0.01f, 0.5f, 8000, 100, WatershedParams.SizeRule.SQUARE);
+        Watershed.Result result = Watershed.run(aff.clone(), shape, p);
+        long[] table = MeanAffinity.run(result.count(), result.regionGraph(), 0.6f).table(0.6f);
+        long[] seg = new long[result.labels().length];
+        for (int i = 0; i < seg.length; i++) {
+            seg[i] = table[result.labels()[i]];
+        }
+        SegmentationScores before = new SegmentationScores();
+        before.add(truth, seg);
+        long background = Arrays.stream(seg).filter(v -> v == 0).count();
+        long filled = SeededFill.fill(seg, aff, shape, 4);
+        long left = Arrays.stream(seg).filter(v -> v == 0).count();
+        SegmentationScores after = new SegmentationScores();
+        after.add(truth, seg);
+        double e0 = before.scores().adaptedRandError();
+        double e = after.scores().adaptedRandError();
+        System.out.printf("gala-train, pipeline defaults: adapted Rand error %.4f unfilled (%d background voxels), %.4f filled (%d filled, %d left)%n",
+                e0, background, e, filled, left);
+        assertEquals(background - left, filled, "the fill counts the voxels it labels");
+        assertTrue(e0 > 0.05, "without the fill the defaults leave the membranes as singletons: " + e0);
+        assertTrue(e < BOUND, "adapted Rand error with the fill " + e);
     }
 
     // measured 0.0190 with these settings (issue 19; the default T_high 0.9, T_low 0.01, T_dust 100 with agglomeration

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import org.basin.agglomerate.MeanAffinity;
 import org.basin.evaluate.SegmentationScores;
+import org.basin.fill.SeededFill;
 import org.basin.infer.Affinities;
 import org.basin.infer.IntensityAffinity;
 import org.basin.io.VolumeReader;
@@ -95,12 +96,14 @@ public final class QualitySweep {
         return out;
     }
 
-    /** Adapted Rand error of labels (through table, null: as they are) against truth. */
-    static double are(long[] truth, int[] labels, long[] table) {
+    /** Adapted Rand error of labels (through table, null: as they are; then filled up to {@code fill} steps) against truth. */
+    static double are(Volume v, int[] labels, long[] table, int fill) {
         long[] seg = new long[labels.length];
         for (int i = 0; i < seg.length; i++) {
             seg[i] = table == null ? labels[i] : table[labels[i]];
         }
+        SeededFill.fill(seg, v.aff(), v.shape(), fill);
+        long[] truth = v.truth();
         SegmentationScores s = new SegmentationScores();
         s.add(truth, seg);
         return s.scores().adaptedRandError();
@@ -125,31 +128,36 @@ public final class QualitySweep {
                 }
             }
         }
+        int[] fills = {0, 4}; // FILL's default distance, and none
         System.out.printf(Locale.ROOT, "%-60s %-6s", "watershed setting", "aggl");
         for (Volume v : vols) {
             System.out.printf(Locale.ROOT, " %9s", v.name().replace("phantom ", "ph").replace("boundary", "bd").replace("intensity", "in").replace(" ", ""));
         }
         System.out.printf(Locale.ROOT, " %7s%n", "worst");
         for (WatershedParams p : settings) {
-            double[][] are = new double[thresholds.length + 1][vols.size()];
+            double[][][] are = new double[fills.length][thresholds.length + 1][vols.size()];
             for (int k = 0; k < vols.size(); k++) {
                 Volume v = vols.get(k);
                 Watershed.Result r = Watershed.run(v.aff().clone(), v.shape(), p);
-                are[0][k] = are(v.truth(), r.labels(), null);
                 MeanAffinity.Merges m = MeanAffinity.run(r.count(), r.regionGraph(), thresholds[0]);
-                for (int t = 0; t < thresholds.length; t++) {
-                    are[t + 1][k] = are(v.truth(), r.labels(), m.table(thresholds[t]));
+                for (int f = 0; f < fills.length; f++) {
+                    are[f][0][k] = are(v, r.labels(), null, fills[f]);
+                    for (int t = 0; t < thresholds.length; t++) {
+                        are[f][t + 1][k] = are(v, r.labels(), m.table(thresholds[t]), fills[f]);
+                    }
                 }
             }
-            for (int t = 0; t <= thresholds.length; t++) {
-                String name = String.format(Locale.ROOT, "high %.2f low %.2f size %d dust %d", p.tHigh(), p.tLow(), p.tSize(), p.tDust());
-                System.out.printf(Locale.ROOT, "%-60s %-6s", name, t == 0 ? "none" : String.format(Locale.ROOT, "%.1f", thresholds[t - 1]));
-                double worst = 0;
-                for (int k = 0; k < vols.size(); k++) {
-                    System.out.printf(Locale.ROOT, " %9.3f", are[t][k]);
-                    worst = Math.max(worst, are[t][k]);
+            for (int f = 0; f < fills.length; f++) {
+                for (int t = 0; t <= thresholds.length; t++) {
+                    String name = String.format(Locale.ROOT, "high %.2f low %.2f size %d dust %d fill %d", p.tHigh(), p.tLow(), p.tSize(), p.tDust(), fills[f]);
+                    System.out.printf(Locale.ROOT, "%-60s %-6s", name, t == 0 ? "none" : String.format(Locale.ROOT, "%.1f", thresholds[t - 1]));
+                    double worst = 0;
+                    for (int k = 0; k < vols.size(); k++) {
+                        System.out.printf(Locale.ROOT, " %9.3f", are[f][t][k]);
+                        worst = Math.max(worst, are[f][t][k]);
+                    }
+                    System.out.printf(Locale.ROOT, " %7.3f%n", worst);
                 }
-                System.out.printf(Locale.ROOT, " %7.3f%n", worst);
             }
             System.out.flush();
         }

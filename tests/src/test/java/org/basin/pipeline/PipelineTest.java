@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
+import org.basin.fill.SeededFill;
 import org.basin.io.Hdf5Files;
 import org.basin.io.Json;
 import org.basin.io.VolumeReader;
@@ -44,7 +45,7 @@ class PipelineTest {
     static final Path OUT = RUN.resolve("results");
 
     /** Tasks of a test-profile run. */
-    static final int TASKS = 43;
+    static final int TASKS = 47;
 
     /** Of them, PYRAMID's: raw.zarr, the affinities and the segmentation, one block each (none with stores in s3://). */
     static final int PYRAMID_TASKS = 3;
@@ -89,7 +90,7 @@ class PipelineTest {
         System.out.printf("PIPELINE test profile: %.1f s wall%n", (System.nanoTime() - t0) / 1e9);
         assertEquals(0, r.code(), r.log());
         List<Outputs.Task> trace = Outputs.trace(OUT);
-        assertEquals(TASKS, trace.size(), "tasks: phantom, chop (plan), fingerprint, 8 infer, 4 watershed blocks of 2 chunks (each also a level-1 merge task), the merge tree's top (MERGE_L2), merge (the final numbering), agglomerate, 4 relabel,"
+        assertEquals(TASKS, trace.size(), "tasks: phantom, chop (plan), fingerprint, 8 infer, 4 watershed blocks of 2 chunks (each also a level-1 merge task), the merge tree's top (MERGE_L2), merge (the final numbering), agglomerate, 4 relabel, 4 fill,"
                 + " 4 omnify-chop, 4 omni, 4 evaluate blocks, evaluate, snapshot, neuroglancer state, report, 3 pyramids (raw, affinities, segmentation)");
         assertTrue(trace.stream().allMatch(t -> t.status().equals("COMPLETED")));
         boundedByTheirRegions(trace);
@@ -117,6 +118,18 @@ class PipelineTest {
         Map<String, Object> zattrs = Json.read(OUT.resolve("segmentation.zarr/.zattrs"));
         assertEquals(ids.length, ((Number) zattrs.get("segments")).intValue());
         sameAsOneWatershedOfTheWholeVolume(OUT.resolve("affinities.zarr"), seg);
+        // FILL gave background next to segments to them: RELABEL's store (intermediate) has more of it, and the same ids elsewhere
+        try (VolumeReader u = Volumes.open(OUT.resolve("intermediate/segmentation-unfilled.zarr"), null)) {
+            long[] unfilled = u.readAll().longs();
+            long before = Arrays.stream(unfilled).filter(v -> v == 0).count();
+            System.out.printf("PIPELINE fill: background %d -> %d voxels%n", before, seg.length - labelled);
+            assertTrue(seg.length - labelled < before / 2, "background " + before + " -> " + (seg.length - labelled));
+            for (int i = 0; i < seg.length; i++) {
+                if (unfilled[i] != 0) {
+                    assertEquals(unfilled[i], seg[i], "voxel " + i + " was labelled before the fill");
+                }
+            }
+        }
 
         Map<String, Object> manifest = Json.read(OUT.resolve("omni/manifest.json"));
         List<?> projects = (List<?>) manifest.get("projects");
@@ -247,6 +260,7 @@ class PipelineTest {
                 "INFER", 72L * 72 * 40,                             // a chunk + halo 4, uint8 raw
                 "WATERSHED", 68L * 68 * 68 * 3 * 4,                 // 2 chunks + halo 2 of float32 affinities
                 "RELABEL", 2L * 64 * 64 * 32 * (4 + 8),             // 2 chunks of uint32 labels + uint64 segmentation
+                "FILL", 136L * 72 * 40 * (8 + 12),                  // 2 chunks + halo 4 of uint64 segmentation + float32 affinities
                 "EVALUATE_BLOCK", 2L * 64 * 64 * 32 * (8 + 4),      // 2 chunks of segmentation + uint32 truth
                 "OMNIFY_CHOP", 72L * 72 * 64 * (1 + 8),             // a region of raw + segmentation
                 "OMNI_PROJECT", 72L * 72 * 64 * (1 + 8),            // the same region of raw + segmentation
@@ -271,8 +285,9 @@ class PipelineTest {
     }
 
     /**
-     * Issue 3's invariant through the real pipeline: 8 watershed chunks + stitch give exactly the segmentation of one
-     * `basin watershed` over the merged affinities with the test profile's thresholds, up to renaming.
+     * Issue 3's invariant through the real pipeline: 8 watershed chunks + stitch + 4 fill blocks give exactly the
+     * segmentation of one `basin watershed` over the merged affinities with the test profile's thresholds, filled at
+     * once, up to renaming.
      */
     static void sameAsOneWatershedOfTheWholeVolume(Path affinities, long[] seg) throws Exception {
         Path whole = RUN.resolve("whole-watershed.h5");
@@ -286,6 +301,10 @@ class PipelineTest {
             one = r.readAll().convert(DType.UINT64).longs();
         }
         assertEquals(one.length, seg.length);
+        // then the test profile's --fill 4 over the whole volume: dense labels are chunk-exact too
+        try (VolumeReader a = Volumes.open(affinities, null)) {
+            SeededFill.fill(one, a.readAll().floats(), a.info().shape(), 4);
+        }
         Map<Long, Long> forward = new java.util.HashMap<>();
         Map<Long, Long> backward = new java.util.HashMap<>();
         for (int i = 0; i < seg.length; i++) {
@@ -295,7 +314,7 @@ class PipelineTest {
             assertEquals(b, (long) forward.computeIfAbsent(a, k -> b), "whole-volume segment " + a + " at voxel " + i);
             assertEquals(a, (long) backward.computeIfAbsent(b, k -> a), "pipeline segment " + b + " at voxel " + i);
         }
-        System.out.printf("PIPELINE chunked == whole-volume watershed: %d segments, %d voxels%n", forward.size() - 1, seg.length);
+        System.out.printf("PIPELINE chunked == whole-volume watershed + fill: %d segments, %d voxels%n", forward.size() - 1, seg.length);
     }
 
     /** h5py, the reader most labs use, sees dend as uint32 (2, N) and dendValues as float32 (N,); skipped without it. */
@@ -337,7 +356,7 @@ class PipelineTest {
     void stubRunWalksTheDag() throws Exception {
         Result r = nextflow("run", ROOT.toString(), "-profile", "test", "--outdir", RUN.resolve("stub").toString(), "-stub-run");
         assertEquals(0, r.code(), r.log());
-        for (String process : new String[] {"PHANTOM", "CHOP", "FINGERPRINT", "INFER", "WATERSHED", "MERGE_SEGMENTS", "AGGLOMERATE", "RELABEL",
+        for (String process : new String[] {"PHANTOM", "CHOP", "FINGERPRINT", "INFER", "WATERSHED", "MERGE_SEGMENTS", "AGGLOMERATE", "RELABEL", "FILL",
             "OMNIFY_CHOP", "OMNI_PROJECT", "EVALUATE_BLOCK", "EVALUATE", "SNAPSHOT", "NEUROGLANCER_STATE", "REPORT", "PYRAMID", "MESH", "MESH_MANIFEST"}) {
             assertTrue(r.log().contains(process), process + " in\n" + r.log());
         }

@@ -45,7 +45,7 @@ class ResumeTest {
      */
     static final int LEAN_TASKS = PipelineTest.TASKS - PipelineTest.PYRAMID_TASKS - 2;
 
-    static final Set<String> AFTER_WATERSHED = Set.of("WATERSHED", "MERGE_L2", "MERGE_SEGMENTS", "AGGLOMERATE", "RELABEL", "OMNIFY_CHOP", "OMNI_PROJECT", "EVALUATE_BLOCK",
+    static final Set<String> AFTER_WATERSHED = Set.of("WATERSHED", "MERGE_L2", "MERGE_SEGMENTS", "AGGLOMERATE", "RELABEL", "FILL", "OMNIFY_CHOP", "OMNI_PROJECT", "EVALUATE_BLOCK",
             "EVALUATE", "SNAPSHOT", "NEUROGLANCER_STATE", "REPORT", "PYRAMID", "MESH", "MESH_MANIFEST");
 
     /** Kills Nextflow (SIGKILL: no clean shutdown, as when a login node reboots) once the given process has been submitted n times. */
