@@ -269,7 +269,11 @@ def finishReport() {
     }
     if (summary) log.info "basin: ${summary}"
     log.info "basin: outputs in ${outdir}" + (java.nio.file.Files.isRegularFile(dir.resolve('report.html')) ? "; QC report ${dir.resolve('report.html')}" : '')
-    log.info "basin: look at it in Neuroglancer: bin/basin view ${outdir}"
+    if (params.store_dir?.toString()?.startsWith('s3://')) {
+        log.info "basin: look at it in Neuroglancer: open ${outdir}/neuroglancer.json there (its sources are in ${params.store_dir}; the bucket must allow the viewer's reads and CORS)"
+    } else {
+        log.info "basin: look at it in Neuroglancer: bin/basin view ${params.store_dir ?: outdir}"
+    }
 }
 
 workflow.onComplete {

@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import org.basin.error.BasinException;
 import org.basin.io.AtomicFiles;
+import org.basin.io.S3ChunkStore;
+import org.basin.io.S3Connection;
+import org.basin.io.Stores;
 import org.basin.view.NeuroglancerState;
 import org.basin.view.StaticServer;
 import picocli.CommandLine.Command;
@@ -17,11 +20,13 @@ import picocli.CommandLine.Parameters;
         description = {"Serve a run's outdir on 127.0.0.1 (CORS, byte ranges) and print the Neuroglancer URL that shows it:",
             "raw (raw.zarr, when there), affinities as RGB, segmentation with its meshes (meshes/, when there).",
             "The state is OUTDIR/neuroglancer.json (written when missing); runs until interrupted (Ctrl-C).",
-            "With --state-only: write the state (sources start with " + NeuroglancerState.BASE + ", the served outdir's URL) and exit."})
+            "With --state-only: write the state (sources start with " + NeuroglancerState.BASE + ", the served outdir's URL) and exit.",
+            "OUTDIR may be a run's --store_dir in s3:// with --state-only: the sources are then the bucket's HTTP URL",
+            "(as --s3-endpoint / --s3-path-style / --s3-region address it) or --source-base."})
 final class ViewCommand extends ToolCommand {
     static final String PUBLIC_NEUROGLANCER = "https://neuroglancer-demo.appspot.com";
 
-    @Parameters(index = "0", paramLabel = "OUTDIR", description = "A run's --outdir (holds segmentation.zarr).")
+    @Parameters(index = "0", paramLabel = "OUTDIR", description = "A run's --outdir (holds segmentation.zarr), or its --store_dir (a folder or s3://bucket/prefix).")
     Path outdir;
 
     @Option(names = "--port", defaultValue = "8000", description = "Port on 127.0.0.1 (0: any free one; default ${DEFAULT-VALUE}).")
@@ -37,10 +42,25 @@ final class ViewCommand extends ToolCommand {
     @Option(names = "--output", description = "With --state-only: where to write the state (default OUTDIR/" + NeuroglancerState.FILE + ").")
     Path output;
 
+    @Option(names = "--source-base", paramLabel = "URL", description = {"With --state-only: the URL OUTDIR's stores are read at, written into every source",
+        "(default: " + NeuroglancerState.BASE + " for a folder, filled in when served; the bucket's URL for s3://)."})
+    String sourceBase;
+
     @Override
     protected int execute() throws Exception {
-        if (!Files.isDirectory(outdir)) {
+        boolean s3 = Stores.isS3(outdir);
+        if (s3 && !stateOnly) {
+            throw BasinException.badArguments(Stores.s3Uri(outdir) + ": basin view serves a folder; for stores in s3:// write the state with --state-only"
+                    + " (its sources are the bucket's URL) and open it in Neuroglancer");
+        }
+        if (!s3 && !Files.isDirectory(outdir)) {
             throw BasinException.badArguments(outdir + ": no such folder (give a run's --outdir)");
+        }
+        if (sourceBase != null && !stateOnly) {
+            throw BasinException.badArguments("--source-base is for --state-only; a served state's sources are the server's URL");
+        }
+        if (sourceBase != null && !sourceBase.matches("(?i)(https?|s3|gs)://.+")) {
+            throw BasinException.badArguments("--source-base '" + sourceBase + "' is not an http(s)://, s3:// or gs:// URL");
         }
         if (port < 0 || port > 65535) {
             throw BasinException.badArguments("--port " + port + " is not a port number 0..65535");
@@ -50,6 +70,9 @@ final class ViewCommand extends ToolCommand {
         }
         Path stateFile = outdir.resolve(NeuroglancerState.FILE);
         if (stateOnly) {
+            if (s3 && output == null) {
+                throw BasinException.badArguments("--output: where to write the state of " + Stores.s3Uri(outdir) + " (a local file)");
+            }
             Path to = output != null ? output : stateFile;
             String json = build();
             write(to, json);
@@ -94,7 +117,12 @@ final class ViewCommand extends ToolCommand {
     }
 
     private String build() {
-        NeuroglancerState.Result r = NeuroglancerState.of(outdir);
+        String base = sourceBase;
+        if (base == null && Stores.isS3(outdir)) {
+            S3ChunkStore at = S3ChunkStore.parse(Stores.s3Uri(outdir));
+            base = S3Connection.httpUrl(S3Connection.settings(), at.bucket(), at.prefix());
+        }
+        NeuroglancerState.Result r = NeuroglancerState.of(outdir, base != null ? base : NeuroglancerState.BASE);
         r.notes().forEach(n -> log("%s", n));
         return r.json();
     }

@@ -114,6 +114,26 @@ public final class S3Connection {
         }
     }
 
+    /**
+     * The HTTP(S) URL a viewer fetches s3://bucket/key at, with these settings: ENDPOINT/bucket/key with path-style
+     * addressing, scheme://bucket.HOST/key with a custom endpoint otherwise, and AWS's virtual-hosted
+     * https://bucket.s3.REGION.amazonaws.com/key (no region known: the global https://bucket.s3.amazonaws.com/key).
+     */
+    public static String httpUrl(Settings s, String bucket, String key) {
+        String k = key == null || key.isEmpty() ? "" : "/" + key.replaceFirst("^/+", "");
+        if (s.endpoint() != null) {
+            URI u = endpointUri(s.endpoint());
+            String base = s.endpoint().replaceAll("/+$", "");
+            if (s.pathStyle()) {
+                return base + "/" + bucket + k;
+            }
+            return u.getScheme() + "://" + bucket + "." + u.getHost() + (u.getPort() >= 0 ? ":" + u.getPort() : "") + k;
+        }
+        String region = s.region() != null && !s.region().isBlank() ? s.region()
+                : System.getenv("AWS_REGION") != null ? System.getenv("AWS_REGION") : System.getProperty("aws.region");
+        return "https://" + bucket + (region != null && !region.isBlank() ? ".s3." + region : ".s3") + ".amazonaws.com" + k;
+    }
+
     private static URI endpointUri(String endpoint) {
         try {
             URI u = new URI(endpoint);

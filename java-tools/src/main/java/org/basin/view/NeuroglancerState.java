@@ -1,18 +1,17 @@
 package org.basin.view;
 
-import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.basin.error.BasinException;
+import org.basin.io.ChunkStore;
 import org.basin.io.Json;
 import org.basin.io.N5Array;
+import org.basin.io.Stores;
 import org.basin.io.VolumeInfo;
 import org.basin.io.VolumeReader;
 import org.basin.io.Volumes;
@@ -26,7 +25,9 @@ import org.basin.io.ZarrV3Array;
  *
  * <p>Data sources start with {@value #BASE}, a placeholder for the URL the outdir is served at: Neuroglancer takes
  * only absolute source URLs, so one file serves wherever the outdir is put once that is filled in ({@link #fill};
- * {@code basin view} does it, and so does {@code sed 's#@OUTDIR@#https://host/run#g'}).
+ * {@code basin view} does it, and so does {@code sed 's#@OUTDIR@#https://host/run#g'}). Stores in s3:// are read
+ * through the same object-store code as the tools, and their sources are given a real base instead (the bucket's
+ * HTTP URL), so the state opens as it is.
  */
 public final class NeuroglancerState {
     /** The placeholder for the served outdir's URL (no trailing slash) in every data source. */
@@ -42,9 +43,9 @@ public final class NeuroglancerState {
     }
 
     /** A store found in the outdir: its folder name, Neuroglancer scheme, shape (z, y, x), channels, voxel size (z, y, x nm). */
-    record Store(String name, String scheme, int[] shape, int channels, double[] voxelSizeNm) {
+    record Store(String name, String scheme, int[] shape, int channels, double[] voxelSizeNm, String base) {
         String source() {
-            return scheme + "://" + BASE + "/" + name;
+            return scheme + "://" + base + "/" + name;
         }
     }
 
@@ -57,13 +58,22 @@ public final class NeuroglancerState {
 
     /** Builds the state of {@code outdir}; its segmentation store must exist (exit 3 otherwise). */
     public static Result of(Path outdir) {
+        return of(outdir, BASE);
+    }
+
+    /**
+     * The state of the stores in {@code outdir} (a folder, or an s3:// location: a run's --store_dir), with every
+     * source under {@code base}: {@value #BASE} for a folder that is served later, or the URL the stores are read at.
+     */
+    public static Result of(Path outdir, String base) {
         List<String> notes = new ArrayList<>();
-        Store seg = store(outdir, "segmentation");
+        String b = base.replaceAll("/+$", "");
+        Store seg = store(outdir, "segmentation", b);
         if (seg == null) {
             throw BasinException.badInput(outdir + ": no segmentation store (segmentation.zarr or segmentation.n5) to view");
         }
-        Store aff = store(outdir, "affinities");
-        Store raw = store(outdir, "raw");
+        Store aff = store(outdir, "affinities", b);
+        Store raw = store(outdir, "raw", b);
         if (raw == null) {
             notes.add("no raw layer: " + outdir.resolve("raw.zarr") + " does not exist (the raw is published as an OME-Zarr store only by runs"
                     + " that write the pyramids); the affinities are shown instead");
@@ -90,16 +100,16 @@ public final class NeuroglancerState {
         }
         Map<String, Object> segLayer = new LinkedHashMap<>();
         segLayer.put("type", "segmentation");
-        Path meshInfo = outdir.resolve("meshes").resolve("info");
-        if (Files.isRegularFile(meshInfo)) {
-            segLayer.put("source", List.of(seg.source(), "precomputed://" + BASE + "/meshes"));
-            List<String> ids = meshSegments(outdir.resolve("meshes"));
+        ChunkStore meshes = Stores.of(outdir.resolve("meshes"));
+        if (meshes.exists("info")) {
+            segLayer.put("source", List.of(seg.source(), "precomputed://" + b + "/meshes"));
+            List<String> ids = meshSegments(meshes);
             if (!ids.isEmpty()) {
                 segLayer.put("segments", ids); // meshes are drawn for the listed (visible) segments only
             }
         } else {
             segLayer.put("source", seg.source());
-            notes.add("no meshes: " + meshInfo + " does not exist");
+            notes.add("no meshes: " + meshes.location("info") + " does not exist");
         }
         segLayer.put("name", "segmentation");
         segLayer.put("selectedAlpha", 0.4);
@@ -149,44 +159,45 @@ public final class NeuroglancerState {
     }
 
     /** The store named {@code name} (.zarr v2 or v3, or .n5) in {@code outdir}, or null when there is none. */
-    private static Store store(Path outdir, String name) {
+    private static Store store(Path outdir, String name, String base) {
         for (String ext : new String[] {"zarr", "n5"}) {
             Path dir = outdir.resolve(name + "." + ext);
-            if (!Files.isDirectory(dir)) {
-                continue;
-            }
+            ChunkStore keys = Stores.of(dir);
             String scheme;
-            if (Files.isRegularFile(dir.resolve(".zgroup")) || ZarrArray.isArray(dir)) {
+            if (keys.exists(".zgroup") || ZarrArray.isArray(keys)) {
                 scheme = "zarr2";
-            } else if (ZarrV3Array.isNode(dir)) {
+            } else if (ZarrV3Array.isNode(keys)) {
                 scheme = "zarr3";
-            } else if (N5Array.isN5(dir)) {
+            } else if (N5Array.isN5(keys)) {
                 scheme = "n5";
+            } else if (keys.anyKey(1, k -> true)) {
+                throw BasinException.badInput(keys.location() + ": neither a Zarr (.zgroup, .zarray, zarr.json) nor an N5 (attributes.json) store");
             } else {
-                throw BasinException.badInput(dir + ": neither a Zarr (.zgroup, .zarray, zarr.json) nor an N5 (attributes.json) store");
+                continue; // no such store (an empty folder or prefix is none either)
             }
             try (VolumeReader r = Volumes.open(dir, null)) {
                 VolumeInfo info = r.info();
                 Object ome = info.attributes().get(VolumeInfo.OME_SCALE);
                 double[] nm = ome instanceof double[] d && d.length == 3 ? d.clone() : info.voxelSize();
                 if (nm == null) {
-                    throw BasinException.badInput(dir + ": no voxel size (no OME-Zarr scale transform, no voxel_size or resolution attribute)");
+                    throw BasinException.badInput(keys.location() + ": no voxel size (no OME-Zarr scale transform, no voxel_size or resolution attribute)");
                 }
-                return new Store(dir.getFileName().toString(), scheme, info.shape().clone(), info.channels(), nm);
+                return new Store(dir.getFileName().toString(), scheme, info.shape().clone(), info.channels(), nm, base);
             }
         }
         return null;
     }
 
     /** Up to {@link #MAX_LISTED_SEGMENTS} segment ids that have a mesh manifest ({@code ID:0}), smallest first. */
-    private static List<String> meshSegments(Path meshes) {
-        try (Stream<Path> s = Files.list(meshes)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.matches("[0-9]+:0"))
-                    .map(n -> Long.parseUnsignedLong(n.substring(0, n.indexOf(':'))))
-                    .sorted(Long::compareUnsigned).limit(MAX_LISTED_SEGMENTS).map(Long::toUnsignedString).toList();
-        } catch (IOException e) {
-            throw BasinException.io(meshes + ": cannot list (" + e.getMessage() + ")", e);
-        }
+    private static List<String> meshSegments(ChunkStore meshes) {
+        List<Long> ids = new ArrayList<>();
+        meshes.anyKey(1, k -> { // one listing: the manifests are ID:0, the fragments ID:0:BLOCK
+            if (k.matches("[0-9]+:0")) {
+                ids.add(Long.parseUnsignedLong(k.substring(0, k.indexOf(':'))));
+            }
+            return false;
+        });
+        return ids.stream().sorted(Long::compareUnsigned).limit(MAX_LISTED_SEGMENTS).map(Long::toUnsignedString).toList();
     }
 
     /** {@code stateJson} with every {@value #BASE} replaced by {@code base} (no trailing slash). */

@@ -4,14 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.basin.io.Json;
+import org.basin.io.OmeZarr;
 import org.basin.io.S3ChunkStore;
 import org.basin.io.S3Connection;
 import org.basin.io.S3TestServer;
+import org.basin.io.StoreLayout;
 import org.basin.io.TaskTable;
+import org.basin.volume.DType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,5 +115,51 @@ class S3CliTest {
         CliTest.Run badEndpoint = CliTest.run("info", "s3://cli/denied/raw.zarr", "--s3-endpoint", "ftp://x");
         assertEquals(2, badEndpoint.code());
         assertTrue(badEndpoint.err().contains("--s3-endpoint 'ftp://x' is not an http:// or https:// URL"), badEndpoint.err());
+    }
+
+    @Test
+    void viewWritesTheStateOfStoresInS3WithTheBucketsUrlAsSources() throws Exception {
+        // a run's --store_dir in s3://: the segmentation (8 nm, 30 nm in z), the affinities and two meshes' manifests
+        S3Connection.configure(server.settings());
+        OmeZarr.create(Path.of("s3://cli/run/segmentation.zarr"), "segmentation", DType.UINT64, 0, new int[] {8, 16, 24},
+                StoreLayout.single(StoreLayout.Format.zarr2, new int[] {8, 16, 24}, null, "zlib"), new double[] {30, 8, 8}, Map.of()).close();
+        S3ChunkStore meshes = S3ChunkStore.parse("s3://cli/run/meshes");
+        meshes.put("info", "{\"@type\": \"neuroglancer_legacy_mesh\"}".getBytes(StandardCharsets.UTF_8));
+        meshes.put("12:0", "{\"fragments\": [\"12:0:0-24_0-16_0-8\"]}".getBytes(StandardCharsets.UTF_8));
+        meshes.put("12:0:0-24_0-16_0-8", new byte[4]);
+        meshes.put("5:0", "{\"fragments\": []}".getBytes(StandardCharsets.UTF_8));
+        Path state = dir.resolve("neuroglancer.json");
+        CliTest.Run r = ok("view", "s3://cli/run", "--state-only", "--output", state.toString());
+        String json = Files.readString(state);
+        String base = server.endpoint() + "/cli/run"; // path-style, as the tools reach the server
+        assertTrue(json.contains("\"zarr2://" + base + "/segmentation.zarr\""), json);
+        assertTrue(json.contains("\"precomputed://" + base + "/meshes\""), json);
+        Map<String, Object> parsed = Json.read(state);
+        assertEquals(List.of(12, 8, 4), parsed.get("position"));
+        assertEquals(List.of(8 * 1e-9, "m"), ((Map<?, ?>) parsed.get("dimensions")).get("x"));
+        assertEquals(List.of(30 * 1e-9, "m"), ((Map<?, ?>) parsed.get("dimensions")).get("z"));
+        assertTrue(json.contains("\"segments\" : [ \"5\", \"12\" ]"), "the manifests' ids, in order: " + json);
+        assertTrue(r.err().contains("no affinities layer"), r.err());
+
+        ok("view", "s3://cli/run", "--state-only", "--output", state.toString(), "--source-base", "https://cdn.example.org/run/");
+        assertTrue(Files.readString(state).contains("\"zarr2://https://cdn.example.org/run/segmentation.zarr\""), Files.readString(state));
+
+        CliTest.Run serve = CliTest.run(with(new String[] {"view", "s3://cli/run"}, s3));
+        assertEquals(2, serve.code());
+        assertTrue(serve.err().contains("s3://cli/run: basin view serves a folder; for stores in s3:// write the state with --state-only"), serve.err());
+        CliTest.Run noOutput = CliTest.run(with(new String[] {"view", "s3://cli/run", "--state-only"}, s3));
+        assertEquals(2, noOutput.code());
+        assertTrue(noOutput.err().contains("--output: where to write the state of s3://cli/run (a local file)"), noOutput.err());
+        CliTest.Run none = CliTest.run(with(new String[] {"view", "s3://cli/empty", "--state-only", "--output", state.toString()}, s3));
+        assertEquals(3, none.code());
+        assertTrue(none.err().contains("no segmentation store (segmentation.zarr or segmentation.n5) to view"), none.err());
+    }
+
+    @Test
+    void bucketUrlsForViewers() {
+        assertEquals("http://127.0.0.1:9000/b/run/x", S3Connection.httpUrl(new S3Connection.Settings("http://127.0.0.1:9000/", true, null), "b", "run/x"));
+        assertEquals("https://b.minio.lab:9443/run", S3Connection.httpUrl(new S3Connection.Settings("https://minio.lab:9443", false, null), "b", "run"));
+        assertEquals("https://b.s3.eu-west-1.amazonaws.com/run", S3Connection.httpUrl(new S3Connection.Settings(null, false, "eu-west-1"), "b", "run"));
+        assertEquals("https://b.s3.eu-west-1.amazonaws.com", S3Connection.httpUrl(new S3Connection.Settings(null, false, "eu-west-1"), "b", ""));
     }
 }
