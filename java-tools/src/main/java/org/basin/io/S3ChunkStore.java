@@ -41,7 +41,7 @@ public record S3ChunkStore(String bucket, String prefix) implements ChunkStore {
         return new S3ChunkStore(bucket, prefix);
     }
 
-    private String objectKey(String key) {
+    String objectKey(String key) {
         return prefix.isEmpty() ? key : prefix + "/" + key;
     }
 
