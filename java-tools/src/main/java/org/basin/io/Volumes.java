@@ -21,10 +21,7 @@ public final class Volumes {
      */
     public static VolumeReader open(Path path, String dataset) {
         if (Stores.isS3(path)) {
-            ChunkStore store = Stores.of(path);
-            // Zarr's keys first (the common case, and the key an access-denied message names), then N5's attributes.json
-            boolean zarr = ZarrArray.isArray(store) || store.exists(".zgroup") || store.exists(ZarrV3Array.METADATA);
-            return !zarr && N5Array.isN5(store) ? openN5(store, dataset) : openZarr(store, dataset);
+            return openS3(path, dataset);
         }
         if (!Files.exists(path)) {
             throw BasinException.badArguments(path + ": no such file or folder");
@@ -77,6 +74,30 @@ public final class Volumes {
     }
 
     /**
+     * A volume in an object store, chosen from its keys (an object store has no folders to look at): Zarr's first
+     * (the common case, and the key an access-denied message names), then N5's attributes.json, then a precomputed
+     * volume's info, then the info of the prefix above for a location naming one of its scales. Each probe is one
+     * GET or HEAD.
+     */
+    private static VolumeReader openS3(Path path, String dataset) {
+        ChunkStore store = Stores.of(path);
+        boolean zarr = ZarrArray.isArray(store) || store.exists(".zgroup") || store.exists(ZarrV3Array.METADATA);
+        if (!zarr && N5Array.isN5(store)) {
+            return openN5(store, dataset);
+        }
+        if (!zarr && PrecomputedVolume.isVolume(store)) {
+            return PrecomputedVolume.open(store, dataset); // dataset: a scale key; none: the first (finest) scale
+        }
+        if (!zarr && (dataset == null || dataset.isEmpty())) {
+            PrecomputedVolume scale = PrecomputedVolume.openScaleOf(store.parent(), store.name());
+            if (scale != null) {
+                return scale;
+            }
+        }
+        return openZarr(store, dataset);
+    }
+
+    /**
      * An N5 container, group or dataset: {@code dataset} names a dataset (or a multiscale group, opened at its finest
      * level) inside it; without one a dataset opens itself and a multiscale group its s0.
      */
@@ -111,7 +132,11 @@ public final class Volumes {
     public static List<String> levelPaths(Path path) {
         if (Stores.isS3(path)) {
             ChunkStore store = Stores.of(path);
-            return N5Array.isN5(store) ? N5Array.levelPaths(store) : OmeZarr.levelPaths(store);
+            if (N5Array.isN5(store)) {
+                return N5Array.levelPaths(store);
+            }
+            List<String> zarr = OmeZarr.levelPaths(store);
+            return zarr.isEmpty() && PrecomputedVolume.isVolume(store) ? PrecomputedVolume.levelPaths(store) : zarr;
         }
         if (!Files.isDirectory(path)) {
             return List.of();
@@ -179,8 +204,9 @@ public final class Volumes {
         if (inner != null && (isGroup || ZarrArray.isArray(store))) {
             throw BasinException.badArguments(store.location() + ": no Zarr array '" + inner + "' in this " + (isGroup ? "group" : "array"));
         }
-        throw BasinException.badArguments(store.location() + ": no Zarr array or group here (no zarr.json, .zarray or .zgroup key"
-                + (inner != null ? ", nor " + inner + "/.zarray" : "") + "); basin reads Zarr v2 and Zarr v3 (sharded or not) from object stores");
+        throw BasinException.badArguments(store.location() + ": no volume here (no zarr.json, .zarray, .zgroup, attributes.json or info key"
+                + (inner != null ? ", nor " + inner + "/.zarray" : "") + "); basin reads Zarr v2 and Zarr v3 (sharded or not), N5 and"
+                + " Neuroglancer precomputed volumes from object stores");
     }
 
     /** The group's OME-Zarr scale of the array, as its voxel size when the array's own attributes give none. */
