@@ -175,8 +175,7 @@ public final class PrecomputedVolume implements VolumeReader {
         String where = root.location(INFO);
         byte[] bytes = root.get(INFO);
         if (bytes == null) {
-            throw BasinException.io(where + ": no precomputed volume's info " + (root instanceof S3ChunkStore s3 ? "(no key '"
-                    + s3.objectKey(INFO) + "' in bucket '" + s3.bucket() + "')" : "file here"), null);
+            throw BasinException.io(where + ": no precomputed volume's info (" + root.absent(INFO) + ")", null);
         }
         Map<String, Object> m = Json.parse(new String(bytes, StandardCharsets.UTF_8), where);
         Object atType = m.get("@type");

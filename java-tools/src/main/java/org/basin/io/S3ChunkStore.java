@@ -41,7 +41,7 @@ public record S3ChunkStore(String bucket, String prefix) implements ChunkStore {
         return new S3ChunkStore(bucket, prefix);
     }
 
-    String objectKey(String key) {
+    private String objectKey(String key) {
         return prefix.isEmpty() ? key : prefix + "/" + key;
     }
 
@@ -242,6 +242,11 @@ public record S3ChunkStore(String bucket, String prefix) implements ChunkStore {
         String endpoint = S3Connection.settings().endpoint() != null ? S3Connection.settings().endpoint() : "the AWS endpoint";
         return BasinException.io(where + ": cannot " + what + " bucket '" + bucket + "' key '" + key + "' at " + endpoint
                 + " (" + msg + ")", e);
+    }
+
+    @Override
+    public String absent(String key) {
+        return "no such key '" + objectKey(key) + "' in bucket '" + bucket + "'";
     }
 
     @Override

@@ -63,23 +63,25 @@ public final class Volumes {
             }
             return openUnmarked(path, dataset);
         }
-        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
         if (TiffStackReader.isTiff(path)) {
             return TiffStackReader.open(path);
         }
-        if (Hdf5Files.looksLikeHdf5(path) || name.endsWith(".h5") || name.endsWith(".hdf5") || name.endsWith(".hdf")) {
+        if (Hdf5Files.looksLikeHdf5(path) || isHdf5Name(path)) {
             return Hdf5VolumeReader.open(path, dataset);
         }
         throw BasinException.badInput(path + ": unknown volume format; basin reads HDF5 (.h5), Zarr v2 folders and TIFF stacks");
     }
 
     /**
-     * A volume in an object store, chosen from its keys (an object store has no folders to look at): Zarr's first
-     * (the common case, and the key an access-denied message names), then N5's attributes.json, then a precomputed
-     * volume's info, then the info of the prefix above for a location naming one of its scales. Each probe is one
-     * GET or HEAD.
+     * A volume in an object store, chosen from its keys (an object store has no folders to look at): an HDF5 file by
+     * its name; else Zarr's keys first (the common case, and the key an access-denied message names), then N5's
+     * attributes.json, then a precomputed volume's info, then the info of the prefix above for a location naming one
+     * of its scales. Each probe is one GET or HEAD.
      */
     private static VolumeReader openS3(Path path, String dataset) {
+        if (isHdf5Name(path)) {
+            return Hdf5VolumeReader.open(path, dataset); // ranged GETs of the blocks its metadata and chunks lie in
+        }
         ChunkStore store = Stores.of(path);
         boolean zarr = ZarrArray.isArray(store) || store.exists(".zgroup") || store.exists(ZarrV3Array.METADATA);
         if (!zarr && N5Array.isN5(store)) {
@@ -95,6 +97,12 @@ public final class Volumes {
             }
         }
         return openZarr(store, dataset);
+    }
+
+    /** A name HDF5 files have (.h5, .hdf5, .hdf): in an object store the name alone says it, with no GET to look. */
+    private static boolean isHdf5Name(Path path) {
+        String name = path.getFileName() == null ? "" : path.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".h5") || name.endsWith(".hdf5") || name.endsWith(".hdf");
     }
 
     /**
@@ -178,8 +186,7 @@ public final class Volumes {
 
     /**
      * A Zarr v2 or v3 array or group in an object store (s3://): the same choices as for a folder, made from the keys
-     * {@code zarr.json}, {@code .zarray} and {@code .zgroup} (an object store has no folders to look at, and HDF5 or
-     * TIFF there would need ranged reads basin does not make).
+     * {@code zarr.json}, {@code .zarray} and {@code .zgroup} (an object store has no folders to look at).
      */
     static VolumeReader openZarr(ChunkStore store, String dataset) {
         if (ZarrV3Array.isNode(store)) {

@@ -256,7 +256,7 @@ class S3PrecomputedTest {
     void aMissingInfoOrBucketIsAnIoErrorNamingBucketAndKeyAndABadInfoIsBadInput() {
         BasinException info = assertThrows(BasinException.class, () -> PrecomputedVolume.open(S3ChunkStore.parse("s3://" + BUCKET + "/none"), null));
         assertEquals(ExitCode.IO_FAILURE, info.exitCode());
-        assertEquals("s3://precomputed/none/info: no precomputed volume's info (no key 'none/info' in bucket 'precomputed')", info.getMessage());
+        assertEquals("s3://precomputed/none/info: no precomputed volume's info (no such key 'none/info' in bucket 'precomputed')", info.getMessage());
 
         BasinException bucket = assertThrows(BasinException.class, () -> Volumes.open(Path.of("s3://no-such-bucket/vol"), null));
         assertEquals(ExitCode.IO_FAILURE, bucket.exitCode());
