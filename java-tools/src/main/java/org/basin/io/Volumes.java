@@ -76,11 +76,14 @@ public final class Volumes {
      * A volume in an object store, chosen from its keys (an object store has no folders to look at): an HDF5 file by
      * its name; else Zarr's keys first (the common case, and the key an access-denied message names), then N5's
      * attributes.json, then a precomputed volume's info, then the info of the prefix above for a location naming one
-     * of its scales. Each probe is one GET or HEAD.
+     * of its scales (each one GET or HEAD), then a LIST for .tif/.tiff slices; a multi-page TIFF by its name.
      */
     private static VolumeReader openS3(Path path, String dataset) {
         if (isHdf5Name(path)) {
             return Hdf5VolumeReader.open(path, dataset); // ranged GETs of the blocks its metadata and chunks lie in
+        }
+        if (TiffStackReader.isTiff(path)) {
+            return TiffStackReader.open(path); // a multi-page TIFF object
         }
         ChunkStore store = Stores.of(path);
         boolean zarr = ZarrArray.isArray(store) || store.exists(".zgroup") || store.exists(ZarrV3Array.METADATA);
@@ -94,6 +97,10 @@ public final class Volumes {
             PrecomputedVolume scale = PrecomputedVolume.openScaleOf(store.parent(), store.name());
             if (scale != null) {
                 return scale;
+            }
+            List<String> slices = TiffStackReader.sliceKeys(store); // LIST: the last probe, the one that costs most
+            if (!slices.isEmpty()) {
+                return TiffStackReader.open(store, slices);
             }
         }
         return openZarr(store, dataset);
@@ -212,8 +219,8 @@ public final class Volumes {
             throw BasinException.badArguments(store.location() + ": no Zarr array '" + inner + "' in this " + (isGroup ? "group" : "array"));
         }
         throw BasinException.badArguments(store.location() + ": no volume here (no zarr.json, .zarray, .zgroup, attributes.json or info key"
-                + (inner != null ? ", nor " + inner + "/.zarray" : "") + "); basin reads Zarr v2 and Zarr v3 (sharded or not), N5 and"
-                + " Neuroglancer precomputed volumes from object stores");
+                + (inner != null ? ", nor " + inner + "/.zarray" : ", nor .tif/.tiff slices") + "); basin reads Zarr v2 and Zarr v3 (sharded or"
+                + " not), N5, Neuroglancer precomputed volumes, TIFF stacks and HDF5 files (.h5) from object stores");
     }
 
     /** The group's OME-Zarr scale of the array, as its voxel size when the array's own attributes give none. */

@@ -270,7 +270,7 @@ class S3PrecomputedTest {
         BasinException nothing = assertThrows(BasinException.class, () -> Volumes.open(s3("nothing"), null));
         assertEquals(ExitCode.BAD_ARGUMENTS, nothing.exitCode());
         assertTrue(nothing.getMessage().startsWith("s3://precomputed/nothing: no volume here (no zarr.json, .zarray, .zgroup, attributes.json"
-                + " or info key)"), nothing.getMessage());
+                + " or info key, nor .tif/.tiff slices)"), nothing.getMessage());
 
         S3ChunkStore bad = S3ChunkStore.parse("s3://" + BUCKET + "/bad");
         bad.put("info", "{\"type\": \"image\", \"data_type\": \"uint8\", \"num_channels\": 1, \"scales\": [{\"key\": \"s0\", \"size\": [4, 4],"
