@@ -140,6 +140,17 @@ class S3Hdf5Test {
     }
 
     @Test
+    void aFileKeyIsStampedForResumeLikeAPrefix() throws Exception {
+        String one = S3ChunkStore.parse("s3://hdf5/vol/slabs.h5").stamp();
+        assertTrue(one.startsWith("1 objects, " + Files.size(slabs) + " bytes, listing "), one);
+        assertEquals(one, S3ChunkStore.parse("s3://hdf5/vol/slabs.h5").stamp());
+        String all = S3ChunkStore.parse("s3://hdf5/vol").stamp();
+        assertTrue(all.startsWith("3 objects, " + (Files.size(chunked) + Files.size(slabs) + Files.size(contiguous)) + " bytes"), all);
+        BasinException none = assertThrows(BasinException.class, () -> S3ChunkStore.parse("s3://hdf5/vol/slabs").stamp());
+        assertEquals("s3://hdf5/vol/slabs: no objects under this prefix", none.getMessage());
+    }
+
+    @Test
     void aMissingKeyOrBucketIsAnIoErrorNamingThemAndOtherBytesAreBadInput() {
         BasinException key = assertThrows(BasinException.class, () -> Volumes.open(Path.of("s3://hdf5/vol/none.h5"), null));
         assertEquals(ExitCode.IO_FAILURE, key.exitCode());
@@ -149,10 +160,10 @@ class S3Hdf5Test {
         assertEquals(ExitCode.IO_FAILURE, bucket.exitCode());
         assertEquals("s3://no-such-bucket/raw.h5: no such bucket 'no-such-bucket'", bucket.getMessage());
 
-        S3ChunkStore.parse("s3://hdf5/vol").put("text.h5", "not an HDF5 file at all".getBytes(StandardCharsets.UTF_8));
-        BasinException text = assertThrows(BasinException.class, () -> Volumes.open(Path.of("s3://hdf5/vol/text.h5"), null));
+        S3ChunkStore.parse("s3://hdf5/other").put("text.h5", "not an HDF5 file at all".getBytes(StandardCharsets.UTF_8));
+        BasinException text = assertThrows(BasinException.class, () -> Volumes.open(Path.of("s3://hdf5/other/text.h5"), null));
         assertEquals(ExitCode.BAD_INPUT, text.exitCode());
-        assertTrue(text.getMessage().startsWith("s3://hdf5/vol/text.h5: not a readable HDF5 file"), text.getMessage());
+        assertTrue(text.getMessage().startsWith("s3://hdf5/other/text.h5: not a readable HDF5 file"), text.getMessage());
 
         BasinException none = assertThrows(BasinException.class, () -> Volumes.open(s3(chunked), "/labels"));
         assertEquals(ExitCode.BAD_ARGUMENTS, none.exitCode());
