@@ -50,6 +50,11 @@ public interface ChunkStore {
     /** Where the store is, for messages and for VolumeInfo: a path or s3://bucket/prefix. */
     String location();
 
+    /** Why a key that must exist cannot be read, for messages: "no such file", or the bucket and key of S3. */
+    default String absent(String key) {
+        return "no such file";
+    }
+
     /** Where one key is, for messages. */
     default String location(String key) {
         return location() + "/" + key;

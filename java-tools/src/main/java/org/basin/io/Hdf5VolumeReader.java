@@ -11,9 +11,14 @@ import io.jhdf.exceptions.HdfException;
 import io.jhdf.object.datatype.DataType;
 import io.jhdf.object.datatype.FixedPoint;
 import io.jhdf.object.datatype.FloatingPoint;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,18 +34,24 @@ import org.basin.volume.DType;
 
 /**
  * Reads a 3D or 4D HDF5 dataset through jhdf's raw buffers (decompressed chunks, or the contiguous data mapped
- * from the file), never through its boxed convenience arrays.
+ * from the file), never through its boxed convenience arrays. A file in S3 ({@code s3://bucket/key.h5}) is read
+ * through a {@link RangedReadChannel}: ranged GETs of the 1 MiB blocks holding the metadata and the chunks a box
+ * meets, never the whole object.
  */
 public final class Hdf5VolumeReader implements VolumeReader {
     private final HdfFile file;
+    private final RangedReadChannel remote; // the object's channel in S3; null for a local file
     private final Dataset dataset;
     private final VolumeInfo info;
     private final ByteOrder order;
     private final int[] dims;
     private Number fill; // what unwritten chunks hold (h5py's fillvalue), read when one is met
+    // a whole contiguous dataset in S3 comes in ranged GETs of this size (a local one in 1 MiB reads)
+    private static final int MAX_REMOTE_READ = 16 << 20;
 
-    private Hdf5VolumeReader(HdfFile file, Dataset dataset, VolumeInfo info, ByteOrder order) {
+    private Hdf5VolumeReader(HdfFile file, RangedReadChannel remote, Dataset dataset, VolumeInfo info, ByteOrder order) {
         this.file = file;
+        this.remote = remote;
         this.dataset = dataset;
         this.info = info;
         this.order = order;
@@ -75,41 +86,53 @@ public final class Hdf5VolumeReader implements VolumeReader {
      * cut file as zeros or as bytes of an earlier read, so a table cut short would come back as if whole.
      */
     static void checkInsideFile(HdfFile f, Path path, String name, Dataset ds) {
+        String where = Stores.isS3(path) ? Stores.s3Uri(path) : path.toString();
+        String hint = Stores.isS3(path) ? "upload it again" : IoErrors.rerunHint(path);
         long size = f.size();
         if (ds instanceof ContiguousDataset cd && !ds.isEmpty()) {
             long end = f.getUserBlockSize() + cd.getDataAddress() + ds.getSizeInBytes();
             if (end > size) {
-                throw BasinException.badInput(path + ": dataset '" + name + "' ends at byte " + end + " but the file ends at byte "
-                        + size + ": the file is truncated (" + IoErrors.rerunHint(path) + ")");
+                throw BasinException.badInput(where + ": dataset '" + name + "' ends at byte " + end + " but the file ends at byte "
+                        + size + ": the file is truncated (" + hint + ")");
             }
         }
         long eof = f.getUserBlockSize() + f.getHdfBackingStorage().getSuperblock().getEndOfFileAddress();
         if (size < eof) {
-            throw BasinException.badInput(path + ": the file ends at byte " + size + ", before the " + eof + " bytes its superblock"
-                    + " records: the file is truncated; not reading dataset '" + name + "' from it (" + IoErrors.rerunHint(path) + ")");
+            throw BasinException.badInput(where + ": the file ends at byte " + size + ", before the " + eof + " bytes its superblock"
+                    + " records: the file is truncated; not reading dataset '" + name + "' from it (" + hint + ")");
         }
     }
 
     /** Opens {@code datasetPath} in {@code path}; a null path means "the only dataset in the file". */
     public static Hdf5VolumeReader open(Path path, String datasetPath) {
         HdfFile f;
+        RangedReadChannel remote = null;
+        String where = Stores.isS3(path) ? Stores.s3Uri(path) : path.toString();
         try {
-            f = new HdfFile(path);
+            if (Stores.isS3(path)) {
+                remote = openObject(where);
+                f = new HdfFile(remote, objectUri(where));
+            } else {
+                f = new HdfFile(path);
+            }
         } catch (HdfException | IllegalArgumentException e) {
-            throw BasinException.badInput(path + ": not a readable HDF5 file (" + e.getMessage() + ")");
+            if (remote != null) {
+                remote.close();
+            }
+            throw storageFailureOr(e, BasinException.badInput(where + ": not a readable HDF5 file (" + e.getMessage() + ")"));
         }
         try {
             String name = datasetPath;
             if (name == null || name.isEmpty()) {
                 List<String> all = datasetPaths(f);
                 if (all.size() != 1) {
-                    throw BasinException.badArguments(path + ": name the dataset to read; the file holds " + all);
+                    throw BasinException.badArguments(where + ": name the dataset to read; the file holds " + all);
                 }
                 name = all.get(0);
             }
             Dataset ds = dataset(f, name);
             if (ds == null) {
-                throw BasinException.badArguments(path + ": no dataset '" + name + "'; the file holds " + datasetPaths(f));
+                throw BasinException.badArguments(where + ": no dataset '" + name + "'; the file holds " + datasetPaths(f));
             }
             checkInsideFile(f, path, name, ds);
             DataType t = ds.getDataType();
@@ -117,12 +140,12 @@ public final class Hdf5VolumeReader implements VolumeReader {
             DType dtype = et.dtype();
             ByteOrder order = et.order();
             if (dtype == null) {
-                throw BasinException.badInput(path + ":" + name + ": unsupported element type " + describe(t)
+                throw BasinException.badInput(where + ":" + name + ": unsupported element type " + describe(t)
                         + "; basin reads uint8, uint16, int32, uint32, int64, uint64, float32, float64");
             }
             int[] d = ds.getDimensions();
             if (d.length != 3 && d.length != 4) {
-                throw BasinException.badInput(path + ":" + name + ": shape " + java.util.Arrays.toString(d)
+                throw BasinException.badInput(where + ":" + name + ": shape " + Arrays.toString(d)
                         + " is not 3D (z, y, x) or 4D (c, z, y, x)");
             }
             int channels = d.length == 4 ? d[0] : 0;
@@ -133,15 +156,47 @@ public final class Hdf5VolumeReader implements VolumeReader {
             Map<String, Object> attrs = new LinkedHashMap<>();
             readAttributes(f, attrs);
             readAttributes(ds, attrs);
-            VolumeInfo info = new VolumeInfo("hdf5", path.toString(), name, dtype, channels, shape, chunks, compression, attrs);
-            return new Hdf5VolumeReader(f, ds, info, order);
+            VolumeInfo info = new VolumeInfo("hdf5", where, name, dtype, channels, shape, chunks, compression, attrs);
+            return new Hdf5VolumeReader(f, remote, ds, info, order);
         } catch (RuntimeException e) {
             f.close();
             if (e instanceof BasinException) {
                 throw e;
             }
-            throw BasinException.badInput(path + ": corrupt or unsupported HDF5 file (" + e.getMessage() + ")");
+            throw storageFailureOr(e, BasinException.badInput(where + ": corrupt or unsupported HDF5 file (" + e.getMessage() + ")"));
         }
+    }
+
+    /** The channel of {@code s3://bucket/key}: a bucket alone names no file. */
+    private static RangedReadChannel openObject(String uri) {
+        S3ChunkStore s3 = S3ChunkStore.parse(uri);
+        if (s3.prefix().isEmpty()) {
+            throw BasinException.badArguments(uri + ": names a bucket, not an HDF5 file in it (s3://bucket/path/file.h5)");
+        }
+        return RangedReadChannel.open(new S3ChunkStore(s3.bucket(), ""), s3.prefix());
+    }
+
+    /** The URI jhdf keeps for the file (its name in jhdf's own messages); characters a URI cannot hold are quoted. */
+    private static URI objectUri(String uri) {
+        S3ChunkStore s3 = S3ChunkStore.parse(uri);
+        try {
+            return new URI("s3", s3.bucket(), "/" + s3.prefix(), null);
+        } catch (URISyntaxException e) {
+            throw BasinException.badArguments(uri + ": not a URI (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * A storage failure (exit 4, naming bucket and key) that jhdf wrapped while reading through the channel, so that
+     * it is not reported as a damaged file; else {@code otherwise}.
+     */
+    private static BasinException storageFailureOr(Throwable e, BasinException otherwise) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof BasinException b) {
+                return b;
+            }
+        }
+        return otherwise;
     }
 
     private static String describe(DataType t) {
@@ -267,14 +322,17 @@ public final class Hdf5VolumeReader implements VolumeReader {
                 readChunked(cd, out, outShape, outOrigin);
             } else if (dataset instanceof ContiguousDataset cd && box.equals(info.box())) {
                 readWhole(cd, out);
+            } else if (dataset instanceof ContiguousDataset cd && remote != null) {
+                readContiguousRows(cd, out, outShape, outOrigin);
             } else if (dataset instanceof ContiguousDataset cd) {
                 readContiguous(cd.getBuffer(), out, outShape, outOrigin);
             } else {
                 throw BasinException.badInput(info.where() + ": unsupported storage layout " + dataset.getDataLayout()
                         + " (basin reads chunked and contiguous datasets)");
             }
-        } catch (HdfException | java.nio.BufferUnderflowException | IndexOutOfBoundsException e) {
-            throw BasinException.badInput(info.where() + ": corrupt or truncated data while reading " + box + " (" + e.getMessage() + ")");
+        } catch (HdfException | BufferUnderflowException | IndexOutOfBoundsException e) {
+            throw storageFailureOr(e, BasinException.badInput(info.where() + ": corrupt or truncated data while reading " + box + " ("
+                    + e.getMessage() + ")"));
         }
         return out;
     }
@@ -408,15 +466,15 @@ public final class Hdf5VolumeReader implements VolumeReader {
         }
         int es = info.dtype().bytes();
         long start = file.getUserBlockSize() + cd.getDataAddress();
-        ByteBuffer buf = IoBuffers.direct((int) Math.min(elements * es, 1 << 20)).order(order);
+        ByteBuffer buf = IoBuffers.direct((int) Math.min(elements * es, remote != null ? MAX_REMOTE_READ : 1 << 20)).order(order);
         int perBlock = buf.capacity() / es;
-        try (FileChannel ch = FileChannel.open(file.getFileAsPath(), StandardOpenOption.READ)) {
+        try (SeekableByteChannel ch = remote != null ? null : FileChannel.open(file.getFileAsPath(), StandardOpenOption.READ)) {
             long pos = start;
             for (long at = 0; at < elements; at += perBlock) {
                 int n = (int) Math.min(perBlock, elements - at);
                 buf.clear().limit(n * es);
                 while (buf.hasRemaining()) {
-                    if (ch.read(buf, pos + buf.position()) < 0) {
+                    if (readAt(ch, buf, pos + buf.position()) < 0) {
                         throw BasinException.badInput(info.where() + ": file ends inside the dataset (truncated?)");
                     }
                 }
@@ -424,7 +482,63 @@ public final class Hdf5VolumeReader implements VolumeReader {
                 ByteCodec.decodeInto(buf, order, info.dtype(), out.data(), Math.toIntExact(at), n);
                 pos += (long) n * es;
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
+            throw BasinException.io(info.where() + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** One read at {@code at}: of the local file's channel, or of the S3 object's (one ranged GET per call at most). */
+    private int readAt(SeekableByteChannel local, ByteBuffer buf, long at) throws IOException {
+        if (remote == null) {
+            return ((FileChannel) local).read(buf, at);
+        }
+        synchronized (remote) {
+            remote.position(at);
+            return remote.read(buf);
+        }
+    }
+
+    /**
+     * A box of a contiguous dataset in S3, row by row through the channel's block cache: only the blocks the box's
+     * rows lie in are fetched, where mapping the dataset would fetch all of it.
+     */
+    private void readContiguousRows(ContiguousDataset cd, Block out, int[] outShape, int[] outOrigin) {
+        int rank = dims.length;
+        long[] stride = NdCopy.strides(dims);
+        int es = info.dtype().bytes();
+        int row = outShape[rank - 1];
+        long base = file.getUserBlockSize() + cd.getDataAddress();
+        ByteBuffer buf = ByteBuffer.allocate(row * es);
+        int[] idx = new int[rank - 1];
+        int at = 0;
+        try {
+            while (true) {
+                long src = outOrigin[rank - 1];
+                for (int a = 0; a < rank - 1; a++) {
+                    src += (outOrigin[a] + idx[a]) * stride[a];
+                }
+                buf.clear();
+                while (buf.hasRemaining()) {
+                    if (readAt(null, buf, base + src * es + buf.position()) < 0) {
+                        throw BasinException.badInput(info.where() + ": file ends inside the dataset (truncated?)");
+                    }
+                }
+                buf.flip();
+                ByteCodec.decodeInto(buf, order, info.dtype(), out.data(), at, row);
+                at += row;
+                int a = rank - 2;
+                while (a >= 0) {
+                    if (++idx[a] < outShape[a]) {
+                        break;
+                    }
+                    idx[a] = 0;
+                    a--;
+                }
+                if (a < 0) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
             throw BasinException.io(info.where() + ": cannot read (" + e.getMessage() + ")", e);
         }
     }
@@ -462,5 +576,8 @@ public final class Hdf5VolumeReader implements VolumeReader {
     @Override
     public void close() {
         file.close();
+        if (remote != null) {
+            remote.close();
+        }
     }
 }

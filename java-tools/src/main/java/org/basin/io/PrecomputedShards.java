@@ -1,13 +1,7 @@
 package org.basin.io;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -18,9 +12,10 @@ import org.basin.error.BasinException;
  * Chunks of one scale of a Neuroglancer precomputed volume stored in the sharded format
  * ({@code neuroglancer_uint64_sharded_v1}): a chunk id is hashed (identity or MurmurHash3_x86_128) to a shard file
  * {@code <shard hex>.shard} and a minishard; the shard index at the start of the file locates the minishard index,
- * which lists (delta-encoded) chunk ids, offsets and sizes. Offsets are checked against the file's length.
+ * which lists (delta-encoded) chunk ids, offsets and sizes. Offsets are checked against the file's length. Shards are
+ * read in ranges through the {@link ChunkStore} (ranged GETs in S3), never whole.
  */
-final class PrecomputedShards implements AutoCloseable {
+final class PrecomputedShards {
     /** The {@code sharding} member of a scale in the info file. */
     record Spec(int preshiftBits, boolean murmur, int minishardBits, int shardBits, boolean gzipMinishardIndex, boolean gzipData) {
         static Spec parse(Object o, String where) {
@@ -86,14 +81,20 @@ final class PrecomputedShards implements AutoCloseable {
     private record Located(long start, long size) {
     }
 
-    private static final int OPEN_FILES = 8;
     private static final int CACHED_MINISHARDS = 4096;
+    private static final int CACHED_SHARDS = 4096;
 
-    private final Path dir;
+    private final ChunkStore dir;
     private final Spec spec;
     private final String scaleName;
     private final long indexEnd;
-    private final Map<Long, FileChannel> files = new LinkedHashMap<>(16, 0.75f, true);
+    // the size of each shard file met (-1: none there), from the Content-Range of its first ranged read
+    private final Map<Long, Long> shardSizes = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Long> e) {
+            return size() > CACHED_SHARDS;
+        }
+    };
     private final Map<Long, Map<Long, Located>> minishards = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, Map<Long, Located>> e) {
@@ -101,41 +102,47 @@ final class PrecomputedShards implements AutoCloseable {
         }
     };
 
-    PrecomputedShards(Path dir, Spec spec, String scaleName) {
+    PrecomputedShards(ChunkStore dir, Spec spec, String scaleName) {
         this.dir = dir;
         this.spec = spec;
         this.scaleName = scaleName;
         this.indexEnd = 16L << spec.minishardBits();
     }
 
-    /** The stored (data_encoding decoded) bytes of chunk {@code chunkId}, or null when the volume holds none for it. */
+    /**
+     * The stored (data_encoding decoded) bytes of chunk {@code chunkId}, or null when the volume holds none for it.
+     * Reads ranges of the shard only: its index entry for the minishard (16 bytes), the minishard index (both once
+     * per minishard, then cached) and the chunk's bytes.
+     */
     byte[] read(long chunkId) {
         long hashed = hashed(chunkId);
         long minishard = hashed & mask(spec.minishardBits());
         long shard = shardOf(hashed);
-        Path file = shardFile(shard);
-        FileChannel ch = channel(shard, file);
-        if (ch == null) {
-            return null;
-        }
+        String file = shardKey(shard);
         long key = (shard << spec.minishardBits()) | minishard;
-        Map<Long, Located> index = minishards.get(key);
+        Map<Long, Located> index;
+        synchronized (minishards) {
+            index = minishards.get(key);
+        }
         if (index == null) {
-            index = readMinishard(ch, file, minishard);
-            minishards.put(key, index);
+            index = readMinishard(shard, file, minishard);
+            synchronized (minishards) {
+                minishards.put(key, index);
+            }
         }
         Located at = index.get(chunkId);
         if (at == null) {
             return null;
         }
         String what = "chunk id " + Long.toUnsignedString(chunkId) + " (minishard " + minishard + ")";
-        byte[] stored = readRange(ch, file, at.start(), at.size(), what + " data");
-        return spec.gzipData() ? PrecomputedVolume.gunzip(stored, file + ": " + scaleName + " " + what + " (data_encoding gzip)") : stored;
+        byte[] stored = readRange(file, at.start(), at.size(), what + " data");
+        String where = dir.location(file) + ": " + scaleName + " " + what + " (data_encoding gzip)";
+        return spec.gzipData() ? PrecomputedVolume.gunzip(stored, where) : stored;
     }
 
-    /** The shard file that holds chunk {@code chunkId} if the volume has it. */
-    Path fileOf(long chunkId) {
-        return shardFile(shardOf(hashed(chunkId)));
+    /** Where the shard that holds chunk {@code chunkId} is (if the volume has it), for messages. */
+    String locationOf(long chunkId) {
+        return dir.location(shardKey(shardOf(hashed(chunkId))));
     }
 
     private long hashed(long chunkId) {
@@ -151,42 +158,42 @@ final class PrecomputedShards implements AutoCloseable {
         return bits >= 64 ? -1L : (1L << bits) - 1;
     }
 
-    private Path shardFile(long shard) {
+    private String shardKey(long shard) {
         int digits = (spec.shardBits() + 3) / 4;
         String hex = Long.toHexString(shard).toLowerCase(Locale.ROOT);
-        return dir.resolve("0".repeat(Math.max(0, digits - hex.length())) + hex + ".shard");
+        return "0".repeat(Math.max(0, digits - hex.length())) + hex + ".shard";
     }
 
-    /** The open shard file, or null when it does not exist (every chunk it would hold reads as 0). */
-    private FileChannel channel(long shard, Path file) {
-        if (files.containsKey(shard)) {
-            return files.get(shard);
+    /**
+     * chunk id -> location, from the minishard's entry of the shard index and its (delta-encoded) minishard index;
+     * empty when the shard file does not exist (every chunk it would hold reads as 0).
+     */
+    private Map<Long, Located> readMinishard(long shard, String file, long minishard) {
+        Long known;
+        synchronized (shardSizes) {
+            known = shardSizes.get(shard);
         }
-        FileChannel ch;
-        try {
-            ch = FileChannel.open(file, StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            ch = null;
-        } catch (IOException e) {
-            throw BasinException.io(file + ": cannot open shard file (" + IoErrors.reason(e) + ")", e);
+        if (known != null && known < 0) {
+            return Map.of();
         }
-        if (files.size() >= OPEN_FILES) {
-            Map.Entry<Long, FileChannel> eldest = files.entrySet().iterator().next();
-            closeQuietly(eldest.getValue());
-            files.remove(eldest.getKey());
+        ChunkStore.Range r = dir.getRange(file, 16 * minishard, 16);
+        synchronized (shardSizes) {
+            shardSizes.put(shard, r == null ? -1L : r.objectSize());
         }
-        files.put(shard, ch);
-        return ch;
-    }
-
-    /** chunk id -> location, from the minishard's entry of the shard index and its (delta-encoded) minishard index. */
-    private Map<Long, Located> readMinishard(FileChannel ch, Path file, long minishard) {
-        long length = size(ch, file);
+        if (r == null) {
+            return Map.of();
+        }
+        long length = r.objectSize();
+        String name = dir.location(file);
         if (length < indexEnd) {
-            throw BasinException.badInput(file + ": " + scaleName + " shard file is " + length + " bytes, shorter than its shard index (16 * 2^"
+            throw BasinException.badInput(name + ": " + scaleName + " shard file is " + length + " bytes, shorter than its shard index (16 * 2^"
                     + spec.minishardBits() + " = " + indexEnd + " bytes): truncated");
         }
-        ByteBuffer entry = ByteBuffer.wrap(readRange(ch, file, 16 * minishard, 16, "shard index")).order(ByteOrder.LITTLE_ENDIAN);
+        if (r.bytes().length != 16) {
+            throw BasinException.io(name + ": " + scaleName + " shard index entry of minishard " + minishard + " came back as " + r.bytes().length
+                    + " bytes, not 16 (the file changed while being read?)", null);
+        }
+        ByteBuffer entry = ByteBuffer.wrap(r.bytes()).order(ByteOrder.LITTLE_ENDIAN);
         long start = entry.getLong();
         long end = entry.getLong();
         Map<Long, Located> out = new HashMap<>();
@@ -195,11 +202,11 @@ final class PrecomputedShards implements AutoCloseable {
         }
         String field = "shard index entry of minishard " + minishard;
         if (Long.compareUnsigned(start, end) > 0 || Long.compareUnsigned(end, length - indexEnd) > 0) {
-            throw BasinException.badInput(file + ": " + scaleName + " " + field + " [" + Long.toUnsignedString(start) + ", "
+            throw BasinException.badInput(name + ": " + scaleName + " " + field + " [" + Long.toUnsignedString(start) + ", "
                     + Long.toUnsignedString(end) + ") points past the end of the file (" + (length - indexEnd) + " bytes after the index)");
         }
-        byte[] stored = readRange(ch, file, indexEnd + start, end - start, "minishard index " + minishard);
-        String where = file + ": " + scaleName + " minishard index " + minishard;
+        byte[] stored = readRange(file, indexEnd + start, end - start, "minishard index " + minishard);
+        String where = name + ": " + scaleName + " minishard index " + minishard;
         byte[] raw = spec.gzipMinishardIndex() ? PrecomputedVolume.gunzip(stored, where + " (minishard_index_encoding gzip)") : stored;
         if (raw.length % 24 != 0) {
             throw BasinException.badInput(where + " is " + raw.length + " bytes, not a whole number of 24-byte entries: truncated");
@@ -222,30 +229,21 @@ final class PrecomputedShards implements AutoCloseable {
         return out;
     }
 
-    private static long size(FileChannel ch, Path file) {
-        try {
-            return ch.size();
-        } catch (IOException e) {
-            throw BasinException.io(file + ": cannot read shard file (" + IoErrors.reason(e) + ")", e);
-        }
-    }
-
-    private byte[] readRange(FileChannel ch, Path file, long start, long size, String what) {
+    /** {@code size} bytes at {@code start} of the shard: one ranged read (one GET in S3). */
+    private byte[] readRange(String file, long start, long size, String what) {
+        String name = dir.location(file);
         if (size > Integer.MAX_VALUE - 16) {
-            throw BasinException.badInput(file + ": " + scaleName + " " + what + " is " + size + " bytes, more than basin reads at once");
+            throw BasinException.badInput(name + ": " + scaleName + " " + what + " is " + size + " bytes, more than basin reads at once");
         }
-        ByteBuffer buf = ByteBuffer.allocate((int) size);
-        try {
-            while (buf.hasRemaining()) {
-                if (ch.read(buf, start + buf.position()) < 0) {
-                    throw BasinException.badInput(file + ": " + scaleName + " " + what + " [" + start + ", " + (start + size)
-                            + ") is past the end of the file: truncated");
-                }
-            }
-        } catch (IOException e) {
-            throw BasinException.io(file + ": cannot read shard file (" + IoErrors.reason(e) + ")", e);
+        if (size == 0) {
+            return new byte[0];
         }
-        return buf.array();
+        ChunkStore.Range r = dir.getRange(file, start, (int) size);
+        if (r == null || r.bytes().length < size) {
+            throw BasinException.badInput(name + ": " + scaleName + " " + what + " [" + start + ", " + (start + size)
+                    + ") is past the end of the file" + (r == null ? " (the shard is gone)" : "") + ": truncated");
+        }
+        return r.bytes();
     }
 
     /** MurmurHash3_x86_128 of the 8 little-endian bytes of {@code key}; the low 64 bits of the hash (h1 | h2 << 32). */
@@ -310,21 +308,5 @@ final class PrecomputedShards implements AutoCloseable {
             }
         }
         return code;
-    }
-
-    @Override
-    public void close() {
-        files.values().forEach(PrecomputedShards::closeQuietly);
-        files.clear();
-    }
-
-    private static void closeQuietly(FileChannel ch) {
-        if (ch != null) {
-            try {
-                ch.close();
-            } catch (IOException ignored) {
-                // read-only: nothing lost
-            }
-        }
     }
 }

@@ -9,8 +9,8 @@ import java.io.InputStream;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,9 +29,10 @@ import org.basin.volume.Box;
 import org.basin.volume.DType;
 
 /**
- * One scale of a Neuroglancer precomputed volume on the local file system: the {@code info} file, chunks encoded
- * raw, compressed_segmentation or jpeg, stored unsharded ({@code <key>/<x0>-<x1>_<y0>-<y1>_<z0>-<z1>}, optionally
- * gzip-compressed: a {@code .gz} name or gzip content) or sharded ({@link PrecomputedShards}). Chunks not stored read
+ * One scale of a Neuroglancer precomputed volume in a folder or an object store (a {@link ChunkStore}): the
+ * {@code info} key, chunks encoded raw, compressed_segmentation or jpeg, stored unsharded
+ * ({@code <key>/<x0>-<x1>_<y0>-<y1>_<z0>-<z1>}, optionally gzip-compressed: a {@code .gz} name or gzip content; one
+ * GET each in S3) or sharded ({@link PrecomputedShards}: ranged reads, never a whole shard). Chunks not stored read
  * as 0. Region reads need not align with chunks.
  *
  * <p>Precomputed chunks are [x, y, z, channel] in Fortran order, which is the memory order of basin's C-order
@@ -50,8 +51,10 @@ public final class PrecomputedVolume implements VolumeReader {
     record Info(String type, DType dtype, int channels, List<Scale> scales) {
     }
 
-    private final Path root;
-    private final Path scaleDir;
+    static final String INFO = "info";
+
+    private final ChunkStore root;
+    private final ChunkStore scaleStore;
     private final Scale scale;
     private final DType dtype;
     private final int channels; // num_channels (1 for a 3D volume)
@@ -59,17 +62,17 @@ public final class PrecomputedVolume implements VolumeReader {
     private final PrecomputedShards shards;
     private final long[] grid; // chunks along x, y, z
 
-    private PrecomputedVolume(Path root, Info meta, Scale scale) {
+    private PrecomputedVolume(ChunkStore root, Info meta, Scale scale) {
         this.root = root;
         this.scale = scale;
         this.dtype = meta.dtype();
         this.channels = meta.channels();
-        this.scaleDir = root.resolve(scale.key()).normalize();
+        this.scaleStore = root.child(scale.key());
         this.grid = new long[3];
         for (int d = 0; d < 3; d++) {
             grid[d] = (scale.size()[d] + (long) scale.chunk()[d] - 1) / scale.chunk()[d];
         }
-        this.shards = scale.sharding() == null ? null : new PrecomputedShards(scaleDir, scale.sharding(), "scale \"" + scale.key() + "\"");
+        this.shards = scale.sharding() == null ? null : new PrecomputedShards(scaleStore, scale.sharding(), "scale \"" + scale.key() + "\"");
         int[] zyx = {scale.size()[2], scale.size()[1], scale.size()[0]};
         int[] chunkZyx = {scale.chunk()[2], scale.chunk()[1], scale.chunk()[0]};
         Map<String, Object> attrs = new LinkedHashMap<>();
@@ -83,13 +86,18 @@ public final class PrecomputedVolume implements VolumeReader {
             case JPEG -> "jpeg";
             case COMPRESSED_SEGMENTATION -> "compressed_segmentation(block " + scale.block()[0] + "," + scale.block()[1] + "," + scale.block()[2] + ")";
         } + (scale.sharding() == null ? "" : ", " + scale.sharding().describe());
-        this.info = new VolumeInfo("precomputed", root.toString(), scale.key(), dtype, channels > 1 ? channels : 0, zyx,
+        this.info = new VolumeInfo("precomputed", root.location(), scale.key(), dtype, channels > 1 ? channels : 0, zyx,
                 channels > 1 ? new int[] {channels, chunkZyx[0], chunkZyx[1], chunkZyx[2]} : chunkZyx, compression, attrs);
     }
 
     /** True when {@code dir} holds an {@code info} file (a precomputed volume, or something to be named as bad input). */
     public static boolean isVolume(Path dir) {
-        return Files.isRegularFile(dir.resolve("info"));
+        return Stores.isS3(dir) ? isVolume(Stores.of(dir)) : Files.isRegularFile(dir.resolve(INFO));
+    }
+
+    /** True when the store has an {@code info} key (one HEAD in S3). */
+    public static boolean isVolume(ChunkStore store) {
+        return store.exists(INFO);
     }
 
     /**
@@ -101,7 +109,17 @@ public final class PrecomputedVolume implements VolumeReader {
         if (parent == null || !isVolume(parent)) {
             return null;
         }
-        String name = dir.toAbsolutePath().normalize().getFileName().toString();
+        return openScaleOf(Stores.of(parent), dir.toAbsolutePath().normalize().getFileName().toString());
+    }
+
+    /**
+     * The volume at {@code parent} opened at its scale {@code name}, for a location naming a scale's folder or prefix
+     * ({@code s3://b/vol/s0}); null when {@code parent} has no info, or one whose scales do not include {@code name}.
+     */
+    public static PrecomputedVolume openScaleOf(ChunkStore parent, String name) {
+        if (parent == null || !isVolume(parent)) {
+            return null;
+        }
         List<String> keys;
         try {
             keys = levelPaths(parent);
@@ -113,11 +131,19 @@ public final class PrecomputedVolume implements VolumeReader {
 
     /** The scale keys of the volume at {@code root}, finest first (the info's order: resolutions must not decrease). */
     public static List<String> levelPaths(Path root) {
+        return levelPaths(Stores.of(root));
+    }
+
+    public static List<String> levelPaths(ChunkStore root) {
         return readInfo(root).scales().stream().map(Scale::key).toList();
     }
 
     /** Opens the scale named {@code scaleKey} (null or empty: the first, finest scale). */
     public static PrecomputedVolume open(Path root, String scaleKey) {
+        return open(Stores.of(root), scaleKey);
+    }
+
+    public static PrecomputedVolume open(ChunkStore root, String scaleKey) {
         Info meta = readInfo(root);
         String wanted = scaleKey == null ? "" : scaleKey;
         if (wanted.isEmpty() || wanted.equals("/")) {
@@ -128,7 +154,7 @@ public final class PrecomputedVolume implements VolumeReader {
                 return new PrecomputedVolume(root, meta, s);
             }
         }
-        throw BasinException.badArguments(root + ": the precomputed volume has no scale '" + scaleKey + "'; its scales are "
+        throw BasinException.badArguments(root.location() + ": the precomputed volume has no scale '" + scaleKey + "'; its scales are "
                 + meta.scales().stream().map(Scale::key).toList());
     }
 
@@ -144,10 +170,14 @@ public final class PrecomputedVolume implements VolumeReader {
 
     // ------------------------------------------------------------------------------------------------ info file
 
-    static Info readInfo(Path root) {
-        Path file = root.resolve("info");
-        Map<String, Object> m = Json.read(file);
-        String where = file.toString();
+    /** The parsed info; a missing one is exit 4 naming where it was looked for (in S3: bucket and key). */
+    static Info readInfo(ChunkStore root) {
+        String where = root.location(INFO);
+        byte[] bytes = root.get(INFO);
+        if (bytes == null) {
+            throw BasinException.io(where + ": no precomputed volume's info (" + root.absent(INFO) + ")", null);
+        }
+        Map<String, Object> m = Json.parse(new String(bytes, StandardCharsets.UTF_8), where);
         Object atType = m.get("@type");
         if (atType != null && !"neuroglancer_multiscale_volume".equals(atType)) {
             throw BasinException.badInput(where + ": field '@type' " + shown(atType) + " is not \"neuroglancer_multiscale_volume\""
@@ -270,7 +300,7 @@ public final class PrecomputedVolume implements VolumeReader {
     @Override
     public Block read(Box box) {
         if (!info.box().contains(box)) {
-            throw new IllegalArgumentException("read " + box + " outside " + root + " " + info.box());
+            throw new IllegalArgumentException("read " + box + " outside " + root.location() + " " + info.box());
         }
         Block out = channels > 1 ? Block.allocate(dtype, channels, box) : Block.allocate(dtype, box);
         if (box.isEmpty()) {
@@ -308,23 +338,21 @@ public final class PrecomputedVolume implements VolumeReader {
         if (shards != null) {
             long id = PrecomputedShards.compressedMorton(new long[] {g[0], g[1], g[2]}, grid);
             bytes = shards.read(id);
-            where = shards.fileOf(id) + ": scale \"" + scale.key() + "\" chunk " + Arrays.toString(g) + " (id " + Long.toUnsignedString(id) + ")";
+            where = shards.locationOf(id) + ": scale \"" + scale.key() + "\" chunk " + Arrays.toString(g) + " (id " + Long.toUnsignedString(id) + ")";
         } else {
             StringBuilder name = new StringBuilder();
             for (int d = 0; d < 3; d++) {
                 long lo = scale.offset()[d] + begin[d];
                 name.append(d > 0 ? "_" : "").append(lo).append('-').append(lo + size[d]);
             }
-            Path file = scaleDir.resolve(name.toString());
-            where = file + ": scale \"" + scale.key() + "\" chunk";
-            bytes = readIfThere(file);
+            where = scaleStore.location(name.toString()) + ": scale \"" + scale.key() + "\" chunk";
+            bytes = scaleStore.get(name.toString());
             if (bytes == null) {
-                Path gz = scaleDir.resolve(name + ".gz");
-                bytes = readIfThere(gz);
+                bytes = scaleStore.get(name + ".gz");
                 if (bytes == null) {
                     return null;
                 }
-                where = gz + ": scale \"" + scale.key() + "\" chunk";
+                where = scaleStore.location(name + ".gz") + ": scale \"" + scale.key() + "\" chunk";
                 bytes = gunzip(bytes, where);
             } else if (isGzip(bytes) && !(scale.encoding() == Encoding.RAW && bytes.length == rawLength)) {
                 // gzip content under the plain name, as a server's Content-Encoding leaves it; a raw chunk of exactly
@@ -392,16 +420,6 @@ public final class PrecomputedVolume implements VolumeReader {
         return out;
     }
 
-    private static byte[] readIfThere(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException e) {
-            throw BasinException.io(file + ": cannot read chunk (" + IoErrors.reason(e) + ")", e);
-        }
-    }
-
     private static boolean isGzip(byte[] b) {
         return b.length >= 2 && b[0] == (byte) 0x1f && b[1] == (byte) 0x8b;
     }
@@ -420,8 +438,6 @@ public final class PrecomputedVolume implements VolumeReader {
 
     @Override
     public void close() {
-        if (shards != null) {
-            shards.close();
-        }
+        // nothing held open: each read is a whole key or a range of one
     }
 }

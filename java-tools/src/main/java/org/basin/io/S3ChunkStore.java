@@ -183,7 +183,18 @@ public record S3ChunkStore(String bucket, String prefix) implements ChunkStore {
      * the pipeline keys its planning tasks on it as it keys them on file sizes and dates for a local input.
      */
     public String stamp() {
-        String p = prefix.isEmpty() ? "" : prefix + "/";
+        String stamp = stamp(prefix.isEmpty() ? "" : prefix + "/", false);
+        if (stamp == null && !prefix.isEmpty()) {
+            stamp = stamp(prefix, true); // a single object (an HDF5 or TIFF file) rather than a prefix of keys
+        }
+        if (stamp == null) {
+            throw BasinException.badArguments(location() + ": no objects under this prefix");
+        }
+        return stamp;
+    }
+
+    /** The stamp of the keys listed under {@code p} ({@code exact}: only the key {@code p} itself); null for none. */
+    private String stamp(String p, boolean exact) {
         StringBuilder listing = new StringBuilder();
         long n = 0;
         long bytes = 0;
@@ -197,8 +208,8 @@ public record S3ChunkStore(String bucket, String prefix) implements ChunkStore {
                 ListObjectsV2Response r = S3Connection.client().listObjectsV2(req.build());
                 S3Connection.LISTS.incrementAndGet();
                 for (S3Object o : r.contents()) { // S3 lists keys in UTF-8 binary order: the same order every time
-                    if (o.key().endsWith("/")) {
-                        continue; // a "folder" marker
+                    if (o.key().endsWith("/") || exact && !o.key().equals(p)) {
+                        continue; // a "folder" marker, or a longer name beside the one object wanted
                     }
                     listing.append(o.key()).append('\t').append(o.size()).append('\t').append(o.eTag()).append('\n');
                     n++;
@@ -210,7 +221,7 @@ public record S3ChunkStore(String bucket, String prefix) implements ChunkStore {
             throw failure("list", p, e);
         }
         if (n == 0) {
-            throw BasinException.badArguments(location() + ": no objects under this prefix");
+            return null;
         }
         return n + " objects, " + bytes + " bytes, listing " + Digest.of(listing.toString());
     }
@@ -242,6 +253,11 @@ public record S3ChunkStore(String bucket, String prefix) implements ChunkStore {
         String endpoint = S3Connection.settings().endpoint() != null ? S3Connection.settings().endpoint() : "the AWS endpoint";
         return BasinException.io(where + ": cannot " + what + " bucket '" + bucket + "' key '" + key + "' at " + endpoint
                 + " (" + msg + ")", e);
+    }
+
+    @Override
+    public String absent(String key) {
+        return "no such key '" + objectKey(key) + "' in bucket '" + bucket + "'";
     }
 
     @Override

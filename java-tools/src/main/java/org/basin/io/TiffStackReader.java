@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -29,16 +30,30 @@ import org.w3c.dom.NodeList;
 /**
  * Reads a TIFF stack, either one multi-page file or a folder of single-page slices (in natural order: s_2 before
  * s_10), as a (z, y, x) volume of one sample per pixel: uint8, uint16 or float32. Every page's size and sample type
- * are checked on open (headers only); pages are decoded when a read needs them.
+ * are checked on open (headers only); pages are decoded when a read needs them. In S3 the file is a key ending
+ * .tif/.tiff and the folder a prefix holding such keys; each is read in ranged GETs of 64 KiB blocks: its header
+ * and directory, then what the decoder reads for a region (imageio-tiff reads a page's strips in order, from the
+ * first to the region's last row).
  */
 public final class TiffStackReader implements VolumeReader {
-    private final List<Path> files;
+    /** S3 blocks: small, since opening a stack reads every slice's header. */
+    static final int S3_BLOCK = 64 << 10;
+
+    /** One TIFF file: a local path, or a key of an object store. */
+    private record Slice(Path file, ChunkStore store, String key) {
+        @Override
+        public String toString() {
+            return file != null ? file.toString() : store.location(key);
+        }
+    }
+
+    private final List<Slice> files;
     private final boolean multiPage;
     private final VolumeInfo info;
     private ImageReader reader;
     private ImageInputStream stream;
 
-    private TiffStackReader(List<Path> files, boolean multiPage, VolumeInfo info) {
+    private TiffStackReader(List<Slice> files, boolean multiPage, VolumeInfo info) {
         this.files = files;
         this.multiPage = multiPage;
         this.info = info;
@@ -104,37 +119,79 @@ public final class TiffStackReader implements VolumeReader {
     }
 
     public static boolean isTiff(Path p) {
-        String n = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return p.getFileName() != null && isTiffName(p.getFileName().toString());
+    }
+
+    static boolean isTiffName(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
         return n.endsWith(".tif") || n.endsWith(".tiff");
     }
 
+    /** The .tif/.tiff keys directly in {@code store} (one LIST request per 1,000 keys under it), in natural order. */
+    public static List<String> sliceKeys(ChunkStore store) {
+        List<String> keys = new ArrayList<>();
+        store.anyKey(1, k -> {
+            if (isTiffName(k)) {
+                keys.add(k);
+            }
+            return false;
+        });
+        keys.sort(NATURAL);
+        return keys;
+    }
+
     public static TiffStackReader open(Path path) {
-        List<Path> files;
+        return open(path, null);
+    }
+
+    /** A stack in an object store whose slice keys {@code sliceKeys} has already listed. */
+    static TiffStackReader open(ChunkStore store, List<String> keys) {
+        return open(Path.of("s3:/" + store.location().substring("s3://".length())), keys);
+    }
+
+    private static TiffStackReader open(Path path, List<String> listed) {
+        List<Slice> files;
         boolean multi;
-        if (Files.isDirectory(path)) {
-            try (Stream<Path> s = Files.list(path)) {
-                files = s.filter(TiffStackReader::isTiff).sorted(Comparator.comparing(p -> p.getFileName().toString(), NATURAL)).toList();
-            } catch (IOException e) {
-                throw BasinException.io(path + ": cannot list folder (" + e.getMessage() + ")", e);
+        String where = Stores.isS3(path) ? Stores.s3Uri(path) : path.toString();
+        if (Stores.isS3(path) && isTiff(path)) {
+            S3ChunkStore s3 = S3ChunkStore.parse(where);
+            files = List.of(new Slice(null, new S3ChunkStore(s3.bucket(), ""), s3.prefix()));
+            multi = true;
+        } else if (Stores.isS3(path) || Files.isDirectory(path)) {
+            ChunkStore store = Stores.of(path);
+            if (Stores.isS3(path)) {
+                files = (listed != null ? listed : sliceKeys(store)).stream().map(k -> new Slice(null, store, k)).toList();
+            } else {
+                try (Stream<Path> s = Files.list(path)) {
+                    files = s.filter(TiffStackReader::isTiff).sorted(Comparator.comparing(p -> p.getFileName().toString(), NATURAL))
+                            .map(p -> new Slice(p, null, null)).toList();
+                } catch (IOException e) {
+                    throw BasinException.io(path + ": cannot list folder (" + e.getMessage() + ")", e);
+                }
             }
             if (files.isEmpty()) {
-                throw BasinException.badArguments(path + ": folder holds no .tif/.tiff slices (nor .zarray, .zgroup, zarr.json,"
-                        + " attributes.json or info)");
+                throw BasinException.badArguments(where + ": " + (Stores.isS3(path) ? "prefix" : "folder") + " holds no .tif/.tiff slices (nor"
+                        + " .zarray, .zgroup, zarr.json, attributes.json or info)");
             }
             multi = false;
         } else {
-            files = List.of(path);
+            files = List.of(new Slice(path, null, null));
             multi = true;
         }
         TiffStackReader probe = new TiffStackReader(files, multi, null);
         try {
             probe.openReader(files.get(0));
             int pages = multi ? probe.reader.getNumImages(true) : files.size();
-            Raster r = probe.reader.readRaster(0, null);
-            if (r.getNumBands() != 1) {
-                throw BasinException.badInput(files.get(0) + ": " + r.getNumBands() + " samples per pixel; basin reads grayscale stacks");
+            // the sample layout from the header where the reader gives it (no pixel decoded: in S3 no strip fetched)
+            ImageTypeSpecifier raw = probe.reader.getRawImageType(0);
+            Raster r = raw == null ? probe.reader.readRaster(0, null) : null;
+            int bands = raw != null ? raw.getSampleModel().getNumBands() : r.getNumBands();
+            if (bands != 1) {
+                throw BasinException.badInput(files.get(0) + ": " + bands + " samples per pixel; basin reads grayscale stacks");
             }
-            int type = r.getDataBuffer().getDataType();
+            int type = raw != null ? raw.getSampleModel().getDataType() : r.getDataBuffer().getDataType();
+            int width = raw != null ? probe.reader.getWidth(0) : r.getWidth();
+            int height = raw != null ? probe.reader.getHeight(0) : r.getHeight();
             DType dtype = switch (type) {
                 case DataBuffer.TYPE_BYTE -> DType.UINT8;
                 case DataBuffer.TYPE_USHORT -> DType.UINT16;
@@ -142,14 +199,14 @@ public final class TiffStackReader implements VolumeReader {
                 default -> throw BasinException.badInput(files.get(0) + ": unsupported TIFF sample type " + typeName(type)
                         + "; basin reads uint8, uint16 and float32 stacks");
             };
-            int[] shape = {pages, r.getHeight(), r.getWidth()};
+            int[] shape = {pages, height, width};
             Map<String, Object> attrs = new LinkedHashMap<>();
             double[] spacing = imageJSpacing(probe.reader);
             if (spacing != null) {
                 attrs.put(VolumeInfo.IMAGEJ_SPACING, spacing);
             }
-            probe.checkPages(pages, r.getWidth(), r.getHeight(), type);
-            VolumeInfo info = new VolumeInfo("tiff", path.toString(), null, dtype, 0, shape, null, "tiff", attrs);
+            probe.checkPages(pages, width, height, type);
+            VolumeInfo info = new VolumeInfo("tiff", where, null, dtype, 0, shape, null, "tiff", attrs);
             probe.close();
             return new TiffStackReader(files, multi, info);
         } catch (IOException | RuntimeException e) {
@@ -157,7 +214,7 @@ public final class TiffStackReader implements VolumeReader {
             if (e instanceof BasinException be) {
                 throw be;
             }
-            throw BasinException.badInput(path + ": not a readable TIFF (" + e.getMessage() + ")");
+            throw BasinException.badInput(where + ": not a readable TIFF (" + e.getMessage() + ")");
         }
     }
 
@@ -273,9 +330,10 @@ public final class TiffStackReader implements VolumeReader {
         }
     }
 
-    private void openReader(Path file) throws IOException {
+    private void openReader(Slice file) throws IOException {
         close();
-        stream = ImageIO.createImageInputStream(file.toFile());
+        stream = file.file() != null ? ImageIO.createImageInputStream(file.file().toFile())
+                : new ChannelImageInputStream(RangedReadChannel.open(file.store(), file.key(), S3_BLOCK));
         if (stream == null) {
             throw BasinException.badInput(file + ": cannot open");
         }
@@ -296,7 +354,7 @@ public final class TiffStackReader implements VolumeReader {
     public Block read(Box box) {
         Block out = Block.allocate(info.dtype(), box);
         int[] s = box.shape();
-        List<Path> opened = new ArrayList<>();
+        List<Slice> opened = new ArrayList<>();
         try {
             // only the box's rows and columns are decoded: strips or tiles outside it are skipped, so a task's
             // memory is bounded by its region, not by the slice

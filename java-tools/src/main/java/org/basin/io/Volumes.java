@@ -21,10 +21,7 @@ public final class Volumes {
      */
     public static VolumeReader open(Path path, String dataset) {
         if (Stores.isS3(path)) {
-            ChunkStore store = Stores.of(path);
-            // Zarr's keys first (the common case, and the key an access-denied message names), then N5's attributes.json
-            boolean zarr = ZarrArray.isArray(store) || store.exists(".zgroup") || store.exists(ZarrV3Array.METADATA);
-            return !zarr && N5Array.isN5(store) ? openN5(store, dataset) : openZarr(store, dataset);
+            return openS3(path, dataset);
         }
         if (!Files.exists(path)) {
             throw BasinException.badArguments(path + ": no such file or folder");
@@ -66,14 +63,53 @@ public final class Volumes {
             }
             return openUnmarked(path, dataset);
         }
-        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
         if (TiffStackReader.isTiff(path)) {
             return TiffStackReader.open(path);
         }
-        if (Hdf5Files.looksLikeHdf5(path) || name.endsWith(".h5") || name.endsWith(".hdf5") || name.endsWith(".hdf")) {
+        if (Hdf5Files.looksLikeHdf5(path) || isHdf5Name(path)) {
             return Hdf5VolumeReader.open(path, dataset);
         }
         throw BasinException.badInput(path + ": unknown volume format; basin reads HDF5 (.h5), Zarr v2 folders and TIFF stacks");
+    }
+
+    /**
+     * A volume in an object store, chosen from its keys (an object store has no folders to look at): an HDF5 file by
+     * its name; else Zarr's keys first (the common case, and the key an access-denied message names), then N5's
+     * attributes.json, then a precomputed volume's info, then the info of the prefix above for a location naming one
+     * of its scales (each one GET or HEAD), then a LIST for .tif/.tiff slices; a multi-page TIFF by its name.
+     */
+    private static VolumeReader openS3(Path path, String dataset) {
+        if (isHdf5Name(path)) {
+            return Hdf5VolumeReader.open(path, dataset); // ranged GETs of the blocks its metadata and chunks lie in
+        }
+        if (TiffStackReader.isTiff(path)) {
+            return TiffStackReader.open(path); // a multi-page TIFF object
+        }
+        ChunkStore store = Stores.of(path);
+        boolean zarr = ZarrArray.isArray(store) || store.exists(".zgroup") || store.exists(ZarrV3Array.METADATA);
+        if (!zarr && N5Array.isN5(store)) {
+            return openN5(store, dataset);
+        }
+        if (!zarr && PrecomputedVolume.isVolume(store)) {
+            return PrecomputedVolume.open(store, dataset); // dataset: a scale key; none: the first (finest) scale
+        }
+        if (!zarr && (dataset == null || dataset.isEmpty())) {
+            PrecomputedVolume scale = PrecomputedVolume.openScaleOf(store.parent(), store.name());
+            if (scale != null) {
+                return scale;
+            }
+            List<String> slices = TiffStackReader.sliceKeys(store); // LIST: the last probe, the one that costs most
+            if (!slices.isEmpty()) {
+                return TiffStackReader.open(store, slices);
+            }
+        }
+        return openZarr(store, dataset);
+    }
+
+    /** A name HDF5 files have (.h5, .hdf5, .hdf): in an object store the name alone says it, with no GET to look. */
+    private static boolean isHdf5Name(Path path) {
+        String name = path.getFileName() == null ? "" : path.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".h5") || name.endsWith(".hdf5") || name.endsWith(".hdf");
     }
 
     /**
@@ -111,7 +147,11 @@ public final class Volumes {
     public static List<String> levelPaths(Path path) {
         if (Stores.isS3(path)) {
             ChunkStore store = Stores.of(path);
-            return N5Array.isN5(store) ? N5Array.levelPaths(store) : OmeZarr.levelPaths(store);
+            if (N5Array.isN5(store)) {
+                return N5Array.levelPaths(store);
+            }
+            List<String> zarr = OmeZarr.levelPaths(store);
+            return zarr.isEmpty() && PrecomputedVolume.isVolume(store) ? PrecomputedVolume.levelPaths(store) : zarr;
         }
         if (!Files.isDirectory(path)) {
             return List.of();
@@ -153,8 +193,7 @@ public final class Volumes {
 
     /**
      * A Zarr v2 or v3 array or group in an object store (s3://): the same choices as for a folder, made from the keys
-     * {@code zarr.json}, {@code .zarray} and {@code .zgroup} (an object store has no folders to look at, and HDF5 or
-     * TIFF there would need ranged reads basin does not make).
+     * {@code zarr.json}, {@code .zarray} and {@code .zgroup} (an object store has no folders to look at).
      */
     static VolumeReader openZarr(ChunkStore store, String dataset) {
         if (ZarrV3Array.isNode(store)) {
@@ -179,8 +218,9 @@ public final class Volumes {
         if (inner != null && (isGroup || ZarrArray.isArray(store))) {
             throw BasinException.badArguments(store.location() + ": no Zarr array '" + inner + "' in this " + (isGroup ? "group" : "array"));
         }
-        throw BasinException.badArguments(store.location() + ": no Zarr array or group here (no zarr.json, .zarray or .zgroup key"
-                + (inner != null ? ", nor " + inner + "/.zarray" : "") + "); basin reads Zarr v2 and Zarr v3 (sharded or not) from object stores");
+        throw BasinException.badArguments(store.location() + ": no volume here (no zarr.json, .zarray, .zgroup, attributes.json or info key"
+                + (inner != null ? ", nor " + inner + "/.zarray" : ", nor .tif/.tiff slices") + "); basin reads Zarr v2 and Zarr v3 (sharded or"
+                + " not), N5, Neuroglancer precomputed volumes, TIFF stacks and HDF5 files (.h5) from object stores");
     }
 
     /** The group's OME-Zarr scale of the array, as its voxel size when the array's own attributes give none. */

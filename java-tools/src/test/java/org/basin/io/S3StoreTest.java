@@ -156,8 +156,9 @@ class S3StoreTest {
 
         BasinException e = assertThrows(BasinException.class, () -> Volumes.open(Path.of("s3://basin-test/nothing.zarr"), null));
         assertEquals(ExitCode.BAD_ARGUMENTS, e.exitCode());
-        assertEquals("s3://basin-test/nothing.zarr: no Zarr array or group here (no zarr.json, .zarray or .zgroup key);"
-                + " basin reads Zarr v2 and Zarr v3 (sharded or not) from object stores", e.getMessage());
+        assertEquals("s3://basin-test/nothing.zarr: no volume here (no zarr.json, .zarray, .zgroup, attributes.json or info key, nor"
+                + " .tif/.tiff slices); basin reads Zarr v2 and Zarr v3 (sharded or not), N5, Neuroglancer precomputed volumes, TIFF stacks"
+                + " and HDF5 files (.h5) from object stores", e.getMessage());
     }
 
     @Test
