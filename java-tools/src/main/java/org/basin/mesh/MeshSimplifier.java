@@ -479,9 +479,19 @@ public final class MeshSimplifier {
             int t = refTri[i];
             storeNormal(t, cand);
             dirty[t] = true; // not looked at again in this pass, so its costs are recomputed when the next one reaches it
-            cost[t * 3] = Double.NaN;
-            cost[t * 3 + 1] = Double.NaN;
-            cost[t * 3 + 2] = Double.NaN;
+            // the edges at s change cost; the third edge's ends and their quadrics are as they were
+            int a = tri[t * 3];
+            int b = tri[t * 3 + 1];
+            int c = tri[t * 3 + 2];
+            if (a == s || b == s) {
+                cost[t * 3] = Double.NaN;
+            }
+            if (b == s || c == s) {
+                cost[t * 3 + 1] = Double.NaN;
+            }
+            if (c == s || a == s) {
+                cost[t * 3 + 2] = Double.NaN;
+            }
         }
     }
 
