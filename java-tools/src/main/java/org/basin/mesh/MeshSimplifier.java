@@ -15,7 +15,8 @@ import java.util.Arrays;
  * degenerates.</li>
  * </ul>
  * Collapses run in passes of rising cost thresholds (flat first), the way Forstmann's fast simplification orders them
- * without a heap.
+ * without a heap. The first pass tries only end points that lie in every plane (no stored cost); later passes cost an
+ * edge when they first reach it, from one of its two triangles, and keep that cost until a collapse changes an end.
  */
 public final class MeshSimplifier {
     private static final double FLAT = 1e-12;
