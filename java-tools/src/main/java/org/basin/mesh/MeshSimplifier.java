@@ -15,7 +15,8 @@ import java.util.Arrays;
  * degenerates.</li>
  * </ul>
  * Collapses run in passes of rising cost thresholds (flat first), the way Forstmann's fast simplification orders them
- * without a heap.
+ * without a heap. The first pass tries only end points that lie in every plane (no stored cost); later passes cost an
+ * edge when they first reach it, from one of its two triangles, and keep that cost until a collapse changes an end.
  */
 public final class MeshSimplifier {
     private static final double FLAT = 1e-12;
@@ -36,6 +37,7 @@ public final class MeshSimplifier {
     private int[] refCount;
     private int[] refTri = new int[0];
     private int refs;
+    private int alive;
     private final int[] mark;
     private int stamp;
     private final double minArea2;
@@ -43,8 +45,9 @@ public final class MeshSimplifier {
     private final double[] k = new double[10];
     private final double[] cand = new double[3];
     private final double[] best = new double[5];
-    private final double[] nBefore = new double[3];
-    private final double[] nAfter = new double[3];
+    /** Each triangle's normal (twice its area) and its squared length, kept current through the collapses. */
+    private final double[] nrm;
+    private final double[] nrm2;
 
     /** A simplified mesh: positions x, y, z interleaved, counter-clockwise triangles. */
     public record Result(double[] positions, int[] triangles) {
@@ -64,18 +67,26 @@ public final class MeshSimplifier {
         this.frozen = frozen;
         this.maxError = maxError;
         this.e2 = maxError * maxError;
-        this.q = new double[nv * 10];
-        this.dist = new double[nv];
         this.dead = new boolean[nt];
-        this.dirty = new boolean[nt];
-        this.cost = new double[nt * 3];
-        this.refStart = new int[nv];
-        this.refCount = new int[nv];
-        this.mark = new int[nv];
+        boolean work = maxError > 0; // unsimplified: only the compaction in result() runs
+        this.q = new double[work ? nv * 10 : 0];
+        this.dist = new double[work ? nv : 0];
+        this.dirty = new boolean[work ? nt : 0];
+        this.cost = new double[work ? nt * 3 : 0];
+        this.refStart = new int[work ? nv : 0];
+        this.refCount = new int[work ? nv : 0];
+        this.mark = new int[work ? nv : 0];
+        this.nrm = new double[work ? nt * 3 : 0];
+        this.nrm2 = new double[work ? nt : 0];
+        if (!work) {
+            this.minArea2 = 0;
+            return;
+        }
         double shortest = Double.MAX_VALUE;
+        double[] n = new double[3];
         for (int t = 0; t < nt; t++) {
-            double[] n = normal(t, -1, null, new double[3]);
-            double len = Math.sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
+            storeNormal(t, n);
+            double len = Math.sqrt(nrm2[t]);
             if (len == 0) {
                 continue;
             }
@@ -120,15 +131,15 @@ public final class MeshSimplifier {
     }
 
     private void run() {
-        for (int t = 0; t < nt; t++) {
-            for (int j = 0; j < 3; j++) {
-                cost[t * 3 + j] = edgeCost(tri[t * 3 + j], tri[t * 3 + (j + 1) % 3], null);
-            }
-        }
+        // costs are computed when a pass first needs them (NaN: not yet, or changed by a collapse)
+        Arrays.fill(cost, Double.NaN);
         double[] p = new double[5];
         for (int pass = 0; pass < SCHEDULE.length; pass++) {
             double threshold = SCHEDULE[pass] * e2;
-            buildRefs();
+            boolean flat = SCHEDULE[pass] == FLAT;
+            if (pass == 0 || refs > 6 * alive) { // compact the lists once dead triangles make up half of them
+                buildRefs();
+            }
             Arrays.fill(dirty, false);
             int live = 0;
             int collapses = 0;
@@ -141,20 +152,28 @@ public final class MeshSimplifier {
                     continue;
                 }
                 for (int j = 0; j < 3; j++) {
-                    if (Double.isNaN(cost[t * 3 + j])) { // changed by a collapse of an earlier pass
-                        cost[t * 3 + j] = edgeCost(tri[t * 3 + j], tri[t * 3 + (j + 1) % 3], null);
-                    }
-                    if (cost[t * 3 + j] > threshold) {
-                        continue;
-                    }
                     int u = tri[t * 3 + j];
                     int v = tri[t * 3 + (j + 1) % 3];
+                    // the mesh is oriented, so the edge's other triangle runs v -> u: only the one running from the
+                    // lower index looks at it (an edge with one triangle lies on a block face: both ends are frozen)
+                    if (u > v) {
+                        continue;
+                    }
+                    double c = cost[t * 3 + j];
+                    if (c > threshold) {
+                        continue;
+                    }
                     if (frozen[v]) { // the survivor is the frozen end, if any
                         int w = u;
                         u = v;
                         v = w;
                     }
-                    double c = edgeCost(u, v, p);
+                    if (flat) { // the flat pass: an end point that lies in every plane, no stored cost
+                        c = endCost(u, v, p);
+                    } else {
+                        c = edgeCost(u, v, p);
+                        cost[t * 3 + j] = c;
+                    }
                     if (c > threshold || !canCollapse(u, v, p)) {
                         continue;
                     }
@@ -167,6 +186,33 @@ public final class MeshSimplifier {
                 break;
             }
         }
+    }
+
+    /** Like {@link #edgeCost} with the end points as the only candidates. */
+    private double endCost(int u, int v, double[] best) {
+        if (frozen[u] && frozen[v]) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double[] k = this.k;
+        for (int i = 0; i < 10; i++) {
+            k[i] = q[u * 10 + i] + q[v * 10 + i];
+        }
+        best[0] = Double.NaN;
+        best[4] = Double.POSITIVE_INFINITY;
+        double ux = pos[u * 3];
+        double uy = pos[u * 3 + 1];
+        double uz = pos[u * 3 + 2];
+        double vx = pos[v * 3];
+        double vy = pos[v * 3 + 1];
+        double vz = pos[v * 3 + 2];
+        double len = Math.sqrt((ux - vx) * (ux - vx) + (uy - vy) * (uy - vy) + (uz - vz) * (uz - vz));
+        if (!frozen[v]) {
+            consider(best, ux, uy, uz, Math.min(dist[u], len + dist[v]));
+        }
+        if (!frozen[u]) {
+            consider(best, vx, vy, vz, Math.min(len + dist[u], dist[v]));
+        }
+        return best[4];
     }
 
     /** The smallest feasible cost of collapsing (u, v), its point in {@code best} (x, y, z, D, cost); infinite if none. */
@@ -277,6 +323,7 @@ public final class MeshSimplifier {
             }
         }
         refs = total;
+        alive = live;
     }
 
     /** The link condition, a floor of three triangles at the survivor, and no flipped or degenerate triangle. */
@@ -345,38 +392,49 @@ public final class MeshSimplifier {
 
     /** Whether triangle t keeps its facing (and some area) when its vertex {@code moved} goes to p. */
     private boolean keepsOrientation(int t, int moved, double[] p) {
-        double[] before = normal(t, -1, null, nBefore);
-        double[] after = normal(t, moved, p, nAfter);
-        double dot = before[0] * after[0] + before[1] * after[1] + before[2] * after[2];
-        double lenA = Math.sqrt(after[0] * after[0] + after[1] * after[1] + after[2] * after[2]);
-        double lenB = Math.sqrt(before[0] * before[0] + before[1] * before[1] + before[2] * before[2]);
-        return lenA > minArea2 && dot > 0.05 * lenA * lenB;
-    }
-
-    /** The (unnormalised, twice the area) normal of triangle t, with vertex {@code moved} at p when moved >= 0. */
-    private double[] normal(int t, int moved, double[] p, double[] out) {
         int a = tri[t * 3];
         int b = tri[t * 3 + 1];
         int c = tri[t * 3 + 2];
         double ax = a == moved ? p[0] : pos[a * 3];
         double ay = a == moved ? p[1] : pos[a * 3 + 1];
         double az = a == moved ? p[2] : pos[a * 3 + 2];
-        double bx = b == moved ? p[0] : pos[b * 3];
-        double by = b == moved ? p[1] : pos[b * 3 + 1];
-        double bz = b == moved ? p[2] : pos[b * 3 + 2];
-        double cx = c == moved ? p[0] : pos[c * 3];
-        double cy = c == moved ? p[1] : pos[c * 3 + 1];
-        double cz = c == moved ? p[2] : pos[c * 3 + 2];
-        double ux = bx - ax;
-        double uy = by - ay;
-        double uz = bz - az;
-        double wx = cx - ax;
-        double wy = cy - ay;
-        double wz = cz - az;
+        double ux = (b == moved ? p[0] : pos[b * 3]) - ax;
+        double uy = (b == moved ? p[1] : pos[b * 3 + 1]) - ay;
+        double uz = (b == moved ? p[2] : pos[b * 3 + 2]) - az;
+        double wx = (c == moved ? p[0] : pos[c * 3]) - ax;
+        double wy = (c == moved ? p[1] : pos[c * 3 + 1]) - ay;
+        double wz = (c == moved ? p[2] : pos[c * 3 + 2]) - az;
+        double nx = uy * wz - uz * wy;
+        double ny = uz * wx - ux * wz;
+        double nz = ux * wy - uy * wx;
+        double dot = nx * nrm[t * 3] + ny * nrm[t * 3 + 1] + nz * nrm[t * 3 + 2];
+        double after2 = nx * nx + ny * ny + nz * nz;
+        // |after| > minArea2 and the angle to the old normal under ~87 degrees (cos > 0.05), without square roots
+        return after2 > minArea2 * minArea2 && dot > 0 && dot * dot > 0.0025 * after2 * nrm2[t];
+    }
+
+    /** The (unnormalised, twice the area) normal of triangle t into {@code out}. */
+    private void normal(int t, double[] out) {
+        int a = tri[t * 3];
+        int b = tri[t * 3 + 1];
+        int c = tri[t * 3 + 2];
+        double ux = pos[b * 3] - pos[a * 3];
+        double uy = pos[b * 3 + 1] - pos[a * 3 + 1];
+        double uz = pos[b * 3 + 2] - pos[a * 3 + 2];
+        double wx = pos[c * 3] - pos[a * 3];
+        double wy = pos[c * 3 + 1] - pos[a * 3 + 1];
+        double wz = pos[c * 3 + 2] - pos[a * 3 + 2];
         out[0] = uy * wz - uz * wy;
         out[1] = uz * wx - ux * wz;
         out[2] = ux * wy - uy * wx;
-        return out;
+    }
+
+    private void storeNormal(int t, double[] scratch) {
+        normal(t, scratch);
+        nrm[t * 3] = scratch[0];
+        nrm[t * 3 + 1] = scratch[1];
+        nrm[t * 3 + 2] = scratch[2];
+        nrm2[t] = scratch[0] * scratch[0] + scratch[1] * scratch[1] + scratch[2] * scratch[2];
     }
 
     private void collapse(int s, int r, double[] p) {
@@ -405,6 +463,7 @@ public final class MeshSimplifier {
             }
             if (has(t, s)) {
                 dead[t] = true;
+                alive--;
                 continue;
             }
             for (int k = 0; k < 3; k++) {
@@ -419,10 +478,21 @@ public final class MeshSimplifier {
         refCount[s] = refs - start;
         for (int i = start; i < refs; i++) {
             int t = refTri[i];
+            storeNormal(t, cand);
             dirty[t] = true; // not looked at again in this pass, so its costs are recomputed when the next one reaches it
-            cost[t * 3] = Double.NaN;
-            cost[t * 3 + 1] = Double.NaN;
-            cost[t * 3 + 2] = Double.NaN;
+            // the edges at s change cost; the third edge's ends and their quadrics are as they were
+            int a = tri[t * 3];
+            int b = tri[t * 3 + 1];
+            int c = tri[t * 3 + 2];
+            if (a == s || b == s) {
+                cost[t * 3] = Double.NaN;
+            }
+            if (b == s || c == s) {
+                cost[t * 3 + 1] = Double.NaN;
+            }
+            if (c == s || a == s) {
+                cost[t * 3 + 2] = Double.NaN;
+            }
         }
     }
 
