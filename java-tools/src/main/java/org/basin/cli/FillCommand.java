@@ -17,7 +17,6 @@ import org.basin.io.VolumeInfo;
 import org.basin.io.VolumeReader;
 import org.basin.io.Volumes;
 import org.basin.report.SegmentCounts;
-import org.basin.report.SegmentTable;
 import org.basin.volume.Block;
 import org.basin.volume.Box;
 import org.basin.volume.DType;
@@ -98,9 +97,7 @@ final class FillCommand extends ToolCommand {
                 digests.add(c.name(), Digest.of(out.writtenChunks().toString()));
             }
             if (counts != null) {
-                TaskTable sizes = new TaskTable(SegmentTable.COLUMNS);
-                SegmentTable.rows(counts.segments()).forEach(sizes::add);
-                sizes.write(segmentSizes);
+                writeSegmentSizes(counts, segmentSizes);
             }
             if (digestOutput != null) {
                 digests.write(digestOutput);

@@ -15,7 +15,6 @@ import org.basin.io.OmeZarr;
 import org.basin.io.TaskTable;
 import org.basin.io.StoreLayout;
 import org.basin.report.SegmentCounts;
-import org.basin.report.SegmentTable;
 import org.basin.volume.Block;
 import org.basin.volume.DType;
 import picocli.CommandLine.Command;
@@ -152,9 +151,7 @@ final class RelabelCommand extends ToolCommand {
             reuse = seg;
         }
         if (counts != null) {
-            TaskTable sizes = new TaskTable(SegmentTable.COLUMNS);
-            SegmentTable.rows(counts.segments()).forEach(sizes::add);
-            sizes.write(segmentSizes);
+            writeSegmentSizes(counts, segmentSizes);
         }
         if (digestOutput != null) {
             digests.write(digestOutput);

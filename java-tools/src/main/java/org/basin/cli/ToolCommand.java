@@ -9,6 +9,9 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.basin.error.BasinException;
 import org.basin.io.S3Connection;
+import org.basin.io.TaskTable;
+import org.basin.report.SegmentCounts;
+import org.basin.report.SegmentTable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -45,6 +48,13 @@ abstract class ToolCommand implements Callable<Integer> {
 
     protected void log(String fmt, Object... args) {
         System.err.println("basin " + spec.name() + ": " + String.format(fmt, args));
+    }
+
+    /** A block's segments (id, voxels, bounding box) as the table REPORT sums (relabel and fill --segment-sizes). */
+    static void writeSegmentSizes(SegmentCounts counts, Path to) {
+        TaskTable sizes = new TaskTable(SegmentTable.COLUMNS);
+        SegmentTable.rows(counts.segments()).forEach(sizes::add);
+        sizes.write(to);
     }
 
     /** Expands folders to the .h5 files inside them, sorted; plain files pass through. */

@@ -526,21 +526,24 @@ public final class Hdf5VolumeReader implements VolumeReader {
                 buf.flip();
                 ByteCodec.decodeInto(buf, order, info.dtype(), out.data(), at, row);
                 at += row;
-                int a = rank - 2;
-                while (a >= 0) {
-                    if (++idx[a] < outShape[a]) {
-                        break;
-                    }
-                    idx[a] = 0;
-                    a--;
-                }
-                if (a < 0) {
+                if (!nextRow(idx, outShape)) {
                     return;
                 }
             }
         } catch (IOException e) {
             throw BasinException.io(info.where() + ": cannot read (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** Steps {@code idx} (the region's indices on every axis but the last) to the next row; false after the last. */
+    private static boolean nextRow(int[] idx, int[] outShape) {
+        for (int a = idx.length - 1; a >= 0; a--) {
+            if (++idx[a] < outShape[a]) {
+                return true;
+            }
+            idx[a] = 0;
+        }
+        return false;
     }
 
     private void readContiguous(ByteBuffer all, Block out, int[] outShape, int[] outOrigin) {
@@ -559,15 +562,7 @@ public final class Hdf5VolumeReader implements VolumeReader {
             slice.position(Math.toIntExact(src * es));
             ByteCodec.decodeInto(slice.slice(), order, info.dtype(), out.data(), at, row);
             at += row;
-            int a = rank - 2;
-            while (a >= 0) {
-                if (++idx[a] < outShape[a]) {
-                    break;
-                }
-                idx[a] = 0;
-                a--;
-            }
-            if (a < 0) {
+            if (!nextRow(idx, outShape)) {
                 return;
             }
         }

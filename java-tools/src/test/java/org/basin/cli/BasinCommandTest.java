@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 class BasinCommandTest {
     @Test
     void everyCommandIsRegisteredUnderItsOwnName() {
-        assertEquals(22, BasinCommand.COMMANDS.size());
+        assertEquals(23, BasinCommand.COMMANDS.size());
         for (Map.Entry<String, Supplier<Object>> e : BasinCommand.COMMANDS.entrySet()) {
             Object command = e.getValue().get();
             assertEquals(e.getKey(), command.getClass().getAnnotation(Command.class).name(), command.getClass().getSimpleName());
@@ -27,6 +27,6 @@ class BasinCommandTest {
         CommandLine one = Main.commandLine("watershed");
         assertEquals(Set.of("watershed"), one.getSubcommands().keySet());
         assertTrue(one.getSubcommands().get("watershed").getCommandSpec().optionsMap().containsKey("--merge-output"));
-        assertEquals(22, Main.commandLine((String) null).getSubcommands().size());
+        assertEquals(23, Main.commandLine((String) null).getSubcommands().size());
     }
 }
