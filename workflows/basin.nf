@@ -133,6 +133,16 @@ def meshReads(String block, List blocks) {
     }.collect { it[0] }
 }
 
+// The names of the blocks ([name, block] pairs) a FILL block reads: its own and every neighbour, face, edge or corner
+// (its halo of --fill voxels is smaller than a watershed chunk, so it reaches one chunk into each of them).
+def fillReads(String block, List blocks) {
+    def r = gridRange(block)
+    blocks.findAll { nb ->
+        def o = gridRange(nb[1])
+        (0..2).every { a -> o[a] <= r[a + 3] + 1 && o[a + 3] >= r[a] - 1 }
+    }.collect { it[0] }
+}
+
 // The merge tree's tasks of one level ([meta, children lines]): the level's rows of merge.tsv, each once all its
 // children ([id, parent, siblings, line]) are done (groupKey: as soon as the last one is, not when the level is).
 def mergeLevel(ch_rows, int level, ch_children, String inter) {
@@ -287,14 +297,18 @@ workflow BASIN {
     ch_seg_done = RELABEL.out.digests.map { meta, f -> [meta, digestOf(f.readLines())] }
     ch_seg_sizes = RELABEL.out.sizes
     if (fill) {
-        // every block's fill waits for all of RELABEL (its halo is in its neighbours' blocks) and is keyed on all of it
-        // and on the affinities it reads
-        ch_unfilled = ch_seg_done.map { meta, d -> [meta.id, "${meta.block_name}=${d}".toString()] }.groupTuple()
-            .map { id, ds -> [id, digestOf(ds.sort())] }
-        ch_fill = ch_seg_done.map { meta, d -> [meta.id, meta] }.combine(ch_unfilled, by: 0).combine(ch_aff_digests, by: 0)
-            .map { id, meta, unfilled, aff ->
-                [id: id, block: meta.block, block_name: meta.block_name, store: segStore, unfilled: unfilledStore, affinities: affStore,
-                    input_digest: digestOf([unfilled] + aff.sort().collect { it.toString() })]
+        // a block's fill reads its neighbours' relabelled voxels (its halo): it runs once RELABEL is done and is keyed
+        // on the digests of the blocks it reads and on the affinities, so a resumed run redoes only the fills around
+        // a block whose segmentation changed
+        ch_fill = ch_seg_done.map { meta, d -> [meta.id, [meta.block_name, meta.block, d]] }.groupTuple().combine(ch_aff_digests, by: 0)
+            .flatMap { id, bl, aff ->
+                def sorted = bl.sort { it[0] }
+                def digests = sorted.collectEntries { [it[0], it[2]] }
+                def affDigest = aff.sort().collect { it.toString() }
+                sorted.collect { b ->
+                    [id: id, block: b[1], block_name: b[0], store: segStore, unfilled: unfilledStore, affinities: affStore,
+                        input_digest: digestOf(fillReads(b[1], sorted).sort().collect { "${it}=${digests[it]}" } + affDigest)]
+                }
             }
         FILL(ch_fill)
         ch_seg_done = FILL.out.digests.map { meta, f -> [meta, digestOf(f.readLines())] }
