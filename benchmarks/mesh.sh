@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Meshing benchmark (issue 18, item 6). The 268 Mvoxel phantom's truth (uint32 labels, 0 on membranes) as a stand-in
 # segmentation, written once to a uint64 OME-Zarr store (8 nm voxels, 64^3 zlib chunks, cached in $WORK); then one
-# `basin mesh` process per block as the pipeline's MESH tasks run it (blocks of the watershed's 2^24 voxels: 2x2x4
+# `basin mesh` process per MESH_BATCH blocks as the pipeline's MESH tasks run them (blocks of the watershed's 2^24 voxels: 2x2x4
 # chunks of 128,128,64, 16 blocks), and the manifest step. Prints per block and in all: CPU seconds (user + sys, JVM
 # start included) and Mvoxel/s per core, with and without simplification, and the triangle counts.
 #   benchmarks/mesh.sh                     all 16 blocks
 #   BLOCKS=4 benchmarks/mesh.sh            the first 4 blocks only (the totals are then projected x 16 / 4)
 #   MAX_ERROR=8 benchmarks/mesh.sh         the simplification bound in nm (default: the voxel size, 8)
+#   MESH_BATCH=1 benchmarks/mesh.sh        blocks per `basin mesh` process (default 4, the pipeline's --mesh_batch)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 truth="${TRUTH:-/tmp/basin-pipeline-bench/truth-1024x1024x256.h5}"
 work="${WORK:-/tmp/basin-mesh-bench}"
 blocks_wanted="${BLOCKS:-16}"
+batch="${MESH_BATCH:-4}" # blocks per process, as the pipeline's default --mesh_batch
 basin="$root/bin/basin"
 [[ -f "$truth" ]] || { echo "no $truth: make it with basin phantom --shape 1024,1024,256 --truth ... (see benchmarks/pipeline.sh)" >&2; exit 2; }
 [[ -f "${BASIN_JAR:-$root/java-tools/target/basin.jar}" ]] || mvn -q -f "$root/java-tools/pom.xml" package -DskipTests
@@ -52,17 +54,18 @@ block_voxels=$(( 256 * 256 * 256 ))
 run() { # label, max error: meshes every block in its own process; prints per block and in all
   local label="$1" err="$2" cpu=0 tris0=0 tris=0 i=0
   rm -rf "$work/meshes-$label" "$work/lists-$label"; mkdir -p "$work/lists-$label"
-  for b in "${blocks[@]}"; do
+  # one process per MESH_BATCH blocks, as the pipeline's MESH tasks (--mesh_batch) run them
+  for (( j = 0; j < ${#blocks[@]}; j += batch )); do
+    group=("${blocks[@]:j:batch}")
     /usr/bin/time -f "%U %S %e %M" -o "$work/t" "$basin" mesh --segmentation "$seg" --meshes "$work/meshes-$label" --chunk 128,128,64 \
-      --grid-block "$b" --max-error "$err" --fragments-output "$work/lists-$label/$i.tsv" 2> "$work/log" || { cat "$work/log"; exit 1; }
+      --grid-block "${group[@]}" --max-error "$err" --fragments-output "$work/lists-$label/$i.tsv" 2> "$work/log" || { cat "$work/log"; exit 1; }
     read -r u s w m < "$work/t"
-    line=$(grep 'triangles simplified' "$work/log")
-    t0=$(sed -E 's/.* ([0-9]+) triangles simplified to ([0-9]+) .*/\1/' <<< "$line")
-    t1=$(sed -E 's/.* ([0-9]+) triangles simplified to ([0-9]+) .*/\2/' <<< "$line")
+    t0=$(grep 'triangles simplified' "$work/log" | sed -E 's/.* ([0-9]+) triangles simplified to ([0-9]+) .*/\1/' | paste -sd+ | bc)
+    t1=$(grep 'triangles simplified' "$work/log" | sed -E 's/.* ([0-9]+) triangles simplified to ([0-9]+) .*/\2/' | paste -sd+ | bc)
     cpu=$(awk -v c="$cpu" -v u="$u" -v s="$s" 'BEGIN {print c + u + s}')
     tris0=$(( tris0 + t0 )); tris=$(( tris + t1 ))
-    awk -v b="$b" -v u="$u" -v s="$s" -v w="$w" -v m="$m" -v n="$block_voxels" -v t0="$t0" -v t1="$t1" -v l="$label" \
-      'BEGIN {printf "  %-8s block %-14s cpu %6.2f s  wall %6.2f s  %5.2f Mvoxel/s per core  rss %5.0f MB  triangles %9d -> %8d\n", l, b, u + s, w, n / (u + s) / 1e6, m / 1024, t0, t1}'
+    awk -v b="${group[*]}" -v k="${#group[@]}" -v u="$u" -v s="$s" -v w="$w" -v m="$m" -v n="$block_voxels" -v t0="$t0" -v t1="$t1" -v l="$label" \
+      'BEGIN {printf "  %-8s %d block(s) %-30s cpu %6.2f s  wall %6.2f s  %5.2f Mvoxel/s per core  rss %5.0f MB  triangles %9d -> %8d\n", l, k, b, u + s, w, k * n / (u + s) / 1e6, m / 1024, t0, t1}'
     i=$(( i + 1 ))
   done
   /usr/bin/time -f "%U %S %e %M" -o "$work/t" "$basin" mesh --manifests --fragment-lists "$work/lists-$label" --meshes "$work/meshes-$label" 2> "$work/log" \
