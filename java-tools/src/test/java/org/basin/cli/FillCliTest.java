@@ -93,6 +93,16 @@ class FillCliTest {
                 "--chunk", "12,10,12", "--grid-block", "0,0,0,1,1,0", "--distance", "3");
         assertEquals(0, r.code(), r.err());
         assertArrayEquals(expected, read(one).longs());
+        // the other store formats the pipeline writes: Zarr v3 sharded (a shard per block's chunk) and N5
+        for (String[] f : new String[][] {{"zarr3", "blocked3.zarr"}, {"n5", "blocked.n5"}}) {
+            Path out = dir.resolve(f[1]);
+            for (String block : List.of("1,1,0,1,1,0", "0,0,0,0,0,0", "0,1,0,0,1,0", "1,0,0,1,0,0")) {
+                CliTest.Run b = CliTest.run("fill", "--segmentation", seg.toString(), "--affinities", affs.toString(), "--output", out.toString(),
+                        "--chunk", "12,10,12", "--grid-block", block, "--distance", "3", "--store-format", f[0]);
+                assertEquals(0, b.code(), f[0] + ": " + b.err());
+            }
+            assertArrayEquals(expected, read(out).longs(), f[0]);
+        }
     }
 
     @Test
