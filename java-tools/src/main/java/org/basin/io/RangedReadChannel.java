@@ -98,8 +98,12 @@ public final class RangedReadChannel implements SeekableByteChannel {
     private void copyFromBlocks(ByteBuffer dst, long at, int n) {
         long firstBlock = at / block;
         long lastBlock = (at + n - 1) / block;
+        // the parts are held here, not looked up again: fetching one run may evict another block this read needs
+        byte[][] parts = new byte[(int) (lastBlock - firstBlock + 1)][];
         for (long b = firstBlock; b <= lastBlock;) {
-            if (blocks.containsKey(b)) {
+            byte[] cached = blocks.get(b); // a get, so the LRU order sees the use
+            if (cached != null) {
+                parts[(int) (b - firstBlock)] = cached;
                 b++;
                 continue;
             }
@@ -122,11 +126,14 @@ public final class RangedReadChannel implements SeekableByteChannel {
                 byte[] part = new byte[Math.min(block, len - off)];
                 System.arraycopy(run, off, part, 0, part.length);
                 blocks.put(k, part);
+                if (k <= lastBlock) {
+                    parts[(int) (k - firstBlock)] = part;
+                }
             }
             b = end + 1;
         }
         for (long b = firstBlock; b <= lastBlock; b++) {
-            byte[] part = blocks.get(b);
+            byte[] part = parts[(int) (b - firstBlock)];
             int from = (int) (Math.max(at, b * block) - b * block);
             int to = (int) (Math.min(at + n, b * block + part.length) - b * block);
             dst.put(part, from, to - from);
