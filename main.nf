@@ -219,6 +219,7 @@ workflow {
     if (!(params.ws_batch_voxels instanceof Number) || params.ws_batch_voxels < 1) error "--ws_batch_voxels '${params.ws_batch_voxels}' must be a whole number of voxels, at least 1"
     if (!(params.infer_batch_voxels instanceof Number) || params.infer_batch_voxels < 1) error "--infer_batch_voxels '${params.infer_batch_voxels}' must be a whole number of voxels, at least 1"
     if (triplet('ws_chunk').any { it < 3 }) error "--ws_chunk '${params.ws_chunk}' must be at least 3 on every axis (the watershed reads a halo of 2)"
+    if (params.ng_source_base && !(params.ng_source_base.toString() ==~ /(https?|s3|gs):\/\/[^\s'"`\$;|&<>\\]+/)) error "--ng_source_base '${params.ng_source_base}' must be an http(s)://, s3:// or gs:// URL without spaces or shell characters"
     if (!(params.fill instanceof Integer) || params.fill < 0) error "--fill '${params.fill}' must be a whole number of voxels, 0 or more (0: no dense labels)"
     if (params.fill > 0 && triplet('ws_chunk').any { it <= params.fill }) error "--fill ${params.fill} must be smaller than --ws_chunk '${params.ws_chunk}' on every axis (a block reads a halo of --fill voxels)"
     if (!(params.merge in ['tree', 'single'])) error "--merge '${params.merge}' must be tree or single"

@@ -438,15 +438,18 @@ workflow BASIN {
     }
 
     // neuroglancer.json, one task per volume once the stores are written (keyed on their digests). Stores in the
-    // outdir get sources relative to wherever it is served (`basin view OUTDIR`); with --store_dir the state is made
-    // from the stores there: in s3:// with the bucket's URL as the sources' base, in a folder for `basin view STORE_DIR`.
-    ch_state = ch_seg_digests.combine(ch_aff_digests, by: 0).combine(ch_pyr_done, by: 0).combine(ch_mesh_done, by: 0)
-        .map { id, seg, aff, pyr, mesh ->
-            [[id: id, input_digest: digestOf(seg.sort().collect { it.toString() } + aff.sort().collect { it.toString() } + [pyr, mesh])],
-                params.store_dir ? stores : outdir]
-        }
-    NEUROGLANCER_STATE(ch_state)
-    ch_ng_versions = NEUROGLANCER_STATE.out.versions
+    // outdir get sources relative to wherever it is served (`basin view OUTDIR`); stores in s3:// (--store_dir) get the
+    // bucket's URL. A local --store_dir gets none here: `basin view STORE_DIR` makes and serves its state.
+    ch_ng_versions = Channel.empty()
+    if (!params.store_dir || isS3(params.store_dir)) {
+        ch_state = ch_seg_digests.combine(ch_aff_digests, by: 0).combine(ch_pyr_done, by: 0).combine(ch_mesh_done, by: 0)
+            .map { id, seg, aff, pyr, mesh ->
+                [[id: id, input_digest: digestOf(seg.sort().collect { it.toString() } + aff.sort().collect { it.toString() } + [pyr, mesh])],
+                    params.store_dir ? stores : outdir]
+            }
+        NEUROGLANCER_STATE(ch_state)
+        ch_ng_versions = NEUROGLANCER_STATE.out.versions
+    }
 
     // The QC report: slices read from the stores (bounded by a slice), segment sizes summed from RELABEL's per-block
     // tables (never a scan of the volume), the scores when there is truth. Keyed like SNAPSHOT on the stores' digests.

@@ -7,9 +7,9 @@ import org.basin.chunk.Chunk;
 import org.basin.chunk.ChunkGrid;
 import org.basin.error.BasinException;
 import org.basin.fill.SeededFill;
-import org.basin.io.FillInputs;
 import org.basin.io.ChunkedStore;
 import org.basin.io.Digest;
+import org.basin.io.FillInputs;
 import org.basin.io.OmeZarr;
 import org.basin.io.StoreLayout;
 import org.basin.io.TaskTable;
@@ -61,6 +61,10 @@ final class FillCommand extends ToolCommand {
     protected int execute() {
         if (distance < 0) {
             throw BasinException.badArguments("--distance must be 0 or more; got " + distance);
+        }
+        if (output.toAbsolutePath().normalize().equals(segmentation.toAbsolutePath().normalize())) {
+            // the neighbouring blocks read this store's voxels in their halos while this one writes
+            throw BasinException.badArguments("--output " + output + " is the --segmentation it fills: write another store (fill reads its halo from the one it was given)");
         }
         try (VolumeReader seg = Volumes.open(segmentation, null); VolumeReader aff = Volumes.open(affinities, null)) {
             VolumeInfo si = seg.info();

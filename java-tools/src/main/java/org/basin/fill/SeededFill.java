@@ -81,13 +81,13 @@ public final class SeededFill {
                 int x = v % nx;
                 int y = (v / nx) % ny;
                 int z = v / sxy;
-                float best = Float.NEGATIVE_INFINITY;
+                float best = Float.NaN;
                 long label = 0;
                 for (int k = 0; k < 6; k++) {
                     int w = neighbour(v, k, x, y, z, nx, ny, nz, sxy);
                     if (w >= 0 && dist[w] == d - 1) {
                         float a = edge(aff, n, v, w, k);
-                        if (a > best) {
+                        if (label == 0 || a > best) { // the first candidate always counts, whatever its affinity (NaN, -inf)
                             best = a;
                             label = labels[w];
                         }

@@ -129,9 +129,13 @@ public final class S3Connection {
             }
             return u.getScheme() + "://" + bucket + "." + u.getHost() + (u.getPort() >= 0 ? ":" + u.getPort() : "") + k;
         }
-        String region = s.region() != null && !s.region().isBlank() ? s.region()
-                : System.getenv("AWS_REGION") != null ? System.getenv("AWS_REGION") : System.getProperty("aws.region");
-        return "https://" + bucket + (region != null && !region.isBlank() ? ".s3." + region : ".s3") + ".amazonaws.com" + k;
+        String region;
+        try { // the region the tools' requests go to: --s3-region, AWS_REGION, the profile's, instance metadata
+            region = region(s).id();
+        } catch (BasinException e) {
+            region = null; // none known: AWS's global name, which redirects
+        }
+        return "https://" + bucket + (region != null ? ".s3." + region : ".s3") + ".amazonaws.com" + k;
     }
 
     private static URI endpointUri(String endpoint) {

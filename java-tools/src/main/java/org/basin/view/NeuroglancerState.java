@@ -68,18 +68,19 @@ public final class NeuroglancerState {
     public static Result of(Path outdir, String base) {
         List<String> notes = new ArrayList<>();
         String b = base.replaceAll("/+$", "");
+        String where = Stores.of(outdir).location(); // s3://bucket/prefix or the folder, for messages
         Store seg = store(outdir, "segmentation", b);
         if (seg == null) {
-            throw BasinException.badInput(outdir + ": no segmentation store (segmentation.zarr or segmentation.n5) to view");
+            throw BasinException.badInput(where + ": no segmentation store (segmentation.zarr or segmentation.n5) to view");
         }
         Store aff = store(outdir, "affinities", b);
         Store raw = store(outdir, "raw", b);
         if (raw == null) {
-            notes.add("no raw layer: " + outdir.resolve("raw.zarr") + " does not exist (the raw is published as an OME-Zarr store only by runs"
+            notes.add("no raw layer: " + Stores.of(outdir.resolve("raw.zarr")).location() + " does not exist (the raw is published as an OME-Zarr store only by runs"
                     + " that write the pyramids); the affinities are shown instead");
         }
         if (aff == null) {
-            notes.add("no affinities layer: no affinities.zarr or affinities.n5 in " + outdir);
+            notes.add("no affinities layer: no affinities.zarr or affinities.n5 in " + where);
         }
         double[] nm = seg.voxelSizeNm();
         Map<String, Object> dimensions = new LinkedHashMap<>();

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -67,7 +69,7 @@ class FillCliTest {
 
         long[] expected = labels.clone();
         long filled = SeededFill.fill(expected, aff, SHAPE, 3);
-        long background = java.util.Arrays.stream(labels).filter(v -> v == 0).count();
+        long background = Arrays.stream(labels).filter(v -> v == 0).count();
         assertTrue(filled > 0 && filled < background, filled + " of " + background);
 
         // 2 x 2 x 1 blocks of 12 x 10 x 12 chunks (x, y, z), then one block over all
@@ -131,5 +133,19 @@ class FillCliTest {
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--distance must be 0 or more; got -1"), r.err());
         assertFalse(Files.exists(out));
+
+        byte[] before = labelsBytes(seg);
+        r = CliTest.run("fill", "--segmentation", seg.toString(), "--affinities", small.toString(), "--output", seg.toString(),
+                "--chunk", "12,10,12", "--grid-block", "0,0,0");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--output " + seg + " is the --segmentation it fills"), r.err());
+        assertArrayEquals(before, labelsBytes(seg), "the segmentation is untouched");
+    }
+
+    private static byte[] labelsBytes(Path store) {
+        long[] v = read(store).longs();
+        ByteBuffer b = ByteBuffer.allocate(v.length * 8);
+        b.asLongBuffer().put(v);
+        return b.array();
     }
 }

@@ -3,6 +3,7 @@ package org.basin.fill;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -114,7 +115,7 @@ class SeededFillTest {
                     }
                 }
             }
-            assertArrayEquals(whole, blocked, "trial " + trial + " shape " + java.util.Arrays.toString(shape) + " halo " + h);
+            assertArrayEquals(whole, blocked, "trial " + trial + " shape " + Arrays.toString(shape) + " halo " + h);
         }
     }
 
@@ -132,5 +133,15 @@ class SeededFillTest {
             out[i] = rnd.nextInt(levels) / (float) levels;
         }
         return out;
+    }
+
+    @Test
+    void aVoxelWhoseOnlyEdgesAreNotNumbersStillTakesALabel() {
+        // 1 x 1 x 3: a segment, then two background voxels; every affinity NaN
+        long[] labels = {7, 0, 0};
+        float[] aff = new float[9];
+        Arrays.fill(aff, Float.NaN);
+        assertEquals(2, SeededFill.fill(labels, aff, new int[] {1, 1, 3}, 2));
+        assertArrayEquals(new long[] {7, 7, 7}, labels);
     }
 }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -305,8 +306,8 @@ class PipelineTest {
         try (VolumeReader a = Volumes.open(affinities, null)) {
             SeededFill.fill(one, a.readAll().floats(), a.info().shape(), 4);
         }
-        Map<Long, Long> forward = new java.util.HashMap<>();
-        Map<Long, Long> backward = new java.util.HashMap<>();
+        Map<Long, Long> forward = new HashMap<>();
+        Map<Long, Long> backward = new HashMap<>();
         for (int i = 0; i < seg.length; i++) {
             assertEquals(one[i] == 0, seg[i] == 0, "background at voxel " + i);
             long a = one[i];
