@@ -211,7 +211,7 @@ workflow {
     if (!(params.backend in ['intensity', 'boundary', 'onnx'])) error "--backend '${params.backend}' must be intensity, boundary or onnx"
     if (params.backend == 'onnx' && !params.model) error "--backend onnx needs --model file.onnx"
     if (params.model && !file(params.model).exists()) error "--model '${params.model}': no such file"
-    if (params.truth && !file(params.truth).exists()) error "--truth '${params.truth}': no such file"
+    if (params.truth && !params.truth.toString().startsWith('s3://') && !file(params.truth).exists()) error "--truth '${params.truth}': no such file"
     if (!(params.infer_dtype in ['float32', 'uint8'])) error "--infer_dtype '${params.infer_dtype}' must be float32 or uint8"
     if (!(params.device ==~ /cpu|cuda(:\d+)?/)) error "--device '${params.device}' must be cpu, cuda or cuda:N"
     if (params.device != 'cpu' && params.backend != 'onnx') error "--device ${params.device} only applies to --backend onnx"

@@ -57,13 +57,13 @@ def s3Options() {
 // What the file system says of the input: size and modification time (for a folder such as a Zarr store, of every
 // file in it); for s3://, what `basin stamp` lists (object count, bytes, a digest of the keys' sizes and ETags).
 // CHOP and FINGERPRINT are keyed on it, so a -resume of an unchanged input reads none of its voxels.
-def inputStamp(String loc) {
+def inputStamp(String loc, String option = '--input') {
     if (isS3(loc)) {
         def proc = (["${projectDir}/bin/basin", 'stamp', '--input', loc] + s3Options()).execute()
         def out = new StringBuilder()
         def err = new StringBuilder()
         proc.waitForProcessOutput(out, err)
-        if (proc.exitValue() != 0) error "--input '${loc}': ${err.toString().trim()}"
+        if (proc.exitValue() != 0) error "${option} '${loc}': ${err.toString().trim()}"
         return out.toString().trim()
     }
     def p = java.nio.file.Path.of(loc)
@@ -179,9 +179,12 @@ workflow BASIN {
 
     if (params.input) {
         ch_raw   = Channel.of([[id: params.sample, dataset: dataset], location(params.input)])
-        ch_truth = params.truth
-            ? Channel.of([[id: params.sample, truth_dataset: params.truth_dataset], file(params.truth, checkIfExists: true)])
-            : Channel.empty()
+        // ground truth in s3:// stays there as a location, read by each EVALUATE_BLOCK for its block and keyed on the
+        // objects' stamp (a placeholder file stands in for the staged one); a local file is staged as usual
+        ch_truth = !params.truth ? Channel.empty()
+            : isS3(params.truth) ? Channel.of([[id: params.sample, truth_dataset: params.truth_dataset, truth_s3: location(params.truth),
+                truth_stamp: inputStamp(location(params.truth), '--truth')], file("${projectDir}/assets/TRUTH_IN_S3")])
+            : Channel.of([[id: params.sample, truth_dataset: params.truth_dataset], file(params.truth, checkIfExists: true)])
     } else {
         PHANTOM(Channel.of([id: params.sample]))
         ch_raw      = PHANTOM.out.raw.map { meta, f -> [meta + [dataset: 'raw'], f.toAbsolutePath().toString()] }
@@ -345,8 +348,8 @@ workflow BASIN {
 
     // Scores: per block contingency tables, summed.
     ch_eval = ch_seg_done.map { meta, d -> [meta.id, [id: meta.id, block: meta.block, block_name: meta.block_name, store: segStore, segmentation_digest: d]] }
-        .combine(ch_truth.map { meta, t -> [meta.id, meta.truth_dataset, t] }, by: 0)
-        .map { id, meta, dataset, t -> [meta + [truth_dataset: dataset], t] }
+        .combine(ch_truth.map { meta, t -> [meta.id, meta.subMap(['truth_dataset', 'truth_s3', 'truth_stamp']), t] }, by: 0)
+        .map { id, meta, tm, t -> [meta + tm, t] }
     EVALUATE_BLOCK(ch_eval)
     EVALUATE(EVALUATE_BLOCK.out.partial.map { meta, f -> [meta.id, f] }.groupTuple()
         .combine(ch_agglomeration, by: 0).map { id, fs, agg -> [[id: id], fs.sort { it.name }, agg] })

@@ -17,9 +17,10 @@ process EVALUATE_BLOCK {
     // --overwrite: the work dir is this task's own; a rerun in it (after Nextflow was killed) replaces what was left
     def args    = task.ext.args ?: ''
     def dataset = meta.truth_dataset ? "--truth-dataset ${q(meta.truth_dataset)}" : ''
+    def truthAt = meta.truth_s3 ? q(meta.truth_s3) : truth // s3:// truth is read in place (the staged file is a placeholder)
     """
     BASIN_MEMORY=${task.memory ? task.memory.toMega() + 'm' : ''} \\
-    basin evaluate --segmentation ${q(meta.store)} --truth $truth $dataset --grid-block ${meta.block} --partial ${meta.block_name}.contingency.h5 --overwrite $args
+    basin evaluate --segmentation ${q(meta.store)} --truth $truthAt $dataset --grid-block ${meta.block} --partial ${meta.block_name}.contingency.h5 --overwrite $args
 
     echo "${task.process}: { basin: \$(basin --version | cut -d' ' -f2) }" > versions.yml
     """

@@ -86,6 +86,8 @@ class S3PipelineTest {
                         raw.info().shape(), new int[] {32, 64, 64}, ZarrCodec.parse("zlib"), raw.info().voxelSize(), Map.of());
                 up.write(raw.readAll());
             }
+            // the ground truth as the HDF5 file it is, read by EVALUATE_BLOCK from the server in ranged GETs
+            S3ChunkStore.parse("s3://basin-ci/input").put("demo_truth.h5", Files.readAllBytes(OUT.resolve("demo/demo_truth.h5")));
 
             // on a one-node Slurm cluster where slurm-wlm is installed (one pipeline run tests both: CI time), else locally
             String noSlurm = LocalSlurm.unavailable();
@@ -98,7 +100,7 @@ class S3PipelineTest {
             try (LocalSlurm slurm = noSlurm == null ? new LocalSlurm(slurmDir.resolve("cluster")) : null) {
                 Map<String, String> env = new java.util.HashMap<>(Map.of("AWS_ACCESS_KEY_ID", ACCESS, "AWS_SECRET_ACCESS_KEY", SECRET));
                 List<String> args = new java.util.ArrayList<>(List.of("run", ROOT.toString(), "-profile", "test", "--outdir", out.toString(),
-                        "--input", "s3://basin-ci/input/demo_raw.zarr", "--truth", OUT.resolve("demo/demo_truth.h5").toString(), "--truth_dataset",
+                        "--input", "s3://basin-ci/input/demo_raw.zarr", "--truth", "s3://basin-ci/input/demo_truth.h5", "--truth_dataset",
                         "truth", "--store_dir", "s3://basin-ci/run", "--s3_endpoint", endpoint, "--s3_path_style"));
                 if (slurm != null) {
                     env.putAll(slurm.environment());
