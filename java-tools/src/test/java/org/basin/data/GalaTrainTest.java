@@ -61,20 +61,24 @@ class GalaTrainTest {
         assertTrue(s.adaptedRandError() < BOUND, "adapted Rand error " + s.adaptedRandError());
     }
 
-    @Test
-    void pipelineDefaultsWithTheFillMeetTheTarget() throws Exception {
-        float[] aff;
-        int[] shape;
-        long[] truth;
-        try (VolumeReader r = Volumes.open(resource("train-p1.lzf.h5"), "stack")) {
-            Block b = r.readAll();
-            shape = b.shape();
-            aff = Affinities.fromBoundary(b.floats(), shape);
+    /** The boundary map's affinities (min rule) and the truth. */
+    private record Gala(float[] aff, int[] shape, long[] truth) {
+        static Gala read() throws Exception {
+            float[] aff;
+            int[] shape;
+            try (VolumeReader r = Volumes.open(resource("train-p1.lzf.h5"), "stack")) {
+                Block b = r.readAll();
+                shape = b.shape();
+                aff = Affinities.fromBoundary(b.floats(), shape);
+            }
+            try (VolumeReader r = Volumes.open(resource("train-gt.lzf.h5"), "stack")) {
+                return new Gala(aff, shape, r.readAll().convert(DType.INT64).longs());
+            }
         }
-        try (VolumeReader r = Volumes.open(resource("train-gt.lzf.h5"), "stack")) {
-            truth = r.readAll().convert(DType.INT64).longs();
-        }
-        // the pipeline's defaults: T_high 0.9, T_low 0.01, T_size 8000, T_dust 100, agglomeration 0.6, then FILL 4
+    }
+
+    /** The pipeline's defaults: T_high 0.9, T_low 0.01, T_size 8000, T_dust 100, agglomeration 0.6; unfilled (a copy). */
+    private static long[] pipelineDefaults(float[] aff, int[] shape) {
         WatershedParams p = new WatershedParams(0.9f, 0.01f, 0.5f, 8000, 100, WatershedParams.SizeRule.SQUARE);
         Watershed.Result result = Watershed.run(aff.clone(), shape, p);
         long[] table = MeanAffinity.run(result.count(), result.regionGraph(), 0.6f).table(0.6f);
@@ -82,20 +86,51 @@ class GalaTrainTest {
         for (int i = 0; i < seg.length; i++) {
             seg[i] = table[result.labels()[i]];
         }
-        SegmentationScores before = new SegmentationScores();
-        before.add(truth, seg);
+        return seg;
+    }
+
+    private static double are(long[] truth, long[] seg) {
+        SegmentationScores s = new SegmentationScores();
+        s.add(truth, seg);
+        return s.scores().adaptedRandError();
+    }
+
+    @Test
+    void pipelineDefaultsWithTheFillMeetTheTarget() throws Exception {
+        Gala g = Gala.read();
+        long[] seg = pipelineDefaults(g.aff(), g.shape());
+        double e0 = are(g.truth(), seg);
         long background = Arrays.stream(seg).filter(v -> v == 0).count();
-        long filled = SeededFill.fill(seg, aff, shape, 4);
+        long filled = SeededFill.fill(seg, g.aff(), g.shape(), 4);
         long left = Arrays.stream(seg).filter(v -> v == 0).count();
-        SegmentationScores after = new SegmentationScores();
-        after.add(truth, seg);
-        double e0 = before.scores().adaptedRandError();
-        double e = after.scores().adaptedRandError();
+        double e = are(g.truth(), seg);
         System.out.printf("gala-train, pipeline defaults: adapted Rand error %.4f unfilled (%d background voxels), %.4f filled (%d filled, %d left)%n",
                 e0, background, e, filled, left);
         assertEquals(background - left, filled, "the fill counts the voxels it labels");
         assertTrue(e0 > 0.05, "without the fill the defaults leave the membranes as singletons: " + e0);
         assertTrue(e < BOUND, "adapted Rand error with the fill " + e);
+    }
+
+    @Test
+    void uint8LevelsScoreWithinAHundredthOfTheFloat32TheyCameFrom() throws Exception {
+        Gala g = Gala.read();
+        float[] levels = new float[g.aff().length];
+        int moved = 0;
+        for (int i = 0; i < levels.length; i++) {
+            levels[i] = Math.round(g.aff()[i] * 255f) / 255f; // what infer --output-dtype uint8 stores, as the tools read it
+            moved += levels[i] != g.aff()[i] ? 1 : 0;
+        }
+        double[] scores = new double[2];
+        float[][] inputs = {g.aff(), levels};
+        for (int k = 0; k < 2; k++) {
+            long[] seg = pipelineDefaults(inputs[k], g.shape());
+            SeededFill.fill(seg, inputs[k], g.shape(), 4);
+            scores[k] = are(g.truth(), seg);
+        }
+        System.out.printf("gala-train, pipeline defaults + fill: float32 %.4f, uint8 levels %.4f (%d of %d affinities moved)%n",
+                scores[0], scores[1], moved, levels.length);
+        assertTrue(moved > levels.length / 2, "the levels are not the float32 values: " + moved);
+        assertTrue(Math.abs(scores[0] - scores[1]) <= 0.01, "float32 " + scores[0] + " vs uint8 " + scores[1]);
     }
 
     // measured 0.0190 with these settings (issue 19; the default T_high 0.9, T_low 0.01, T_dust 100 with agglomeration
