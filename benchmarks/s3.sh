@@ -63,12 +63,16 @@ for backend in local s3; do
     --out-dir "$out/ws/$name" --digest-output "$out/ws.tsv" "${opts[@]}"
   printf 'name\tpath\tdigest\n%s\t%s\tx\n' "$name" "$out/ws/$name" > "$out/blocks.tsv"
   "$basin" stitch --list "$out/blocks.tsv" --id-tables "$out/ids" --tree "$out/tree.h5" --digest-output "$out/ids.tsv" > /dev/null 2>&1
-  stage "$backend" RELABEL "$basin" relabel --watershed "$out/ws/$name" --id-table "$out/ids/$name.ids.h5" --segmentation "$at/segmentation.zarr" \
+  # as the pipeline with its default --fill 4: RELABEL writes the unfilled store, FILL the final one from it and the affinities
+  stage "$backend" RELABEL "$basin" relabel --watershed "$out/ws/$name" --id-table "$out/ids/$name.ids.h5" --segmentation "$at/segmentation-unfilled.zarr" \
     --digest-output "$out/seg.tsv" "${opts[@]}"
+  stage "$backend" FILL "$basin" fill --segmentation "$at/segmentation-unfilled.zarr" --affinities "$at/affinities.zarr" --output "$at/segmentation.zarr" \
+    --chunk "$chunk" --grid-block "$block" --distance 4 --digest-output "$out/fill.tsv" "${opts[@]}"
   stage "$backend" EVALUATE_BLOCK "$basin" evaluate --segmentation "$at/segmentation.zarr" --truth "$work/truth.h5" --chunk "$chunk" \
     --grid-block "$block" --partial "$out/part.h5" "${opts[@]}"
 done
 cmp "$work/local-files/aff.tsv" "$work/s3-files/aff.tsv" && cmp "$work/local-files/seg.tsv" "$work/s3-files/seg.tsv" \
+  && cmp "$work/local-files/fill.tsv" "$work/s3-files/fill.tsv" \
   && echo "(the affinity and segmentation chunks written to S3 have the local run's digests)"
 
 # bytes per voxel of each store, from the server's own files, for the 268 Mvoxel projection
@@ -131,12 +135,16 @@ out = []
 fp = [touched(*box(r["block"], ichunk, ihalo), raw_store) for r in tsv("fingerprint")]
 out.append(("FINGERPRINT", len(fp), sum(fp), sum(fp) * cv(raw_store) * raw_b, 0, 0))
 inf = [touched(*box(r["block"], ichunk, ihalo), raw_store) for r in tsv("infer")]
-writes = len(inf) * cv(ichunk) // cv(store)
+writes = sum(touched(*box(r["block"], ichunk, [0, 0, 0]), store) for r in tsv("infer"))  # a task's block of chunks, core only
 out.append(("INFER", len(inf), sum(inf), sum(inf) * cv(raw_store) * raw_b, writes, writes * cv(store) * aff_b))
 ws = [touched(*box(r["block"], wchunk, [2, 2, 2]), store) for r in tsv("watershed")]
 out.append(("WATERSHED", len(ws), sum(ws), sum(ws) * cv(store) * aff_b, 0, 0))
 segw = touched([0, 0, 0], vol, seg_store)
 out.append(("RELABEL", len(ws), 0, 0, segw, segw * cv(seg_store) * seg_b))
+# FILL (--fill 4): the affinity chunks and the unfilled segmentation chunks of its block and a halo of 4; writes what RELABEL writes
+fa = [touched(*box(r["block"], wchunk, [4, 4, 4]), store) for r in tsv("watershed")]
+fs = [touched(*box(r["block"], wchunk, [4, 4, 4]), seg_store) for r in tsv("watershed")]
+out.append(("FILL", len(ws), sum(fa) + sum(fs), sum(fa) * cv(store) * aff_b + sum(fs) * cv(seg_store) * seg_b, segw, segw * cv(seg_store) * seg_b))
 out.append(("EVALUATE_BLOCK", len(ws), segw, segw * cv(seg_store) * seg_b, 0, 0))
 print(f"\n268 Mvoxel phantom ({vol[0]}x{vol[1]}x{vol[2]}), --chunk {plan['infer_chunk_xyz']} --halo {plan['infer_halo_xyz']}, watershed "
       f"{plan['ws_chunk_xyz']} x{plan['ws_chunks_per_task']}, store chunks {plan['affinity_store_chunk_xyz']} (raw input in 64^3 chunks):")
