@@ -130,16 +130,18 @@ def ensureToolsJar() {
 }
 
 // Reads the input's header with `basin info` so a wrong dataset, shape or dtype fails now, not in a task.
-// Returns the dataset every stage reads: --dataset, or with --scale N the path of that level, as basin info resolves it.
+// Returns the dataset every stage reads (--dataset, or with --scale N the path of that level, as basin info resolves
+// it) and the voxel size x,y,z the watershed and merge tasks measure T_size and T_dust against (voxels of the finest
+// axis): --voxel_size, else the input's; '' where neither is known (plain voxel counts).
 def checkInput() {
-    if (!params.input) return params.dataset
+    if (!params.input) return inputFacts(params.dataset, params.voxel_size)
     // an s3:// input is a location the tasks read themselves: the head node asks `basin info` of it (no nf-amazon needed)
     def s3 = params.input.toString().startsWith('s3://')
     def f = s3 ? null : file(params.input)
     if (!s3 && !f.exists()) error "--input '${params.input}': no such file or folder"
     if (workflow.stubRun || params.skip_input_check || workflow.containerEngine || (!s3 && params.input.toString().contains('://'))) {
         if (params.scale != null && !workflow.stubRun) error "--scale needs the input check (basin info on the head node): give the level's path with --dataset instead"
-        return params.dataset
+        return inputFacts(params.dataset, params.voxel_size)
     }
     def cmd = ["${projectDir}/bin/basin", 'info', '--json', s3 ? params.input.toString() : f.toString()]
     if (s3) {
@@ -168,7 +170,11 @@ def checkInput() {
     } else {
         log.warn "basin: the input gives no voxel size: the outputs say 1,1,1 nm; give --voxel_size x,y,z"
     }
-    return params.scale != null ? info.scale_dataset : params.dataset
+    return inputFacts(params.scale != null ? info.scale_dataset : params.dataset, params.voxel_size ?: info.voxel_size_xyz)
+}
+
+def inputFacts(dataset, voxelSize) {
+    [dataset: dataset, voxel_size: voxelSize ? voxelSize.toString() : '']
 }
 
 // The chunk halo: the user's, or for an ONNX model its margin + 1 (read with `basin info --model`), so that chunked
@@ -232,9 +238,9 @@ workflow {
     ensureToolsJar()
     def halo = inferenceHalo()
     checkSmaller('halo', 'chunk', halo)
-    def dataset = checkInput()
+    def input = checkInput()
 
-    BASIN(halo, dataset)
+    BASIN(halo, input.dataset, input.voxel_size)
     // all as text (collectFile's sort cannot compare a file with a string; the cache cannot store a VersionNumber)
     BASIN.out.versions.unique().map { it.text }
         .mix(Channel.of("Workflow: { Nextflow: ${nextflow.version}, basin: ${workflow.manifest.version} }\n".toString()))

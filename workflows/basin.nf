@@ -164,17 +164,23 @@ def blocksMeetingBox(Map index, List box, List chunk) {
 
 // The merge tree's tasks of one level ([meta, children lines]): the level's rows of merge.tsv, each once all its
 // children ([id, parent, siblings, line]) are done (groupKey: as soon as the last one is, not when the level is).
-def mergeLevel(ch_rows, int level, ch_children, String inter) {
+def mergeLevel(ch_rows, int level, ch_children, String inter, String voxelSize) {
     def done = ch_children.filter { id, parent, n, line -> parent != '-' }
         .map { id, parent, n, line -> [groupKey("${id}/${parent}".toString(), n as int), line] }.groupTuple()
         .map { key, lines -> [key.getGroupTarget().toString(), lines.sort().join('\n')] }
     ch_rows.filter { id, first, r -> (r.level as int) == level }
         .map { id, first, r ->
             ["${id}/${r.name}".toString(), [id: id, name: r.name, level: level, position: r.position, parent: r.parent, siblings: r.siblings,
-                first_fan_in: first, output: "${inter}/merge/${r.name}.h5".toString()]]
+                first_fan_in: first, output: "${inter}/merge/${r.name}.h5".toString()] + sizeVoxels(voxelSize)]
         }
         .join(done, failOnDuplicate: true)
         .map { key, meta, lines -> [meta, lines] }
+}
+
+// The voxel size the watershed and its merge tasks measure T_size and T_dust against (conf/modules.config passes it
+// as --voxel-size); nothing in the meta where none is known, so such runs keep their task keys.
+def sizeVoxels(String voxelSize) {
+    voxelSize ? [ws_voxel_size: voxelSize] : [:]
 }
 
 // A finished merge task as a child line for the level above and for MERGE_SEGMENTS: level, name, path, digest.
@@ -186,6 +192,7 @@ workflow BASIN {
     take:
     halo    // the inference chunk halo x,y,z: the user's, or the ONNX model's need (main.nf)
     dataset // the input's dataset: --dataset, or the path of the --scale level (main.nf)
+    voxelSize // x,y,z nm that T_size and T_dust are measured against (voxels of the finest axis), '' if unknown (main.nf)
 
     main:
     ch_versions = Channel.empty()
@@ -253,7 +260,7 @@ workflow BASIN {
             meta.findAll { k, v -> k != 'infer_chunks' } + [store: affStore, out_dir: "${inter}/watershed/${meta.block_name}".toString(),
                 affinity_digest: digestOf(digestsOf(digests, meta.infer_chunks, 'inference chunk'))] +
                 (mergeTree ? [merge_file: "${inter}/merge/${meta.block_name}.h5".toString(), merge_first_fan_in: first,
-                    merge_fan_in: params.merge_fan_in.toString(), region_graph: keepGraph] : [:])
+                    merge_fan_in: params.merge_fan_in.toString(), region_graph: keepGraph] : [:]) + sizeVoxels(voxelSize)
         }
     WATERSHED(ch_ws)
     ch_ws_done = WATERSHED.out.digests.map { meta, f -> [meta, digestOf(f.readLines())] }
@@ -263,21 +270,21 @@ workflow BASIN {
         // children are done; the top is the level whose row has no parent
         ch_merge_rows = rows(CHOP.out.merge).map { meta, r -> [meta.id, r] }.combine(ch_tree_plan, by: 0).map { id, r, first -> [id, first, r] }
         ch_l1 = ch_ws_done.map { meta, d -> [meta.id, meta.merge_parent, meta.merge_siblings, [1, meta.block_name, meta.merge_file, d].join('\t')] }
-        MERGE_L2(mergeLevel(ch_merge_rows, 2, ch_l1, inter))
+        MERGE_L2(mergeLevel(ch_merge_rows, 2, ch_l1, inter, voxelSize))
         ch_l2 = mergeDone(MERGE_L2.out.digests)
-        MERGE_L3(mergeLevel(ch_merge_rows, 3, ch_l2, inter))
+        MERGE_L3(mergeLevel(ch_merge_rows, 3, ch_l2, inter, voxelSize))
         ch_l3 = mergeDone(MERGE_L3.out.digests)
-        MERGE_L4(mergeLevel(ch_merge_rows, 4, ch_l3, inter))
+        MERGE_L4(mergeLevel(ch_merge_rows, 4, ch_l3, inter, voxelSize))
         ch_l4 = mergeDone(MERGE_L4.out.digests)
-        MERGE_L5(mergeLevel(ch_merge_rows, 5, ch_l4, inter))
+        MERGE_L5(mergeLevel(ch_merge_rows, 5, ch_l4, inter, voxelSize))
         ch_l5 = mergeDone(MERGE_L5.out.digests)
-        MERGE_L6(mergeLevel(ch_merge_rows, 6, ch_l5, inter))
+        MERGE_L6(mergeLevel(ch_merge_rows, 6, ch_l5, inter, voxelSize))
         ch_l6 = mergeDone(MERGE_L6.out.digests)
-        MERGE_L7(mergeLevel(ch_merge_rows, 7, ch_l6, inter))
+        MERGE_L7(mergeLevel(ch_merge_rows, 7, ch_l6, inter, voxelSize))
         ch_l7 = mergeDone(MERGE_L7.out.digests)
-        MERGE_L8(mergeLevel(ch_merge_rows, 8, ch_l7, inter))
+        MERGE_L8(mergeLevel(ch_merge_rows, 8, ch_l7, inter, voxelSize))
         ch_l8 = mergeDone(MERGE_L8.out.digests)
-        MERGE_L9(mergeLevel(ch_merge_rows, 9, ch_l8, inter))
+        MERGE_L9(mergeLevel(ch_merge_rows, 9, ch_l8, inter, voxelSize))
         ch_l9 = mergeDone(MERGE_L9.out.digests)
         // the final numbering reads every task's record: it reruns exactly when a task file changed
         ch_finish = ch_l1.mix(ch_l2, ch_l3, ch_l4, ch_l5, ch_l6, ch_l7, ch_l8, ch_l9).map { id, parent, n, line -> [id, line] }.groupTuple()
@@ -288,7 +295,7 @@ workflow BASIN {
     } else {
         // one task over every block's folder and digest as a value: it reruns exactly when a block changed
         ch_merge = ch_ws_done.map { meta, d -> [meta.id, [meta.block_name, meta.out_dir, d].join('\t')] }.groupTuple()
-            .map { id, lines -> [[id: id, id_tables: "${inter}/id_tables".toString()], lines.sort().join('\n')] }
+            .map { id, lines -> [[id: id, id_tables: "${inter}/id_tables".toString()] + sizeVoxels(voxelSize), lines.sort().join('\n')] }
         MERGE_STITCH(ch_merge)
         ch_merged = MERGE_STITCH.out
         ch_versions = ch_versions.mix(MERGE_STITCH.out.versions)

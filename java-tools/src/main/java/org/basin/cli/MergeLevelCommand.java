@@ -227,7 +227,7 @@ final class MergeLevelCommand extends ToolCommand {
         Object s = m.attributes().get("watershed");
         if (s != null && !String.valueOf(s).equals(thresholds.describe())) {
             throw BasinException.badInput(m.path() + ": the chunks were made with watershed settings " + s + ", merge-level was given "
-                    + thresholds.describe() + "; give it the watershed's --t-high, --t-low, --t-merge, --t-size, --t-dust and --size-rule");
+                    + thresholds.describe() + "; give it the watershed's --t-high, --t-low, --t-merge, --t-size, --t-dust, --size-rule and --voxel-size");
         }
     }
 

@@ -135,7 +135,7 @@ final class StitchCommand extends ToolCommand {
         if (first.attributes().containsKey("watershed") && !settings.equals(thresholds.describe())) {
             throw BasinException.badInput(first.path() + ": the chunks were made with watershed settings " + settings
                     + ", stitch was given " + thresholds.describe() + "; give stitch the watershed's --t-high, --t-low, --t-merge, "
-                    + "--t-size, --t-dust and --size-rule");
+                    + "--t-size, --t-dust, --size-rule and --voxel-size");
         }
         FaceStitcher stitcher = new FaceStitcher(shape, core, thresholds.params());
         long edges = 0;

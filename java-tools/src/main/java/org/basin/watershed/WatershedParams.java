@@ -26,6 +26,17 @@ public record WatershedParams(float tHigh, float tLow, float tMerge, long tSize,
         }
     }
 
+    /**
+     * These thresholds for voxels of {@code voxelSize} (three edges, any order and unit) when T_size and T_dust are
+     * given in voxels of the finest axis: both times (finest edge)^3 / voxel volume, so that an anisotropic volume's
+     * limits cover the same extent as an isotropic one's (4x coarser z: a quarter of the voxels).
+     */
+    public WatershedParams forVoxelSize(double[] voxelSize) {
+        double finest = Math.min(voxelSize[0], Math.min(voxelSize[1], voxelSize[2]));
+        double scale = finest / voxelSize[0] * (finest / voxelSize[1]) * (finest / voxelSize[2]);
+        return new WatershedParams(tHigh, tLow, tMerge, Math.round(tSize * scale), Math.round(tDust * scale), sizeRule);
+    }
+
     /** The size below which a segment merges across an edge of weight w; 0 stops merging. */
     public double sizeThreshold(float w) {
         return switch (sizeRule) {

@@ -168,6 +168,13 @@ class MergeLevelCliTest {
         assertEquals(3, settings.code(), settings.err());
         assertTrue(settings.err().contains("the chunks were made with watershed settings"), settings.err());
         assertFalse(Files.exists(out));
+        // the same thresholds against another voxel size are other voxel counts (T_size 300 / 4 = 75): refused too
+        CliTest.Run voxels = CliTest.run(with(new String[] {"merge-level", "--level", "1", "--position", "0,0,0", "--output", out.toString(),
+            "--voxel-size", "4,4,16", ws.resolve("lower").toString()}));
+        assertEquals(3, voxels.code(), voxels.err());
+        assertTrue(voxels.err().contains("T_size=75 T_dust=5") && voxels.err().contains("in voxels of the finest axis of 4,4,16 nm"), voxels.err());
+        assertTrue(voxels.err().contains("and --voxel-size"), voxels.err());
+        assertFalse(Files.exists(out));
         CliTest.Run finish = CliTest.run("merge-finish", shared.resolve("raw.h5").toString(), "--id-tables", dir.resolve("ids").toString());
         assertEquals(3, finish.code(), finish.err());
         assertTrue(finish.err().contains("raw.h5: not a basin merge task file"), finish.err());

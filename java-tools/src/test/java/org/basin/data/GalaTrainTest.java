@@ -42,9 +42,9 @@ class GalaTrainTest {
         int[] shape = boundary.shape();
         assertEquals(50 * 100 * 200, boundary.length());
         float[] aff = Affinities.fromBoundary(boundary.floats(), shape);
-        // dense watershed (T_high 0.8, T_low -1, T_dust 0), then mean-affinity agglomeration at 0.6: the sweep's best
-        // worst case (README, "Segmentation quality"); not the default, whose merge step stays bounded
-        WatershedParams p = new WatershedParams(0.8f, -1f, 0.5f, 8000, 0, WatershedParams.SizeRule.SQUARE);
+        // dense watershed (T_low -1, T_dust 0; T_high and T_size the defaults), then mean-affinity agglomeration at 0.6:
+        // dense labels from the watershed itself (README, "Segmentation quality"); not the default, whose merge step stays bounded
+        WatershedParams p = new WatershedParams(0.9f, -1f, 0.5f, 16000, 0, WatershedParams.SizeRule.SQUARE);
         Watershed.Result result = Watershed.run(aff, shape, p);
         long[] table = MeanAffinity.run(result.count(), result.regionGraph(), 0.6f).table(0.6f);
         long[] seg = new long[result.labels().length];
@@ -77,9 +77,9 @@ class GalaTrainTest {
         }
     }
 
-    /** The pipeline's defaults: T_high 0.9, T_low 0.01, T_size 8000, T_dust 100, agglomeration 0.6; unfilled (a copy). */
+    /** The pipeline's defaults: T_high 0.9, T_low 0.01, T_size 16000, T_dust 100, agglomeration 0.6; unfilled (a copy). */
     private static long[] pipelineDefaults(float[] aff, int[] shape) {
-        WatershedParams p = new WatershedParams(0.9f, 0.01f, 0.5f, 8000, 100, WatershedParams.SizeRule.SQUARE);
+        WatershedParams p = new WatershedParams(0.9f, 0.01f, 0.5f, 16000, 100, WatershedParams.SizeRule.SQUARE);
         Watershed.Result result = Watershed.run(aff.clone(), shape, p);
         long[] table = MeanAffinity.run(result.count(), result.regionGraph(), 0.6f).table(0.6f);
         long[] seg = new long[result.labels().length];

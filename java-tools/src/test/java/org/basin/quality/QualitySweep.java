@@ -25,8 +25,11 @@ import org.basin.watershed.WatershedParams.SizeRule;
  * {@code java -cp target/classes:target/test-classes:$(cat cp.txt) org.basin.quality.QualitySweep [quick]}.
  */
 public final class QualitySweep {
-    /** One scored volume: affinities and truth. */
-    public record Volume(String name, int[] shape, float[] aff, long[] truth) {
+    /** One scored volume: affinities, truth, and the voxel size (z, y, x) the sizes are measured against, as the pipeline does. */
+    public record Volume(String name, int[] shape, float[] aff, long[] truth, double[] voxelSize) {
+        Volume(String name, int[] shape, float[] aff, long[] truth) {
+            this(name, shape, aff, truth, new double[] {1, 1, 1});
+        }
     }
 
     private QualitySweep() {
@@ -88,9 +91,10 @@ public final class QualitySweep {
             for (int i = 0; i < t.length; i++) {
                 t[i] = piece.truth()[i];
             }
-            out.add(new Volume(p.name() + " f32", ps, aff, t));
+            double[] vs = {8 * p.anisotropy(), 8, 8}; // basin phantom's voxel size
+            out.add(new Volume(p.name() + " f32", ps, aff, t, vs));
             if (p.noise() == 10 && p.membrane() == 2 && p.anisotropy() == 1) {
-                out.add(new Volume(p.name() + " u8", ps, uint8(aff), t));
+                out.add(new Volume(p.name() + " u8", ps, uint8(aff), t, vs));
             }
         }
         return out;
@@ -117,7 +121,7 @@ public final class QualitySweep {
         List<WatershedParams> settings = new ArrayList<>();
         float[] highs = large ? new float[] {0.9f, 0.8f} : new float[] {0.99f, 0.9f};
         float[] lows = large ? new float[] {-1f} : new float[] {-1f, 0.01f};
-        long[] sizes = quick ? new long[] {0, 200, 2000} : large ? new long[] {8000, 16000, 32000} : new long[] {0, 200, 2000, 8000};
+        long[] sizes = quick ? new long[] {0, 200, 2000} : large ? new long[] {8000, 12000, 16000, 20000, 24000, 32000} : new long[] {0, 200, 2000, 8000, 16000};
         long[] dusts = quick || large ? new long[] {0} : new long[] {0, 100};
         for (float high : highs) {
             for (float low : lows) {
@@ -138,7 +142,8 @@ public final class QualitySweep {
             double[][][] are = new double[fills.length][thresholds.length + 1][vols.size()];
             for (int k = 0; k < vols.size(); k++) {
                 Volume v = vols.get(k);
-                Watershed.Result r = Watershed.run(v.aff().clone(), v.shape(), p);
+                // T_size and T_dust in voxels of the finest axis, as the pipeline passes them (--voxel-size)
+                Watershed.Result r = Watershed.run(v.aff().clone(), v.shape(), p.forVoxelSize(v.voxelSize()));
                 MeanAffinity.Merges m = MeanAffinity.run(r.count(), r.regionGraph(), thresholds[0]);
                 for (int f = 0; f < fills.length; f++) {
                     are[f][0][k] = are(v, r.labels(), null, fills[f]);

@@ -168,4 +168,24 @@ class WatershedTest {
         float[] aff = line(0.9f, Float.NaN, 0.9f);
         assertThrows(BasinException.class, () -> labels(aff, params(0.99f, 0.1f, 0, 0, SizeRule.SQUARE, 0.5f)));
     }
+
+    @Test
+    void sizesInVoxelsOfTheFinestAxisScaleWithTheVoxelVolume() {
+        WatershedParams p = new WatershedParams(0.9f, 0.01f, 0.5f, 16000, 100, WatershedParams.SizeRule.SQUARE);
+        // z 4x coarser (z, y, x or x, y, z alike): a quarter of the voxels
+        assertEquals(4000, p.forVoxelSize(new double[] {32, 8, 8}).tSize());
+        assertEquals(25, p.forVoxelSize(new double[] {8, 8, 32}).tDust());
+        // 4 x 4 x 40 nm (CREMI): a tenth; 6 x 6 x 30 (SNEMI3D): a fifth
+        assertEquals(1600, p.forVoxelSize(new double[] {40, 4, 4}).tSize());
+        assertEquals(3200, p.forVoxelSize(new double[] {30, 6, 6}).tSize());
+        assertEquals(20, p.forVoxelSize(new double[] {30, 6, 6}).tDust());
+        // isotropic, in any unit: unchanged, and so is everything else
+        WatershedParams iso = p.forVoxelSize(new double[] {5, 5, 5});
+        assertEquals(p, iso);
+        WatershedParams a = p.forVoxelSize(new double[] {2, 1, 1});
+        assertEquals(8000, a.tSize());
+        assertEquals(p.tHigh(), a.tHigh());
+        assertEquals(p.tLow(), a.tLow());
+        assertEquals(p.sizeRule(), a.sizeRule());
+    }
 }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,6 +110,19 @@ class ParametersAndHostileInputTest {
         }
         assertEquals(List.of(), pwned, "a dataset name ran a command in a task's shell");
         assertTrue(r.log().contains("basin: voxel size 4,4,40 nm (x,y,z) from the input (its attribute resolution)"), r.log());
+        // the watershed measures T_size and T_dust in voxels of the finest axis of that voxel size (100 and 10: 10 and 1 voxels)
+        List<String> watershed;
+        try (Stream<Path> s = Files.walk(RUN.resolve("work"), 3)) {
+            watershed = s.filter(f -> f.getFileName().toString().equals(".command.sh")).map(f -> {
+                try {
+                    return Files.readString(f);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).filter(c -> c.contains("basin watershed") && c.contains(results.toString())).toList();
+        }
+        assertFalse(watershed.isEmpty(), "no watershed task of this run");
+        assertTrue(watershed.stream().allMatch(c -> c.contains("--t-size 100 --t-dust 10 --size-rule square --voxel-size 4,4,40")), watershed.get(0));
         try (VolumeReader s = Volumes.open(results.resolve("segmentation.zarr"), null)) {
             assertArrayEquals(new double[] {40, 4, 4}, s.info().voxelSize());
         }
