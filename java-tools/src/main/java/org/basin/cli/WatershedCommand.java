@@ -156,6 +156,10 @@ final class WatershedCommand extends ToolCommand {
             VolumeInfo info = r.info();
             ChunkGrid grid = region.grid(info.shape(), new int[] {2, 2, 2}, info.where());
             double[] vs = info.voxelSize() != null ? info.voxelSize() : new double[] {1, 1, 1};
+            if (!thresholds.scaled() && (vs[0] != vs[1] || vs[1] != vs[2])) {
+                log("note: T_size and T_dust are plain voxel counts; %s says voxel size %s nm: give --voxel-size %s to count them in voxels of the "
+                        + "finest axis, as the pipeline does", info.where(), Triplet.xyz(vs), Triplet.xyz(vs));
+            }
             List<Chunk> chunks = new ArrayList<>();
             for (int[] p : region.block.positions()) {
                 chunks.add(grid.chunk(p));

@@ -42,6 +42,11 @@ final class WatershedOptions {
         return voxelSize == null ? given : given.forVoxelSize(voxelSize);
     }
 
+    /** Whether T_size and T_dust are scaled for a voxel size (--voxel-size given). */
+    boolean scaled() {
+        return voxelSize != null;
+    }
+
     /** The settings as the outputs record them (the merge tasks check theirs against it): the voxel counts used. */
     String describe() {
         WatershedParams p = params();
