@@ -44,7 +44,6 @@ public final class MeshSimplifier {
     /** Scratch space of edgeCost and normal (one simplifier is used by one thread). */
     private final double[] k = new double[10];
     private final double[] cand = new double[3];
-    private final double[] best = new double[5];
     /** Each triangle's normal (twice its area) and its squared length, kept current through the collapses. */
     private final double[] nrm;
     private final double[] nrm2;
@@ -188,8 +187,16 @@ public final class MeshSimplifier {
         }
     }
 
-    /** Like {@link #edgeCost} with the end points as the only candidates. */
+    /** The cheaper end point as the collapse's point (the flat pass): see {@link #ends}. */
     private double endCost(int u, int v, double[] best) {
+        return ends(u, v, distance(u, v), best);
+    }
+
+    /**
+     * The cheaper of the two end points of (u, v), {@code len} apart, as the collapse's point, into {@code best} (x, y,
+     * z, D, cost); infinite if neither is feasible. Leaves the edge's summed quadric in {@code k}.
+     */
+    private double ends(int u, int v, double len, double[] best) {
         if (frozen[u] && frozen[v]) {
             return Double.POSITIVE_INFINITY;
         }
@@ -198,51 +205,36 @@ public final class MeshSimplifier {
             k[i] = q[u * 10 + i] + q[v * 10 + i];
         }
         best[0] = Double.NaN;
-        best[4] = Double.POSITIVE_INFINITY;
-        double ux = pos[u * 3];
-        double uy = pos[u * 3 + 1];
-        double uz = pos[u * 3 + 2];
-        double vx = pos[v * 3];
-        double vy = pos[v * 3 + 1];
-        double vz = pos[v * 3 + 2];
-        double len = Math.sqrt((ux - vx) * (ux - vx) + (uy - vy) * (uy - vy) + (uz - vz) * (uz - vz));
-        if (!frozen[v]) {
-            consider(best, ux, uy, uz, Math.min(dist[u], len + dist[v]));
+        best[4] = Double.POSITIVE_INFINITY; // cost
+        if (!frozen[v]) { // u may stay where it is
+            consider(best, pos[u * 3], pos[u * 3 + 1], pos[u * 3 + 2], Math.min(dist[u], len + dist[v]));
         }
         if (!frozen[u]) {
-            consider(best, vx, vy, vz, Math.min(len + dist[u], dist[v]));
+            consider(best, pos[v * 3], pos[v * 3 + 1], pos[v * 3 + 2], Math.min(len + dist[u], dist[v]));
         }
         return best[4];
     }
 
-    /** The smallest feasible cost of collapsing (u, v), its point in {@code best} (x, y, z, D, cost); infinite if none. */
+    private double distance(int u, int v) {
+        double dx = pos[u * 3] - pos[v * 3];
+        double dy = pos[u * 3 + 1] - pos[v * 3 + 1];
+        double dz = pos[u * 3 + 2] - pos[v * 3 + 2];
+        return Math.sqrt(dx * dx + dy * dy + dz * dz);
+    }
+
+    /** The smallest feasible cost of collapsing (u, v): the end points, the midpoint and the quadric's optimum. */
     private double edgeCost(int u, int v, double[] best) {
-        if (frozen[u] && frozen[v]) {
-            return Double.POSITIVE_INFINITY;
+        double len = distance(u, v);
+        double ends = ends(u, v, len, best);
+        if (frozen[u] || frozen[v] || ends <= FLAT * e2) {
+            return ends; // a frozen end stays put; an end point that costs nothing cannot be beaten
         }
-        double[] k = this.k;
-        for (int i = 0; i < 10; i++) {
-            k[i] = q[u * 10 + i] + q[v * 10 + i];
-        }
-        best = best == null ? this.best : best;
-        best[0] = Double.NaN;
-        best[4] = Double.POSITIVE_INFINITY; // cost
         double ux = pos[u * 3];
         double uy = pos[u * 3 + 1];
         double uz = pos[u * 3 + 2];
         double vx = pos[v * 3];
         double vy = pos[v * 3 + 1];
         double vz = pos[v * 3 + 2];
-        double len = Math.sqrt((ux - vx) * (ux - vx) + (uy - vy) * (uy - vy) + (uz - vz) * (uz - vz));
-        if (!frozen[v]) { // u may stay where it is
-            consider(best, ux, uy, uz, Math.min(dist[u], len + dist[v]));
-        }
-        if (!frozen[u]) {
-            consider(best, vx, vy, vz, Math.min(len + dist[u], dist[v]));
-        }
-        if (frozen[u] || frozen[v] || best[4] <= FLAT * e2) {
-            return best[4]; // a frozen end stays put; an end point that costs nothing cannot be beaten
-        }
         consider(best, 0.5 * (ux + vx), 0.5 * (uy + vy), 0.5 * (uz + vz), 0.5 * len + Math.min(dist[u], dist[v]));
         double[] c = this.cand;
         if (optimum(k, c)) {

@@ -72,6 +72,17 @@ class PrecomputedVolumeTest {
         return out;
     }
 
+    /** A random non-empty box inside {@code shape} (z, y, x). */
+    static Box randomBox(Random rnd, int[] shape) {
+        int[] lo = new int[3];
+        int[] hi = new int[3];
+        for (int a = 0; a < 3; a++) {
+            lo[a] = rnd.nextInt(shape[a]);
+            hi[a] = lo[a] + 1 + rnd.nextInt(shape[a] - lo[a]);
+        }
+        return new Box(lo, hi);
+    }
+
     static byte[] bytes(Block b) {
         return ByteCodec.encode(b.data(), b.dtype());
     }
@@ -100,13 +111,7 @@ class PrecomputedVolumeTest {
             int[] shape = x.block().box().shape();
             try (VolumeReader r = Volumes.open(fixtures().resolve(x.volume()), x.key())) {
                 for (int k = 0; k < 12; k++) {
-                    int[] lo = new int[3];
-                    int[] hi = new int[3];
-                    for (int a = 0; a < 3; a++) {
-                        lo[a] = rnd.nextInt(shape[a]);
-                        hi[a] = lo[a] + 1 + rnd.nextInt(shape[a] - lo[a]);
-                    }
-                    Box box = new Box(lo, hi);
+                    Box box = randomBox(rnd, shape);
                     Block got = r.read(box);
                     assertEquals(box, got.box());
                     assertArrayEquals(bytes(x.block().crop(box)), bytes(got), x.volume() + " " + x.key() + " " + box);

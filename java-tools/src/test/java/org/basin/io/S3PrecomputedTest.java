@@ -141,13 +141,7 @@ class S3PrecomputedTest {
                 }
                 int[] shape = r.info().shape();
                 for (int k = 0; k < 6; k++) {
-                    int[] lo = new int[3];
-                    int[] hi = new int[3];
-                    for (int a = 0; a < 3; a++) {
-                        lo[a] = rnd.nextInt(shape[a]);
-                        hi[a] = lo[a] + 1 + rnd.nextInt(shape[a] - lo[a]);
-                    }
-                    Box box = new Box(lo, hi);
+                    Box box = PrecomputedVolumeTest.randomBox(rnd, shape);
                     assertArrayEquals(PrecomputedVolumeTest.bytes(folder.read(box)), PrecomputedVolumeTest.bytes(r.read(box)), what + " " + box);
                     regions++;
                 }
